@@ -1,0 +1,190 @@
+#include "ingest_command.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "common.hpp"
+#include "core/errors.hpp"
+#include "core/redact.hpp"
+#include "load/pg_ledger.hpp"
+#include "load/pg_sink.hpp"
+#include "load/run_log.hpp"
+#include "load/schema.hpp"
+#include "pipeline/pipeline.hpp"
+#include "report/progress.hpp"
+#include "report/summary.hpp"
+#include "signals.hpp"
+#include "source/local_source.hpp"
+
+namespace sluice {
+namespace {
+
+std::unique_ptr<FileSource> make_sources(const IngestOptions& options, Logger& logger) {
+  LocalListing listing;
+  if (!options.include.empty()) listing.include = options.include;
+  listing.on_skipped = [&logger](const std::string& path, const std::string& reason) {
+    logger.warn(fmt::format("{}: not listed: {}", path, reason));
+  };
+  std::vector<std::unique_ptr<FileSource>> sources;
+  for (const std::string& argument : options.sources) sources.push_back(std::make_unique<LocalSource>(argument, listing));
+  return std::make_unique<SourceChain>(std::move(sources));
+}
+
+PipelineOptions pipeline_options(const IngestOptions& options) {
+  PipelineOptions out;
+  out.jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  out.connections = options.connections;
+  out.max_file_bytes = options.max_file_bytes;
+  out.limits.max_rejects_per_file = options.max_rejects_per_file;
+  return out;
+}
+
+RunOutcome judge(const RunStats& stats, const IngestOptions& options, bool stopped) {
+  RunOutcome outcome;
+  outcome.dry_run = options.dry_run;
+  const double checked = static_cast<double>(stats.rows_loaded + stats.rows_rejected);
+  const double ratio = checked > 0 ? static_cast<double>(stats.rows_rejected) / checked : 0;
+  if (stopped) {
+    outcome.status = "stopped";
+    outcome.exit_code = static_cast<int>(ExitCode::stopped);
+  } else if (stats.files_failed > 0 || ratio > options.max_reject_ratio) {
+    outcome.status = "partial";
+    outcome.exit_code = static_cast<int>(ExitCode::partial);
+    if (ratio > options.max_reject_ratio)
+      outcome.error = fmt::format("reject ratio {:.4f} is over --max-reject-ratio {}", ratio, options.max_reject_ratio);
+  } else {
+    outcome.status = "ok";
+    outcome.exit_code = static_cast<int>(ExitCode::ok);
+  }
+  return outcome;
+}
+
+struct IngestContext {
+  const IngestOptions& options;
+  const Config& config;
+  PlannerOptions planner;
+  RunStats& stats;
+  StopSignal& stop;
+  Logger& logger;
+};
+
+void ingest_dry_run(IngestContext& context, FileSource& source) {
+  NullLedger ledger;
+  UnitPlanner planner(source, ledger, context.planner, context.stats);
+  LocalFetcher fetcher(context.options.max_file_bytes);
+  DryRunSink sink;
+  run_pipeline({context.config, planner, fetcher, sink, context.stats, context.stop, context.logger},
+               pipeline_options(context.options));
+}
+
+// Returns the run id so the caller can complete the runs row whatever happens.
+void ingest_into_postgres(IngestContext& context, FileSource& source, const std::vector<std::string>& argv,
+                          RunOutcome& outcome) {
+  const IngestOptions& options = context.options;
+  RetryPolicy retry;
+  retry.retries = options.retries;
+  auto admin = connect_with_retries(options.common.db, retry, context.logger);
+  init_schema(admin->connection(), context.config);
+  const SqlNames names(admin->connection(), context.config);
+  const std::int64_t run_id =
+      start_run(admin->connection(), names, redacted_command_line(argv), options.shard.empty() ? "0/1" : options.shard);
+  UnitLoader loader(context.config, names, run_id, options.force);
+  ConnectionPool pool(options.common.db, loader.session_setup_sql());
+  PgSink sink(pool, loader, names, retry, context.logger, context.stats);
+  PgLedger ledger(options.common.db, names, retry, context.logger);
+  UnitPlanner planner(source, ledger, context.planner, context.stats);
+  LocalFetcher fetcher(options.max_file_bytes);
+  try {
+    run_pipeline({context.config, planner, fetcher, sink, context.stats, context.stop, context.logger},
+                 pipeline_options(options));
+    outcome = judge(context.stats, options, context.stop.requested());
+  } catch (const FatalError& error) {
+    outcome.status = "fatal";
+    outcome.exit_code = static_cast<int>(ExitCode::fatal);
+    outcome.error = redact_dsn(error.what());
+  }
+  try {  // best effort: the database may be the reason the run failed
+    auto session = std::make_unique<PgSession>(options.common.db);
+    finish_run(session->connection(), names, run_id, context.stats, outcome.status, outcome.exit_code);
+  } catch (const std::exception& error) {
+    context.logger.warn(fmt::format("could not record the end of run {}: {}", run_id, redact_dsn(error.what())));
+  }
+}
+
+ProgressMode progress_mode(const std::string& text) {
+  if (text == "always") return ProgressMode::always;
+  if (text == "never") return ProgressMode::never;
+  return ProgressMode::automatic;
+}
+
+int run_ingest(const IngestOptions& options, const std::vector<std::string>& argv) {
+  Logger logger(parse_log_format(options.common.log_format), options.quiet);
+  const Config config = effective_config(options.common);
+  PlannerOptions planner;
+  planner.batch_files = options.batch_files;
+  planner.unit_bytes = options.unit_bytes;
+  planner.force = options.force;
+  if (!options.shard.empty()) planner.shard = parse_shard(options.shard);
+  std::unique_ptr<FileSource> source = make_sources(options, logger);
+  RunStats stats;
+  StopSignal stop;
+  SignalWatcher watcher(stop, logger);
+  IngestContext context{options, config, planner, stats, stop, logger};
+  RunOutcome outcome;
+  {
+    Progress progress(stats, progress_mode(options.progress), options.progress_interval);
+    logger.set_line_guard(&progress.terminal_mutex());
+    try {
+      if (options.dry_run) {
+        ingest_dry_run(context, *source);
+        outcome = judge(stats, options, stop.requested());
+      } else {
+        ingest_into_postgres(context, *source, argv, outcome);
+      }
+    } catch (const FatalError& error) {
+      outcome = RunOutcome{"fatal", static_cast<int>(ExitCode::fatal), options.dry_run, redact_dsn(error.what())};
+    }
+    progress.stop();
+    logger.set_line_guard(nullptr);
+  }
+  if (!outcome.error.empty()) logger.error(outcome.error);
+  std::cout << human_summary(stats, outcome) << std::flush;
+  if (!options.summary_json.empty()) write_file_atomically(options.summary_json, json_summary(stats, outcome));
+  return outcome.exit_code;
+}
+
+}  // namespace
+
+void add_ingest_command(CLI::App& app, IngestOptions& options, const std::vector<std::string>& argv, int& exit_code) {
+  CLI::App* command = app.add_subcommand("ingest", "Load files (folders, files, globs) into PostgreSQL");
+  command->add_option("sources", options.sources, "folders, files or glob patterns")->required();
+  add_common_options(*command, options.common);
+  command->add_option("--batch-files", options.batch_files, "files listed and checked against the ledger at a time")
+      ->check(CLI::Range(1, 100'000'000));
+  command->add_option("--shard", options.shard, "I/N: only files whose stable uri hash mod N is I");
+  command->add_option("--jobs", options.jobs, "parallel parsers (default: one per core)")->check(CLI::Range(0, 1024));
+  command->add_option("--connections", options.connections, "PostgreSQL connections loading in parallel")
+      ->check(CLI::Range(1, 256));
+  command->add_flag("--dry-run", options.dry_run, "parse and validate only; write nothing");
+  command->add_flag("--force", options.force, "reload files the ledger already holds, replacing their rows");
+  command->add_option("--max-reject-ratio", options.max_reject_ratio, "exit 1 when rejected/checked rows exceed this")
+      ->check(CLI::Range(0.0, 1.0));
+  command->add_option("--progress", options.progress, "auto|always|never")->check(CLI::IsMember({"auto", "always", "never"}));
+  command->add_option("--progress-interval", options.progress_interval, "seconds between status lines off a terminal")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--summary-json", options.summary_json, "write the run's summary as JSON to this file");
+  command->add_option("--retries", options.retries, "retries of a unit on transient database faults")
+      ->check(CLI::Range(0, 100));
+  command->add_option("--max-file-bytes", options.max_file_bytes, "largest file accepted, after decompression");
+  command->add_option("--max-rejects-per-file", options.max_rejects_per_file,
+                      "a file with more rejected rows fails as a whole (0: no limit)");
+  command->add_option("--unit-bytes", options.unit_bytes, "small files are grouped into one transaction up to this size");
+  command->add_option("--include", options.include, "file name patterns to load from folders (default: *.csv, *.csv.gz, ...)");
+  command->add_flag("--quiet", options.quiet, "no informational log lines");
+  command->callback([&options, &argv, &exit_code] { exit_code = run_ingest(options, argv); });
+}
+
+}  // namespace sluice

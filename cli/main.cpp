@@ -1,0 +1,46 @@
+// sluice: load sensor files into PostgreSQL, validated, aggregated, exactly once.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+#include <pqxx/except>
+
+#include "admin_commands.hpp"
+#include "core/errors.hpp"
+#include "core/redact.hpp"
+#include "ingest_command.hpp"
+#include "signals.hpp"
+
+int main(int argc, char** argv) {
+  using sluice::ExitCode;
+  sluice::block_stop_signals();
+  const std::vector<std::string> args(argv, argv + argc);
+  CLI::App app{"sluice: load sensor data files into PostgreSQL, fast, validated and exactly once"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "sluice 0.1.0");
+  int exit_code = 0;
+  sluice::IngestOptions ingest;
+  sluice::CommonOptions admin;
+  sluice::add_ingest_command(app, ingest, args, exit_code);
+  sluice::add_schema_command(app, admin, exit_code);
+  sluice::add_status_command(app, admin, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : static_cast<int>(ExitCode::usage);
+  } catch (const sluice::UsageError& error) {
+    std::cerr << "sluice: " << error.what() << "\n";
+    return static_cast<int>(ExitCode::usage);
+  } catch (const sluice::FatalError& error) {
+    std::cerr << "sluice: fatal: " << sluice::redact_dsn(error.what()) << "\n";
+    return static_cast<int>(ExitCode::fatal);
+  } catch (const pqxx::broken_connection& error) {
+    std::cerr << "sluice: fatal: cannot reach PostgreSQL: " << sluice::redact_dsn(error.what()) << "\n";
+    return static_cast<int>(ExitCode::fatal);
+  } catch (const std::exception& error) {
+    std::cerr << "sluice: fatal: " << sluice::redact_dsn(error.what()) << "\n";
+    return static_cast<int>(ExitCode::fatal);
+  }
+  return exit_code;
+}

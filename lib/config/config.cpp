@@ -1,0 +1,216 @@
+#include "config/config.hpp"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+
+#include "core/errors.hpp"
+
+namespace sluice {
+namespace {
+
+using simdjson::ondemand::object;
+using simdjson::ondemand::value;
+
+[[noreturn]] void config_error(std::string_view origin, std::string_view path, std::string_view what) {
+  throw UsageError(fmt::format("config {}: at {}: {}", origin, path, what));
+}
+
+ColumnType parse_type(std::string_view text, std::string_view origin, const std::string& path) {
+  if (text == "timestamp") return ColumnType::timestamp;
+  if (text == "text") return ColumnType::text;
+  if (text == "float") return ColumnType::float8;
+  if (text == "int") return ColumnType::int8;
+  config_error(origin, path, fmt::format("expected one of timestamp, text, float, int; got \"{}\"", text));
+}
+
+TimestampFormat parse_timestamp_format(std::string_view text, std::string_view origin,
+                                       const std::string& path) {
+  if (text == "iso8601") return TimestampFormat::iso8601;
+  if (text == "epoch_s") return TimestampFormat::epoch_seconds;
+  if (text == "epoch_ms") return TimestampFormat::epoch_millis;
+  config_error(origin, path, fmt::format("expected one of iso8601, epoch_s, epoch_ms; got \"{}\"", text));
+}
+
+char single_char(std::string_view text, std::string_view origin, const std::string& path) {
+  if (text == "\\t") return '\t';
+  if (text.size() != 1 || text[0] == '\n' || text[0] == '\r')
+    config_error(origin, path, fmt::format("expected one character; got \"{}\"", text));
+  return text[0];
+}
+
+// simdjson reports type mismatches as error codes; this turns them into messages with a path.
+template <typename T>
+T get_or_fail(simdjson::simdjson_result<T>&& result, std::string_view origin, const std::string& path,
+              std::string_view expected) {
+  T out;
+  if (auto error = std::move(result).get(out))
+    config_error(origin, path, fmt::format("expected {} ({})", expected, simdjson::error_message(error)));
+  return out;
+}
+
+ColumnSpec parse_column(value column_value, std::string_view origin, const std::string& path) {
+  ColumnSpec column;
+  bool has_name = false;
+  auto fields = get_or_fail(column_value.get_object(), origin, path, "an object");
+  for (auto field : fields) {
+    std::string_view key = get_or_fail(field.unescaped_key(), origin, path, "a key");
+    const std::string key_path = fmt::format("{}.{}", path, key);
+    value v = get_or_fail(field.value(), origin, key_path, "a value");
+    if (key == "name") {
+      column.name = std::string(get_or_fail(v.get_string(), origin, key_path, "a string"));
+      has_name = true;
+    } else if (key == "type") {
+      column.type = parse_type(get_or_fail(v.get_string(), origin, key_path, "a string"), origin, key_path);
+    } else if (key == "required") {
+      column.required = get_or_fail(v.get_bool(), origin, key_path, "true or false");
+    } else if (key == "min") {
+      column.min = get_or_fail(v.get_double(), origin, key_path, "a number");
+    } else if (key == "max") {
+      column.max = get_or_fail(v.get_double(), origin, key_path, "a number");
+    } else if (key == "format") {
+      column.timestamp_format =
+          parse_timestamp_format(get_or_fail(v.get_string(), origin, key_path, "a string"), origin, key_path);
+    } else {
+      config_error(origin, key_path, "unknown key; expected name, type, required, min, max or format");
+    }
+  }
+  if (!has_name || column.name.empty()) config_error(origin, path + ".name", "a non-empty column name is required");
+  if ((column.min || column.max) && column.type != ColumnType::float8 && column.type != ColumnType::int8)
+    config_error(origin, path, "min and max apply to float and int columns only");
+  if (column.min && column.max && *column.min > *column.max) config_error(origin, path, "min is greater than max");
+  return column;
+}
+
+std::size_t resolve_column(const Config& config, std::string_view name, std::string_view origin,
+                           std::string_view path) {
+  if (auto index = config.find(name)) return *index;
+  config_error(origin, path, fmt::format("no column named \"{}\" in columns", name));
+}
+
+void check_config(const Config& config, std::string_view origin) {
+  if (config.columns.empty()) config_error(origin, "$.columns", "at least one column is required");
+  for (std::size_t i = 0; i < config.columns.size(); ++i)
+    for (std::size_t j = i + 1; j < config.columns.size(); ++j)
+      if (config.columns[i].name == config.columns[j].name)
+        config_error(origin, fmt::format("$.columns[{}].name", j),
+                     fmt::format("duplicate column name \"{}\"", config.columns[j].name));
+  const ColumnSpec& ts = config.columns[config.timestamp_column];
+  if (ts.type != ColumnType::timestamp || !ts.required)
+    config_error(origin, "$.timestamp_column", fmt::format("\"{}\" must be a required timestamp column", ts.name));
+  const ColumnSpec& sensor = config.columns[config.sensor_column];
+  if (sensor.type != ColumnType::text || !sensor.required)
+    config_error(origin, "$.sensor_column", fmt::format("\"{}\" must be a required text column", sensor.name));
+  for (std::size_t index : config.measure_columns) {
+    ColumnType type = config.columns[index].type;
+    if (type != ColumnType::float8 && type != ColumnType::int8)
+      config_error(origin, "$.aggregate",
+                   fmt::format("\"{}\" is not a float or int column", config.columns[index].name));
+  }
+  if (config.dialect.delimiter == config.dialect.quote) config_error(origin, "$.quote", "quote equals delimiter");
+}
+
+}  // namespace
+
+std::string_view to_string(ColumnType type) {
+  switch (type) {
+    case ColumnType::timestamp: return "timestamp";
+    case ColumnType::text: return "text";
+    case ColumnType::float8: return "float";
+    case ColumnType::int8: return "int";
+  }
+  return "?";
+}
+
+std::optional<std::size_t> Config::find(std::string_view name) const {
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (columns[i].name == name) return i;
+  return std::nullopt;
+}
+
+Config default_config() {
+  Config config;
+  config.columns = {
+      {"ts", ColumnType::timestamp, true, {}, {}, TimestampFormat::iso8601},
+      {"sensor_id", ColumnType::text, true, {}, {}, TimestampFormat::iso8601},
+      {"temperature", ColumnType::float8, true, -50.0, 150.0, TimestampFormat::iso8601},
+      {"humidity", ColumnType::float8, false, 0.0, 100.0, TimestampFormat::iso8601},
+      {"pressure", ColumnType::float8, false, 300.0, 1100.0, TimestampFormat::iso8601},
+      {"battery", ColumnType::float8, false, 0.0, 5.0, TimestampFormat::iso8601},
+  };
+  config.timestamp_column = 0;
+  config.sensor_column = 1;
+  config.measure_columns = {2, 3, 4, 5};
+  return config;
+}
+
+Config parse_config(std::string_view json, std::string_view origin) {
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::ondemand::document doc;
+  if (auto error = parser.iterate(padded).get(doc))
+    config_error(origin, "$", fmt::format("not valid JSON ({})", simdjson::error_message(error)));
+  Config config;
+  config.columns.clear();
+  std::string ts_name = "ts", sensor_name = "sensor_id";
+  std::optional<std::vector<std::string>> measure_names;
+  object root = get_or_fail(doc.get_object(), origin, "$", "an object");
+  for (auto field : root) {
+    std::string_view key = get_or_fail(field.unescaped_key(), origin, "$", "a key");
+    const std::string path = fmt::format("$.{}", key);
+    value v = get_or_fail(field.value(), origin, path, "a value");
+    if (key == "schema") {
+      config.schema = std::string(get_or_fail(v.get_string(), origin, path, "a string"));
+      if (config.schema.empty()) config_error(origin, path, "expected a non-empty schema name");
+    } else if (key == "delimiter") {
+      config.dialect.delimiter = single_char(get_or_fail(v.get_string(), origin, path, "a string"), origin, path);
+    } else if (key == "quote") {
+      config.dialect.quote = single_char(get_or_fail(v.get_string(), origin, path, "a string"), origin, path);
+    } else if (key == "timestamp_column") {
+      ts_name = std::string(get_or_fail(v.get_string(), origin, path, "a string"));
+    } else if (key == "sensor_column") {
+      sensor_name = std::string(get_or_fail(v.get_string(), origin, path, "a string"));
+    } else if (key == "aggregate") {
+      measure_names.emplace();
+      std::size_t index = 0;
+      for (auto item : get_or_fail(v.get_array(), origin, path, "an array of column names")) {
+        const std::string item_path = fmt::format("{}[{}]", path, index++);
+        measure_names->emplace_back(get_or_fail(item.get_string(), origin, item_path, "a string"));
+      }
+    } else if (key == "columns") {
+      std::size_t index = 0;
+      for (auto item : get_or_fail(v.get_array(), origin, path, "an array of columns")) {
+        const std::string item_path = fmt::format("{}[{}]", path, index++);
+        config.columns.push_back(parse_column(get_or_fail(std::move(item), origin, item_path, "a column"),
+                                              origin, item_path));
+      }
+    } else {
+      config_error(origin, path,
+                   "unknown key; expected schema, delimiter, quote, timestamp_column, sensor_column, "
+                   "aggregate or columns");
+    }
+  }
+  if (config.columns.empty()) config_error(origin, "$.columns", "at least one column is required");
+  config.timestamp_column = resolve_column(config, ts_name, origin, "$.timestamp_column");
+  config.sensor_column = resolve_column(config, sensor_name, origin, "$.sensor_column");
+  if (measure_names) {
+    for (std::size_t i = 0; i < measure_names->size(); ++i)
+      config.measure_columns.push_back(
+          resolve_column(config, (*measure_names)[i], origin, fmt::format("$.aggregate[{}]", i)));
+  } else {
+    for (std::size_t i = 0; i < config.columns.size(); ++i)
+      if (config.columns[i].type == ColumnType::float8) config.measure_columns.push_back(i);
+  }
+  check_config(config, origin);
+  return config;
+}
+
+Config load_config(const std::string& path) {
+  simdjson::padded_string json;
+  if (auto error = simdjson::padded_string::load(path).get(json))
+    throw UsageError(fmt::format("config {}: cannot read ({})", path, simdjson::error_message(error)));
+  return parse_config(std::string_view(json), path);
+}
+
+}  // namespace sluice

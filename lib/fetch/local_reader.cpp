@@ -1,0 +1,49 @@
+#include "fetch/local_reader.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/errors.hpp"
+
+namespace sluice {
+namespace {
+
+struct FdCloser {
+  int fd;
+  ~FdCloser() { ::close(fd); }
+};
+
+}  // namespace
+
+std::string read_local_file(const FileRef& file, std::uint64_t max_bytes) {
+  const int fd = ::open(file.uri.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw FileError(fmt::format("cannot open: {}", std::strerror(errno)));
+  FdCloser closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) throw FileError(fmt::format("cannot stat: {}", std::strerror(errno)));
+  if (!S_ISREG(info.st_mode)) throw FileError("not a regular file");
+  const auto size = static_cast<std::uint64_t>(info.st_size);
+  if (size > max_bytes)
+    throw FileError(fmt::format("file of {} bytes exceeds --max-file-bytes ({})", size, max_bytes));
+  if (size != file.size)
+    throw FileError(fmt::format("file changed while being loaded: listed with {} bytes, now {}", file.size, size));
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw FileError(fmt::format("read failed: {}", std::strerror(errno)));
+    if (got == 0) throw FileError(fmt::format("file shrank while being read: {} of {} bytes", done, size));
+    done += static_cast<std::size_t>(got);
+  }
+  char extra;
+  if (::read(fd, &extra, 1) > 0) throw FileError("file grew while being read");
+  return bytes;
+}
+
+}  // namespace sluice

@@ -1,0 +1,85 @@
+#pragma once
+// PostgreSQL binary COPY rows, encoded off the connection thread and reused across rows.
+// Format: https://www.postgresql.org/docs/15/sql-copy.html ("Binary Format").
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace sluice {
+
+/// Microseconds between the Unix epoch and PostgreSQL's epoch (2000-01-01 UTC).
+constexpr std::int64_t kPostgresEpochMicros = 946'684'800'000'000;
+
+/// Rows of a binary COPY stream, without the header and trailer (see header()/trailer()), so that the
+/// rows of several files can be sent in one COPY.
+class CopyBuffer {
+ public:
+  /// Starts a row of `fields` fields; each add_* call then writes one field, in table column order.
+  void begin_row(std::int16_t fields) {
+    put_be<std::int16_t>(fields);
+    ++rows_;
+  }
+  void add_null() { put_be<std::int32_t>(-1); }
+  void add_int8(std::int64_t value) {
+    put_be<std::int32_t>(8);
+    put_be<std::int64_t>(value);
+  }
+  void add_float8(double value) {
+    put_be<std::int32_t>(8);
+    put_be<std::uint64_t>(std::bit_cast<std::uint64_t>(value));
+  }
+  void add_bool(bool value) {
+    put_be<std::int32_t>(1);
+    bytes_.push_back(value ? 1 : 0);
+  }
+  void add_text(std::string_view value) {
+    put_be<std::int32_t>(static_cast<std::int32_t>(value.size()));
+    bytes_.append(value);
+  }
+  /// timestamptz from Unix microseconds.
+  void add_timestamptz(std::int64_t unix_micros) { add_int8(unix_micros - kPostgresEpochMicros); }
+
+  [[nodiscard]] std::string_view bytes() const { return bytes_; }
+  [[nodiscard]] std::int64_t rows() const { return rows_; }
+  [[nodiscard]] bool empty() const { return rows_ == 0; }
+  void clear() {
+    bytes_.clear();
+    rows_ = 0;
+  }
+  void reserve(std::size_t bytes) { bytes_.reserve(bytes); }
+  /// Drops the memory too (clear() keeps it for reuse).
+  void release() {
+    std::string().swap(bytes_);
+    rows_ = 0;
+  }
+
+  /// The 19-byte stream header: signature, flags, header extension length.
+  static std::string_view header() {
+    static constexpr char kHeader[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
+    return {kHeader, 19};
+  }
+  /// The stream trailer: a field count of -1.
+  static std::string_view trailer() {
+    static constexpr char kTrailer[] = "\377\377";
+    return {kTrailer, 2};
+  }
+
+ private:
+  template <typename T>
+  void put_be(T value) {
+    auto raw = static_cast<std::make_unsigned_t<T>>(value);
+    if constexpr (sizeof(T) == 2) raw = __builtin_bswap16(raw);
+    if constexpr (sizeof(T) == 4) raw = __builtin_bswap32(raw);
+    if constexpr (sizeof(T) == 8) raw = __builtin_bswap64(raw);
+    char out[sizeof(T)];
+    std::memcpy(out, &raw, sizeof(T));
+    bytes_.append(out, sizeof(T));
+  }
+
+  std::string bytes_;
+  std::int64_t rows_ = 0;
+};
+
+}  // namespace sluice

@@ -1,0 +1,30 @@
+#pragma once
+// The ledger lookups the planner makes, one query per batch, with retries.
+#include "core/logger.hpp"
+#include "core/retry.hpp"
+#include "load/pg_session.hpp"
+#include "load/sql_names.hpp"
+#include "pipeline/ledger.hpp"
+
+namespace sluice {
+
+class PgLedger final : public Ledger {
+ public:
+  PgLedger(std::string dsn, const SqlNames& names, RetryPolicy retry, Logger& logger)
+      : dsn_(std::move(dsn)), names_(names), retry_(retry), logger_(logger) {}
+
+  std::vector<bool> known(const std::vector<FileRef>& files) override;
+  std::vector<std::int64_t> allocate_ids(std::size_t count) override;
+
+ private:
+  template <typename Action>
+  auto with_session(std::string_view what, Action&& action);
+
+  std::string dsn_;
+  const SqlNames& names_;
+  RetryPolicy retry_;
+  Logger& logger_;
+  std::unique_ptr<PgSession> session_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,91 @@
+#include "load/pg_session.hpp"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <pqxx/largeobject>
+
+#include "core/redact.hpp"
+#include "load/copy_buffer.hpp"
+
+namespace sluice {
+namespace {
+
+// libpqxx 6 keeps the PGconn* private; largeobject exposes it to subclasses (see notes/stack.md §3).
+struct RawConnection : pqxx::largeobject {
+  static PGconn* of(const pqxx::dbtransaction& txn) { return pqxx::largeobject::raw_connection(txn); }
+};
+
+[[noreturn]] void throw_result_error(PGconn* raw, PGresult* result, std::string_view what) {
+  std::string sqlstate;
+  if (const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr) sqlstate = state;
+  if (PQstatus(raw) == CONNECTION_BAD && sqlstate.empty()) sqlstate = "08006";
+  std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(raw);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (result) PQclear(result);
+  throw PgError(fmt::format("{}: {}", what, message), sqlstate);
+}
+
+}  // namespace
+
+bool is_transient_db_error(const std::exception& error) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&error) || dynamic_cast<const pqxx::in_doubt_error*>(&error))
+    return true;
+  std::string sqlstate;
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) sqlstate = sql->sqlstate();
+  if (const auto* pg = dynamic_cast<const PgError*>(&error)) sqlstate = pg->sqlstate;
+  if (sqlstate.empty()) {
+    // libpqxx reports a connection that died mid-statement as a plain sql_error without SQLSTATE.
+    const std::string_view message = error.what();
+    return message.find("server closed the connection") != std::string_view::npos ||
+           message.find("terminating connection") != std::string_view::npos ||
+           message.find("no connection to the server") != std::string_view::npos ||
+           message.find("Lost connection") != std::string_view::npos;
+  }
+  return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03" ||
+         sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "53300" || sqlstate == "55P03";
+}
+
+PgSession::PgSession(const std::string& dsn, const std::string& setup_sql) {
+  try {
+    connection_ = std::make_unique<pqxx::connection>(dsn);
+  } catch (const pqxx::broken_connection& error) {
+    throw pqxx::broken_connection(redact_dsn(error.what()));
+  }
+  // Hours are UTC hours whatever the server's TimeZone: the client floors timestamps the same way.
+  pqxx::nontransaction setup(*connection_);
+  setup.exec("SET TimeZone = 'UTC'; SET client_min_messages = warning");
+  if (!setup_sql.empty()) setup.exec(setup_sql);
+}
+
+std::int64_t PgSession::copy_binary(pqxx::work& txn, const std::string& copy_sql,
+                                    const std::vector<std::string_view>& parts) {
+  PGconn* raw = RawConnection::of(txn);
+  PGresult* result = PQexec(raw, copy_sql.c_str());
+  if (PQresultStatus(result) != PGRES_COPY_IN) throw_result_error(raw, result, "COPY did not start");
+  PQclear(result);
+  auto send = [&](std::string_view bytes) {
+    constexpr std::size_t kChunk = 1 << 20;
+    for (std::size_t offset = 0; offset < bytes.size(); offset += kChunk) {
+      const std::size_t length = std::min(kChunk, bytes.size() - offset);
+      if (PQputCopyData(raw, bytes.data() + offset, static_cast<int>(length)) != 1)
+        throw_result_error(raw, nullptr, "COPY data not sent");
+    }
+  };
+  send(CopyBuffer::header());
+  for (std::string_view part : parts) send(part);
+  send(CopyBuffer::trailer());
+  if (PQputCopyEnd(raw, nullptr) != 1) throw_result_error(raw, nullptr, "COPY end not sent");
+  result = PQgetResult(raw);
+  if (PQresultStatus(result) != PGRES_COMMAND_OK) {
+    while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
+    throw_result_error(raw, result, "COPY failed");
+  }
+  const char* tuples = PQcmdTuples(result);
+  const std::int64_t rows = tuples && *tuples ? std::stoll(tuples) : 0;
+  PQclear(result);
+  while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
+  return rows;
+}
+
+}  // namespace sluice

@@ -1,0 +1,39 @@
+#pragma once
+// One PostgreSQL connection: libpqxx for statements and transactions, raw libpq for binary COPY.
+#include <pqxx/pqxx>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice {
+
+/// A server error met outside libpqxx (during COPY), with its SQLSTATE.
+struct PgError : std::runtime_error {
+  PgError(const std::string& message, std::string sqlstate) : std::runtime_error(message), sqlstate(std::move(sqlstate)) {}
+  std::string sqlstate;
+};
+
+/// True for errors worth retrying the load unit on: lost connections, server shutdown or start-up,
+/// serialization failures, deadlocks, too many connections, a commit in doubt.
+bool is_transient_db_error(const std::exception& error);
+
+class PgSession {
+ public:
+  /// Connects and runs `setup_sql` (e.g. temp tables); throws pqxx::broken_connection (with the
+  /// password removed from its message) on failure.
+  explicit PgSession(const std::string& dsn, const std::string& setup_sql = {});
+
+  pqxx::connection& connection() { return *connection_; }
+
+  /// Runs `COPY ... FROM STDIN (FORMAT binary)` inside `txn`, sending the header, each part, the trailer.
+  /// Returns the number of rows the server reports.
+  std::int64_t copy_binary(pqxx::work& txn, const std::string& copy_sql, const std::vector<std::string_view>& parts);
+
+ private:
+  std::unique_ptr<pqxx::connection> connection_;
+};
+
+}  // namespace sluice

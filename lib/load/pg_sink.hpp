@@ -1,0 +1,37 @@
+#pragma once
+// The load stage against PostgreSQL: partitions off the hot path, then each unit in one transaction
+// with retries on transient faults.
+#include <mutex>
+#include <set>
+
+#include "core/logger.hpp"
+#include "core/retry.hpp"
+#include "load/connection_pool.hpp"
+#include "load/unit_loader.hpp"
+#include "pipeline/unit_sink.hpp"
+#include "report/run_stats.hpp"
+
+namespace sluice {
+
+class PgSink final : public UnitSink {
+ public:
+  PgSink(ConnectionPool& pool, const UnitLoader& loader, const SqlNames& names, RetryPolicy retry, Logger& logger,
+         RunStats& stats)
+      : pool_(pool), loader_(loader), names_(names), retry_(retry), logger_(logger), stats_(stats) {}
+
+  std::vector<FileOutcome> commit(const std::vector<ParsedFile>& files) override;
+
+ private:
+  void ensure_partitions_for(PgSession& session, const std::vector<ParsedFile>& files);
+
+  ConnectionPool& pool_;
+  const UnitLoader& loader_;
+  const SqlNames& names_;
+  RetryPolicy retry_;
+  Logger& logger_;
+  RunStats& stats_;
+  std::mutex partitions_mutex_;
+  std::set<int> partitions_ready_;
+};
+
+}  // namespace sluice

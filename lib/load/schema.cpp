@@ -1,0 +1,104 @@
+#include "load/schema.hpp"
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+
+namespace sluice {
+namespace {
+
+// Serialises DDL between concurrent sluice processes (any constant unique to sluice).
+constexpr std::int64_t kDdlLockKey = 0x5111CE0DD1;
+
+std::string sql_type(ColumnType type) {
+  switch (type) {
+    case ColumnType::timestamp: return "timestamptz";
+    case ColumnType::text: return "text";
+    case ColumnType::float8: return "double precision";
+    case ColumnType::int8: return "bigint";
+  }
+  return "text";
+}
+
+std::string hourly_columns(const SqlNames& names) {
+  std::string out;
+  for (const auto& m : names.measures)
+    out += fmt::format(",\n  {} bigint NOT NULL DEFAULT 0, {} double precision, {} double precision, {} double precision",
+                       m.count, m.min, m.max, m.sum);
+  return out;
+}
+
+void check_readings_columns(pqxx::work& txn, const SqlNames& names, const Config& config) {
+  const pqxx::result rows = txn.exec_params(
+      "SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+      "JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE n.nspname = $1 AND c.relname = 'readings' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+      names.schema_raw);
+  std::string have, want;
+  for (const auto& row : rows) have += (have.empty() ? "" : ",") + row[0].as<std::string>();
+  for (const ColumnSpec& column : config.columns) want += column.name + ",";
+  want += "file_id";
+  if (have != want)
+    throw FatalError(fmt::format(
+        "table {} has columns ({}) but the config needs ({}); use another --schema or migrate the table",
+        names.readings, have, want));
+}
+
+}  // namespace
+
+std::string schema_ddl(const SqlNames& names, const Config& config) {
+  std::string readings_columns;
+  for (std::size_t i = 0; i < config.columns.size(); ++i)
+    readings_columns += fmt::format("  {} {}{},\n", names.columns[i], sql_type(config.columns[i].type),
+                                    config.columns[i].required ? " NOT NULL" : "");
+  return fmt::format(
+      "CREATE SCHEMA IF NOT EXISTS {schema};\n"
+      "CREATE SEQUENCE IF NOT EXISTS {seq};\n"
+      "CREATE TABLE IF NOT EXISTS {readings} (\n{cols}  file_id bigint NOT NULL\n) PARTITION BY RANGE ({ts});\n"
+      "CREATE INDEX IF NOT EXISTS readings_ts_brin ON {readings} USING brin ({ts});\n"
+      "CREATE INDEX IF NOT EXISTS readings_file_id_brin ON {readings} USING brin (file_id);\n"
+      "CREATE TABLE IF NOT EXISTS {rejects} (\n  file_id bigint NOT NULL,\n  line bigint NOT NULL,\n"
+      "  reason text NOT NULL,\n  raw text NOT NULL\n);\n"
+      "CREATE INDEX IF NOT EXISTS rejects_file_id ON {rejects} (file_id);\n"
+      "CREATE TABLE IF NOT EXISTS {files} (\n  file_id bigint PRIMARY KEY,\n  uri text NOT NULL UNIQUE,\n"
+      "  size bigint NOT NULL,\n  etag text NOT NULL,\n  rows_loaded bigint NOT NULL DEFAULT 0,\n"
+      "  rows_rejected bigint NOT NULL DEFAULT 0,\n  status text NOT NULL CHECK (status IN ('loaded', 'failed')),\n"
+      "  error text,\n  loaded_at timestamptz NOT NULL DEFAULT now(),\n  run_id bigint\n);\n"
+      "CREATE TABLE IF NOT EXISTS {hourly} (\n  {sensor} text NOT NULL,\n  hour timestamptz NOT NULL,\n"
+      "  rows bigint NOT NULL{hourly_cols},\n  PRIMARY KEY ({sensor}, hour)\n);\n"
+      "CREATE TABLE IF NOT EXISTS {runs} (\n  run_id bigserial PRIMARY KEY,\n  started_at timestamptz NOT NULL DEFAULT now(),\n"
+      "  finished_at timestamptz,\n  status text NOT NULL DEFAULT 'running',\n  host text,\n  args text,\n"
+      "  shard text,\n  files_loaded bigint, files_skipped bigint, files_failed bigint,\n"
+      "  rows_loaded bigint, rows_rejected bigint,\n  exit_code int\n);\n",
+      fmt::arg("schema", names.schema), fmt::arg("seq", names.file_id_seq), fmt::arg("readings", names.readings),
+      fmt::arg("cols", readings_columns), fmt::arg("ts", names.ts), fmt::arg("rejects", names.rejects),
+      fmt::arg("files", names.files), fmt::arg("hourly", names.sensor_hourly), fmt::arg("sensor", names.sensor),
+      fmt::arg("hourly_cols", hourly_columns(names)), fmt::arg("runs", names.runs));
+}
+
+void init_schema(pqxx::connection& connection, const Config& config) {
+  const SqlNames names(connection, config);
+  pqxx::work txn(connection);
+  txn.exec_params("SELECT pg_advisory_xact_lock($1)", kDdlLockKey);
+  // Skip the DDL when everything exists: CREATE ... IF NOT EXISTS still takes strong locks.
+  const bool exists = txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", names.runs)[0].as<bool>();
+  if (!exists) txn.exec(schema_ddl(names, config));
+  check_readings_columns(txn, names, config);
+  txn.commit();
+}
+
+void ensure_partitions(pqxx::connection& connection, const SqlNames& names, const std::vector<int>& years) {
+  if (years.empty()) return;
+  pqxx::work txn(connection);
+  txn.exec_params("SELECT pg_advisory_xact_lock($1)", kDdlLockKey);
+  for (int year : years) {
+    const std::string partition = names.partition(year);
+    if (txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", partition)[0].as<bool>()) continue;
+    txn.exec(fmt::format("CREATE TABLE {} PARTITION OF {} FOR VALUES FROM ('{:04}-01-01 00:00:00+00') "
+                         "TO ('{:04}-01-01 00:00:00+00')",
+                         partition, names.readings, year, year + 1));
+  }
+  txn.commit();
+}
+
+}  // namespace sluice

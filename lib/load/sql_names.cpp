@@ -1,0 +1,38 @@
+#include "load/sql_names.hpp"
+
+#include <fmt/format.h>
+
+namespace sluice {
+
+SqlNames::SqlNames(pqxx::connection& connection, const Config& config)
+    : schema_raw(config.schema) {
+  schema = connection.quote_name(config.schema);
+  auto qualified = [&](const std::string& name) { return schema + "." + connection.quote_name(name); };
+  readings = qualified("readings");
+  rejects = qualified("rejects");
+  files = qualified("files");
+  sensor_hourly = qualified("sensor_hourly");
+  runs = qualified("runs");
+  file_id_seq = qualified("file_id_seq");
+  for (const ColumnSpec& column : config.columns) columns.push_back(connection.quote_name(column.name));
+  ts = columns[config.timestamp_column];
+  sensor = columns[config.sensor_column];
+  for (std::size_t index : config.measure_columns) {
+    const std::string& name = config.columns[index].name;
+    measures.push_back({columns[index], connection.quote_name(name + "_count"), connection.quote_name(name + "_min"),
+                        connection.quote_name(name + "_max"), connection.quote_name(name + "_sum")});
+  }
+}
+
+std::string SqlNames::partition(int year) const {
+  // The name is ours and plain ASCII, so quoting it is just the double quotes.
+  return fmt::format("{}.\"readings_{}\"", schema, year);
+}
+
+std::string SqlNames::readings_column_list() const {
+  std::string out;
+  for (const std::string& column : columns) out += column + ", ";
+  return out + "file_id";
+}
+
+}  // namespace sluice

@@ -1,0 +1,31 @@
+#include "parse/aggregate.hpp"
+
+namespace sluice {
+
+void MeasureAggregate::merge(const MeasureAggregate& other) {
+  count += other.count;
+  if (other.min < min) min = other.min;
+  if (other.max > max) max = other.max;
+  sum += other.sum;
+}
+
+HourAggregate& AggregateDeltas::at(std::string_view sensor, std::int64_t hour_micros) {
+  probe_.sensor.assign(sensor);
+  probe_.hour_micros = hour_micros;
+  auto found = map_.find(probe_);
+  if (found != map_.end()) return found->second;
+  HourAggregate fresh;
+  fresh.measures.resize(measure_count_);
+  return map_.emplace(probe_, std::move(fresh)).first->second;
+}
+
+void AggregateDeltas::merge(const AggregateDeltas& other) {
+  if (measure_count_ == 0) measure_count_ = other.measure_count_;
+  for (const auto& [key, delta] : other.map_) {
+    HourAggregate& mine = at(key.sensor, key.hour_micros);
+    mine.rows += delta.rows;
+    for (std::size_t i = 0; i < delta.measures.size(); ++i) mine.measures[i].merge(delta.measures[i]);
+  }
+}
+
+}  // namespace sluice

@@ -1,0 +1,118 @@
+#include "parse/file_parser.hpp"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+
+#include "core/errors.hpp"
+#include "parse/csv_cursor.hpp"
+#include "parse/row_validator.hpp"
+#include "parse/timestamp.hpp"
+
+namespace sluice {
+namespace {
+
+// Length of the valid UTF-8 sequence starting at `p`, or 0.
+std::size_t utf8_sequence(const unsigned char* p, const unsigned char* end) {
+  const unsigned char c = *p;
+  std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (length == 0 || static_cast<std::size_t>(end - p) < length) return 0;
+  for (std::size_t i = 1; i < length; ++i)
+    if ((p[i] & 0xC0) != 0x80) return 0;
+  return simdjson::validate_utf8(reinterpret_cast<const char*>(p), length) ? length : 0;
+}
+
+// Encodes the validated row into the COPY buffer: configured columns in config order, then file_id.
+void encode_row(const Config& config, const std::vector<FieldValue>& values, std::int64_t file_id, CopyBuffer& rows) {
+  rows.begin_row(static_cast<std::int16_t>(config.columns.size() + 1));
+  for (std::size_t i = 0; i < config.columns.size(); ++i) {
+    const FieldValue& value = values[i];
+    if (value.null) {
+      rows.add_null();
+      continue;
+    }
+    switch (config.columns[i].type) {
+      case ColumnType::timestamp: rows.add_timestamptz(value.integer); break;
+      case ColumnType::text: rows.add_text(value.text); break;
+      case ColumnType::float8: rows.add_float8(value.real); break;
+      case ColumnType::int8: rows.add_int8(value.integer); break;
+    }
+  }
+  rows.add_int8(file_id);
+}
+
+void aggregate_row(const Config& config, const std::vector<FieldValue>& values, std::int64_t ts, AggregateDeltas& deltas) {
+  HourAggregate& hour = deltas.at(values[config.sensor_column].text, hour_floor(ts));
+  ++hour.rows;
+  for (std::size_t m = 0; m < config.measure_columns.size(); ++m) {
+    const FieldValue& value = values[config.measure_columns[m]];
+    if (value.null) continue;
+    const bool is_int = config.columns[config.measure_columns[m]].type == ColumnType::int8;
+    hour.measures[m].add(is_int ? static_cast<double>(value.integer) : value.real);
+  }
+}
+
+// Tracks the calendar years seen, recomputing only when a timestamp leaves the current year.
+class YearTracker {
+ public:
+  void add(std::int64_t ts, std::vector<int>& years) {
+    if (ts >= start_ && ts < end_) return;
+    const int year = year_of(ts);
+    start_ = year_start_micros(year);
+    end_ = year_start_micros(year + 1);
+    if (std::find(years.begin(), years.end(), year) == years.end()) years.push_back(year);
+  }
+
+ private:
+  std::int64_t start_ = 0, end_ = 0;
+};
+
+}  // namespace
+
+std::string printable_raw(std::string_view raw) {
+  std::string out;
+  out.reserve(std::min(raw.size(), kMaxRawBytes));
+  const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
+  const auto* end = p + raw.size();
+  while (p < end && out.size() < kMaxRawBytes) {
+    const std::size_t length = *p == 0 ? 0 : utf8_sequence(p, end);
+    if (length == 0) {
+      out += fmt::format("\\x{:02X}", *p);
+      ++p;
+    } else {
+      out.append(reinterpret_cast<const char*>(p), length);
+      p += length;
+    }
+  }
+  return out;
+}
+
+void parse_file(std::string_view content, const Config& config, const ParseLimits& limits, ParsedFile& out) {
+  out.content_bytes = content.size();
+  out.deltas = AggregateDeltas(config.measure_columns.size());
+  CsvCursor cursor(content, config.dialect);
+  CsvRecord record;
+  if (!cursor.next(record)) throw FileError("empty file: no header line");
+  if (record.unclosed_quote) throw FileError("bad header: unclosed quote");
+  RowValidator validator(config, record.fields);
+  out.rows.reserve(content.size() + content.size() / 4);
+  YearTracker years;
+  while (cursor.next(record)) {
+    const std::string_view reason = validator.validate(record);
+    if (!reason.empty()) {
+      out.rejects.push_back({record.line, std::string(reason), printable_raw(record.raw)});
+      if (limits.max_rejects_per_file > 0 && out.rows_rejected() > limits.max_rejects_per_file)
+        throw FileError(fmt::format("more than {} rejected rows (--max-rejects-per-file); last at line {}: {}",
+                                    limits.max_rejects_per_file, record.line, reason));
+      continue;
+    }
+    const auto& values = validator.values();
+    const std::int64_t ts = values[config.timestamp_column].integer;
+    encode_row(config, values, out.file_id, out.rows);
+    aggregate_row(config, values, ts, out.deltas);
+    years.add(ts, out.years);
+  }
+}
+
+}  // namespace sluice

@@ -1,0 +1,37 @@
+#pragma once
+// What parse+validate produces for one file and load/ commits in one transaction.
+// (DESIGN.md's RowBlock: here the valid rows are kept already encoded as binary COPY rows, because
+// encoding while validating saves a pass and a columnar copy; see docs/design-notes.md.)
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/file_ref.hpp"
+#include "load/copy_buffer.hpp"
+#include "parse/aggregate.hpp"
+
+namespace sluice {
+
+/// A rejected row: never dropped silently, stored in the rejects table.
+struct Reject {
+  std::int64_t line = 0;
+  std::string reason;  ///< a stable code: columns, missing:<col>, timestamp, type:<col>, range:<col>
+  std::string raw;     ///< the row's text, made valid UTF-8 and cut at kMaxRawBytes
+};
+
+struct ParsedFile {
+  FileRef ref;
+  std::int64_t file_id = 0;
+  CopyBuffer rows;               ///< valid rows as binary COPY rows for `readings`
+  std::vector<Reject> rejects;
+  AggregateDeltas deltas;
+  std::vector<int> years;        ///< calendar years of the valid rows: the partitions they need
+  std::uint64_t content_bytes = 0;  ///< decompressed size
+  std::string failure;           ///< why the whole file failed; empty when it parsed
+
+  [[nodiscard]] bool failed() const { return !failure.empty(); }
+  [[nodiscard]] std::int64_t rows_loaded() const { return rows.rows(); }
+  [[nodiscard]] std::int64_t rows_rejected() const { return static_cast<std::int64_t>(rejects.size()); }
+};
+
+}  // namespace sluice

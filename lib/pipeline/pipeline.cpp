@@ -1,0 +1,150 @@
+#include "pipeline/pipeline.hpp"
+
+#include <fmt/format.h>
+#include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "core/errors.hpp"
+#include "fetch/decompress.hpp"
+
+namespace sluice {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::int64_t micros_since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+}
+
+struct Unit {
+  UnitPlan plan;
+  std::vector<ParsedFile> files;
+};
+using UnitPtr = std::shared_ptr<Unit>;
+
+void account(const Unit& unit, const std::vector<FileOutcome>& outcomes, RunStats& stats, Logger& logger) {
+  std::map<std::string, std::int64_t> reasons;
+  for (std::size_t i = 0; i < unit.files.size(); ++i) {
+    const ParsedFile& file = unit.files[i];
+    stats.bytes_done += static_cast<std::int64_t>(file.ref.size);
+    switch (outcomes[i].status) {
+      case FileStatus::skipped: stats.files_skipped += 1; break;
+      case FileStatus::failed:
+        stats.files_failed += 1;
+        stats.add_failure(file.ref.uri, file.failure);
+        logger.warn(fmt::format("{}: failed: {}", file.ref.uri, file.failure));
+        break;
+      case FileStatus::loaded:
+        stats.files_loaded += 1;
+        stats.files_replaced += outcomes[i].replaced ? 1 : 0;
+        stats.rows_loaded += file.rows_loaded();
+        stats.rows_rejected += file.rows_rejected();
+        for (const Reject& reject : file.rejects) reasons[reject.reason] += 1;
+        break;
+    }
+  }
+  if (!reasons.empty()) stats.add_rejects(reasons);
+  stats.units_committed += 1;
+}
+
+}  // namespace
+
+ParsedFile parse_one(const FileRef& ref, std::int64_t file_id, const PipelineParts& parts,
+                     const PipelineOptions& options) {
+  ParsedFile file;
+  file.ref = ref;
+  file.file_id = file_id;
+  try {
+    auto start = Clock::now();
+    std::string stored = parts.fetcher.fetch(ref);
+    parts.stats.bytes_read += static_cast<std::int64_t>(stored.size());
+    std::string content = decompress(std::move(stored), options.max_file_bytes);
+    parts.stats.fetch_micros += micros_since(start);
+    start = Clock::now();
+    parse_file(content, parts.config, options.limits, file);
+    parts.stats.bytes_parsed += static_cast<std::int64_t>(content.size());
+    parts.stats.parse_micros += micros_since(start);
+  } catch (const FileError& error) {
+    const std::int64_t id = file.file_id;
+    file = ParsedFile();  // a failed file loads no row and no reject
+    file.ref = ref;
+    file.file_id = id;
+    file.failure = error.what();
+  }
+  return file;
+}
+
+void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
+  namespace flow = tbb::flow;
+  std::mutex fatal_mutex;
+  std::exception_ptr fatal;
+  std::atomic<bool> aborted{false};
+  auto record_fatal = [&](std::exception_ptr error) {
+    std::lock_guard lock(fatal_mutex);
+    if (!fatal) fatal = error;
+    aborted = true;
+  };
+
+  // Load nodes block on the network: give them threads of their own so parsing never starves.
+  const int threads = options.jobs + options.connections;
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    flow::graph graph;
+    flow::input_node<UnitPtr> planner(graph, [&](tbb::flow_control& control) -> UnitPtr {
+      if (parts.stop.requested() || aborted) {
+        control.stop();
+        return nullptr;
+      }
+      try {
+        std::optional<UnitPlan> plan = parts.planner.next();
+        if (!plan) {
+          control.stop();
+          return nullptr;
+        }
+        auto unit = std::make_shared<Unit>();
+        unit->plan = std::move(*plan);
+        return unit;
+      } catch (...) {
+        record_fatal(std::current_exception());
+        control.stop();
+        return nullptr;
+      }
+    });
+    // Units in flight: enough to keep every parser and every connection busy, and no more.
+    flow::limiter_node<UnitPtr> limiter(graph, static_cast<std::size_t>(options.jobs + options.connections));
+    flow::function_node<UnitPtr, UnitPtr> parse(graph, static_cast<std::size_t>(options.jobs), [&](UnitPtr unit) {
+      for (std::size_t i = 0; i < unit->plan.files.size(); ++i)
+        unit->files.push_back(parse_one(unit->plan.files[i], unit->plan.file_ids[i], parts, options));
+      return unit;
+    });
+    flow::function_node<UnitPtr, flow::continue_msg> load(
+        graph, static_cast<std::size_t>(options.connections), [&](UnitPtr unit) {
+          if (aborted) return flow::continue_msg();
+          try {
+            const auto start = Clock::now();
+            std::vector<FileOutcome> outcomes = parts.sink.commit(unit->files);
+            parts.stats.load_micros += micros_since(start);
+            account(*unit, outcomes, parts.stats, parts.logger);
+          } catch (...) {
+            record_fatal(std::current_exception());
+          }
+          return flow::continue_msg();
+        });
+    flow::make_edge(planner, limiter);
+    flow::make_edge(limiter, parse);
+    flow::make_edge(parse, load);
+    flow::make_edge(load, limiter.decrementer());
+    planner.activate();
+    graph.wait_for_all();
+  });
+  if (fatal) std::rethrow_exception(fatal);
+}
+
+}  // namespace sluice

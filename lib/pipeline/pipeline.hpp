@@ -1,0 +1,42 @@
+#pragma once
+// The oneTBB flow graph: plan -> (limiter) -> fetch+parse (--jobs) -> load (--connections), with a
+// bounded number of units in flight so memory stays flat whatever the number of files.
+#include <cstddef>
+
+#include "config/config.hpp"
+#include "core/logger.hpp"
+#include "core/stop_signal.hpp"
+#include "fetch/fetcher.hpp"
+#include "parse/file_parser.hpp"
+#include "pipeline/unit_planner.hpp"
+#include "pipeline/unit_sink.hpp"
+#include "report/run_stats.hpp"
+
+namespace sluice {
+
+struct PipelineOptions {
+  int jobs = 2;                 ///< parallel fetch+parse
+  int connections = 2;          ///< parallel load units
+  std::uint64_t max_file_bytes = 4ull << 30;  ///< after decompression
+  ParseLimits limits;
+};
+
+struct PipelineParts {
+  const Config& config;
+  UnitPlanner& planner;
+  Fetcher& fetcher;
+  UnitSink& sink;
+  RunStats& stats;
+  StopSignal& stop;
+  Logger& logger;
+};
+
+/// Runs every unit the planner yields until it is exhausted or a stop is requested (in-flight units
+/// are finished). Rethrows the first FatalError after draining.
+void run_pipeline(const PipelineParts& parts, const PipelineOptions& options);
+
+/// Fetches, decompresses and parses one file; a FileError becomes the file's failure reason.
+ParsedFile parse_one(const FileRef& ref, std::int64_t file_id, const PipelineParts& parts,
+                     const PipelineOptions& options);
+
+}  // namespace sluice

@@ -1,0 +1,83 @@
+#include "pipeline/unit_planner.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "core/errors.hpp"
+#include "core/stable_hash.hpp"
+
+namespace sluice {
+
+bool Shard::owns(std::string_view uri) const { return stable_hash(uri) % count == index; }
+
+Shard parse_shard(std::string_view text) {
+  const auto slash = text.find('/');
+  Shard shard;
+  auto number = [&](std::string_view part, std::uint64_t& out) {
+    auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), out);
+    return error == std::errc() && end == part.data() + part.size() && !part.empty();
+  };
+  if (slash == std::string_view::npos || !number(text.substr(0, slash), shard.index) ||
+      !number(text.substr(slash + 1), shard.count) || shard.count == 0 || shard.index >= shard.count)
+    throw UsageError(fmt::format("--shard {}: expected I/N with 0 <= I < N, e.g. 0/4", text));
+  return shard;
+}
+
+UnitPlanner::UnitPlanner(FileSource& source, Ledger& ledger, PlannerOptions options, RunStats& stats)
+    : source_(source), ledger_(ledger), options_(options), stats_(stats) {}
+
+std::optional<UnitPlan> UnitPlanner::next() {
+  while (ready_.empty() && !exhausted_) plan_batch();
+  if (ready_.empty()) return std::nullopt;
+  UnitPlan unit = std::move(ready_.front());
+  ready_.pop_front();
+  return unit;
+}
+
+void UnitPlanner::plan_batch() {
+  std::vector<FileRef> batch;
+  seen_in_batch_.clear();
+  while (batch.size() < options_.batch_files) {
+    std::optional<FileRef> file = source_.next();
+    if (!file) {
+      exhausted_ = true;
+      stats_.listing_done = 1;
+      break;
+    }
+    if (!options_.shard.owns(file->uri)) continue;
+    if (!seen_in_batch_.insert(file->uri).second) continue;  // named twice (a folder and a file in it)
+    stats_.files_listed += 1;
+    stats_.bytes_listed += static_cast<std::int64_t>(file->size);
+    batch.push_back(std::move(*file));
+  }
+  if (batch.empty()) return;
+  stats_.batches += 1;
+  std::vector<bool> known = options_.force ? std::vector<bool>(batch.size(), false) : ledger_.known(batch);
+  std::vector<FileRef> todo;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (known[i]) {
+      stats_.files_skipped += 1;
+      stats_.bytes_done += static_cast<std::int64_t>(batch[i].size);
+    } else {
+      todo.push_back(std::move(batch[i]));
+    }
+  }
+  if (todo.empty()) return;
+  std::vector<std::int64_t> ids = ledger_.allocate_ids(todo.size());
+  UnitPlan unit;
+  std::uint64_t unit_bytes = 0;
+  for (std::size_t i = 0; i < todo.size(); ++i) {
+    unit_bytes += todo[i].size;
+    unit.files.push_back(std::move(todo[i]));
+    unit.file_ids.push_back(ids[i]);
+    if (unit_bytes >= options_.unit_bytes || unit.files.size() >= options_.unit_files) {
+      ready_.push_back(std::move(unit));
+      unit = UnitPlan();
+      unit_bytes = 0;
+    }
+  }
+  if (!unit.files.empty()) ready_.push_back(std::move(unit));
+}
+
+}  // namespace sluice

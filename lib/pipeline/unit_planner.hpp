@@ -1,0 +1,59 @@
+#pragma once
+// Cuts the listed files into batches (--batch-files), drops other shards' files and files the ledger
+// already holds, and groups the rest into load units of whole files.
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <unordered_set>
+#include <vector>
+
+#include "core/file_ref.hpp"
+#include "pipeline/ledger.hpp"
+#include "report/run_stats.hpp"
+#include "source/file_source.hpp"
+
+namespace sluice {
+
+struct Shard {
+  std::uint64_t index = 0;
+  std::uint64_t count = 1;
+  /// Whether `uri` belongs to this shard: stable_hash(uri) % count == index.
+  [[nodiscard]] bool owns(std::string_view uri) const;
+};
+
+/// Parses "I/N" (0 <= I < N); throws UsageError.
+Shard parse_shard(std::string_view text);
+
+struct PlannerOptions {
+  std::size_t batch_files = 10'000;
+  std::uint64_t unit_bytes = 8ull << 20;  ///< a unit closes once its files reach this many bytes
+  std::size_t unit_files = 1'000;         ///< ... or this many files
+  Shard shard;
+  bool force = false;  ///< reload files the ledger already holds
+};
+
+struct UnitPlan {
+  std::vector<FileRef> files;
+  std::vector<std::int64_t> file_ids;
+};
+
+class UnitPlanner {
+ public:
+  UnitPlanner(FileSource& source, Ledger& ledger, PlannerOptions options, RunStats& stats);
+
+  /// The next load unit, or nothing when every source is exhausted. Not thread-safe: one caller.
+  std::optional<UnitPlan> next();
+
+ private:
+  void plan_batch();
+
+  FileSource& source_;
+  Ledger& ledger_;
+  PlannerOptions options_;
+  RunStats& stats_;
+  std::deque<UnitPlan> ready_;
+  std::unordered_set<std::string> seen_in_batch_;
+  bool exhausted_ = false;
+};
+
+}  // namespace sluice
