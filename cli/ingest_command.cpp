@@ -2,42 +2,27 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
 #include <iostream>
 #include <thread>
 
 #include "common.hpp"
 #include "core/errors.hpp"
 #include "core/redact.hpp"
-#include "load/pg_ledger.hpp"
-#include "load/pg_sink.hpp"
-#include "load/run_log.hpp"
-#include "load/schema.hpp"
+#include "load/pg_target.hpp"
 #include "pipeline/pipeline.hpp"
 #include "report/progress.hpp"
 #include "report/summary.hpp"
 #include "signals.hpp"
-#include "source/local_source.hpp"
 
 namespace sluice {
 namespace {
 
-std::unique_ptr<FileSource> make_sources(const IngestOptions& options, Logger& logger) {
-  LocalListing listing;
-  if (!options.include.empty()) listing.include = options.include;
-  listing.on_skipped = [&logger](const std::string& path, const std::string& reason) {
-    logger.warn(fmt::format("{}: not listed: {}", path, reason));
-  };
-  std::vector<std::unique_ptr<FileSource>> sources;
-  for (const std::string& argument : options.sources) sources.push_back(std::make_unique<LocalSource>(argument, listing));
-  return std::make_unique<SourceChain>(std::move(sources));
-}
-
 PipelineOptions pipeline_options(const IngestOptions& options) {
   PipelineOptions out;
   out.jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  out.fetch_jobs = fetch_jobs_for(options.sources, options.source);
   out.connections = options.connections;
-  out.max_file_bytes = options.max_file_bytes;
+  out.max_file_bytes = options.source.max_file_bytes;
   out.limits.max_rejects_per_file = options.max_rejects_per_file;
   return out;
 }
@@ -62,87 +47,56 @@ RunOutcome judge(const RunStats& stats, const IngestOptions& options, bool stopp
   return outcome;
 }
 
-struct IngestContext {
-  const IngestOptions& options;
-  const Config& config;
-  PlannerOptions planner;
-  RunStats& stats;
-  StopSignal& stop;
-  Logger& logger;
-};
-
-void ingest_dry_run(IngestContext& context, FileSource& source) {
-  NullLedger ledger;
-  UnitPlanner planner(source, ledger, context.planner, context.stats);
-  LocalFetcher fetcher(context.options.max_file_bytes);
-  DryRunSink sink;
-  run_pipeline({context.config, planner, fetcher, sink, context.stats, context.stop, context.logger},
-               pipeline_options(context.options));
-}
-
-// Returns the run id so the caller can complete the runs row whatever happens.
-void ingest_into_postgres(IngestContext& context, FileSource& source, const std::vector<std::string>& argv,
-                          RunOutcome& outcome) {
-  const IngestOptions& options = context.options;
-  RetryPolicy retry;
-  retry.retries = options.retries;
-  auto admin = connect_with_retries(options.common.db, retry, context.logger);
-  init_schema(admin->connection(), context.config);
-  const SqlNames names(admin->connection(), context.config);
-  const std::int64_t run_id =
-      start_run(admin->connection(), names, redacted_command_line(argv), options.shard.empty() ? "0/1" : options.shard);
-  UnitLoader loader(context.config, names, run_id, options.force);
-  ConnectionPool pool(options.common.db, loader.session_setup_sql());
-  PgSink sink(pool, loader, names, retry, context.logger, context.stats);
-  PgLedger ledger(options.common.db, names, retry, context.logger);
-  UnitPlanner planner(source, ledger, context.planner, context.stats);
-  LocalFetcher fetcher(options.max_file_bytes);
-  try {
-    run_pipeline({context.config, planner, fetcher, sink, context.stats, context.stop, context.logger},
-                 pipeline_options(options));
-    outcome = judge(context.stats, options, context.stop.requested());
-  } catch (const FatalError& error) {
-    outcome.status = "fatal";
-    outcome.exit_code = static_cast<int>(ExitCode::fatal);
-    outcome.error = redact_dsn(error.what());
-  }
-  try {  // best effort: the database may be the reason the run failed
-    auto session = std::make_unique<PgSession>(options.common.db);
-    finish_run(session->connection(), names, run_id, context.stats, outcome.status, outcome.exit_code);
-  } catch (const std::exception& error) {
-    context.logger.warn(fmt::format("could not record the end of run {}: {}", run_id, redact_dsn(error.what())));
-  }
-}
-
 ProgressMode progress_mode(const std::string& text) {
   if (text == "always") return ProgressMode::always;
   if (text == "never") return ProgressMode::never;
   return ProgressMode::automatic;
 }
 
+// Lists, plans and runs the pipeline into `sink`; returns the outcome (FatalError becomes exit 3).
+RunOutcome run_into(const IngestOptions& options, const Config& config, Ledger& ledger, UnitSink& sink,
+                    RunStats& stats, StopSignal& stop, Logger& logger) {
+  PlannerOptions planner_options;
+  planner_options.batch_files = options.batch_files;
+  planner_options.unit_bytes = options.unit_bytes;
+  planner_options.force = options.force;
+  if (!options.shard.empty()) planner_options.shard = parse_shard(options.shard);
+  std::unique_ptr<FileSource> source = make_sources(options.sources, options.source, logger);
+  std::unique_ptr<Fetcher> fetcher = make_fetcher(options.source, logger);
+  UnitPlanner planner(*source, ledger, planner_options, stats);
+  try {
+    run_pipeline({config, planner, *fetcher, sink, stats, stop, logger}, pipeline_options(options));
+  } catch (const FatalError& error) {
+    return RunOutcome{"fatal", static_cast<int>(ExitCode::fatal), options.dry_run, redact_dsn(error.what())};
+  }
+  return judge(stats, options, stop.requested());
+}
+
 int run_ingest(const IngestOptions& options, const std::vector<std::string>& argv) {
   Logger logger(parse_log_format(options.common.log_format), options.quiet);
   const Config config = effective_config(options.common);
-  PlannerOptions planner;
-  planner.batch_files = options.batch_files;
-  planner.unit_bytes = options.unit_bytes;
-  planner.force = options.force;
-  if (!options.shard.empty()) planner.shard = parse_shard(options.shard);
-  std::unique_ptr<FileSource> source = make_sources(options, logger);
+  if (!options.shard.empty()) parse_shard(options.shard);  // usage errors before any connection
   RunStats stats;
   StopSignal stop;
   SignalWatcher watcher(stop, logger);
-  IngestContext context{options, config, planner, stats, stop, logger};
   RunOutcome outcome;
   {
     Progress progress(stats, progress_mode(options.progress), options.progress_interval);
     logger.set_line_guard(&progress.terminal_mutex());
     try {
       if (options.dry_run) {
-        ingest_dry_run(context, *source);
-        outcome = judge(stats, options, stop.requested());
+        NullLedger ledger;
+        DryRunSink sink;
+        outcome = run_into(options, config, ledger, sink, stats, stop, logger);
       } else {
-        ingest_into_postgres(context, *source, argv, outcome);
+        RetryPolicy retry;
+        retry.retries = options.retries;
+        PgTarget target(config,
+                        {options.common.db, options.force, retry, redacted_command_line(argv),
+                         options.shard.empty() ? "0/1" : options.shard},
+                        logger, stats);
+        outcome = run_into(options, config, target.ledger(), target.sink(), stats, stop, logger);
+        target.finish(outcome.status, outcome.exit_code);
       }
     } catch (const FatalError& error) {
       outcome = RunOutcome{"fatal", static_cast<int>(ExitCode::fatal), options.dry_run, redact_dsn(error.what())};
@@ -162,6 +116,7 @@ void add_ingest_command(CLI::App& app, IngestOptions& options, const std::vector
   CLI::App* command = app.add_subcommand("ingest", "Load files (folders, files, globs) into PostgreSQL");
   command->add_option("sources", options.sources, "folders, files or glob patterns")->required();
   add_common_options(*command, options.common);
+  add_source_options(*command, options.source);
   command->add_option("--batch-files", options.batch_files, "files listed and checked against the ledger at a time")
       ->check(CLI::Range(1, 100'000'000));
   command->add_option("--shard", options.shard, "I/N: only files whose stable uri hash mod N is I");
@@ -178,11 +133,9 @@ void add_ingest_command(CLI::App& app, IngestOptions& options, const std::vector
   command->add_option("--summary-json", options.summary_json, "write the run's summary as JSON to this file");
   command->add_option("--retries", options.retries, "retries of a unit on transient database faults")
       ->check(CLI::Range(0, 100));
-  command->add_option("--max-file-bytes", options.max_file_bytes, "largest file accepted, after decompression");
   command->add_option("--max-rejects-per-file", options.max_rejects_per_file,
                       "a file with more rejected rows fails as a whole (0: no limit)");
   command->add_option("--unit-bytes", options.unit_bytes, "small files are grouped into one transaction up to this size");
-  command->add_option("--include", options.include, "file name patterns to load from folders (default: *.csv, *.csv.gz, ...)");
   command->add_flag("--quiet", options.quiet, "no informational log lines");
   command->callback([&options, &argv, &exit_code] { exit_code = run_ingest(options, argv); });
 }

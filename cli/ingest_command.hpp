@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "sources.hpp"
+
 namespace sluice {
 
 struct CommonOptions {
@@ -28,10 +30,9 @@ struct IngestOptions {
   double progress_interval = 10.0;
   std::string summary_json;
   int retries = 8;
-  std::uint64_t max_file_bytes = 4ull << 30;
   std::int64_t max_rejects_per_file = 0;
   std::uint64_t unit_bytes = 8ull << 20;
-  std::vector<std::string> include;
+  SourceOptions source;
   bool quiet = false;
 };
 

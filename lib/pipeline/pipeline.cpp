@@ -24,6 +24,7 @@ std::int64_t micros_since(Clock::time_point start) {
 
 struct Unit {
   UnitPlan plan;
+  std::vector<FetchedFile> fetched;
   std::vector<ParsedFile> files;
 };
 using UnitPtr = std::shared_ptr<Unit>;
@@ -55,28 +56,37 @@ void account(const Unit& unit, const std::vector<FileOutcome>& outcomes, RunStat
 
 }  // namespace
 
-ParsedFile parse_one(const FileRef& ref, std::int64_t file_id, const PipelineParts& parts,
+FetchedFile fetch_one(const FileRef& ref, const PipelineParts& parts) {
+  FetchedFile fetched;
+  const auto start = Clock::now();
+  try {
+    fetched.stored = parts.fetcher.fetch(ref);
+    parts.stats.bytes_read += static_cast<std::int64_t>(fetched.stored.size());
+  } catch (const FileError& error) {
+    fetched.failure = error.what();
+  }
+  parts.stats.fetch_micros += micros_since(start);
+  return fetched;
+}
+
+ParsedFile parse_one(const FileRef& ref, std::int64_t file_id, FetchedFile fetched, const PipelineParts& parts,
                      const PipelineOptions& options) {
   ParsedFile file;
   file.ref = ref;
   file.file_id = file_id;
+  const auto start = Clock::now();
   try {
-    auto start = Clock::now();
-    std::string stored = parts.fetcher.fetch(ref);
-    parts.stats.bytes_read += static_cast<std::int64_t>(stored.size());
-    std::string content = decompress(std::move(stored), options.max_file_bytes);
-    parts.stats.fetch_micros += micros_since(start);
-    start = Clock::now();
+    if (!fetched.failure.empty()) throw FileError(fetched.failure);
+    std::string content = decompress(std::move(fetched.stored), options.max_file_bytes);
     parse_file(content, parts.config, options.limits, file);
     parts.stats.bytes_parsed += static_cast<std::int64_t>(content.size());
-    parts.stats.parse_micros += micros_since(start);
   } catch (const FileError& error) {
-    const std::int64_t id = file.file_id;
     file = ParsedFile();  // a failed file loads no row and no reject
     file.ref = ref;
-    file.file_id = id;
+    file.file_id = file_id;
     file.failure = error.what();
   }
+  parts.stats.parse_micros += micros_since(start);
   return file;
 }
 
@@ -92,7 +102,7 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
   };
 
   // Load nodes block on the network: give them threads of their own so parsing never starves.
-  const int threads = options.jobs + options.connections;
+  const int threads = options.jobs + options.fetch_jobs + options.connections;
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   tbb::task_arena arena(threads);
   arena.execute([&] {
@@ -118,10 +128,16 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
       }
     });
     // Units in flight: enough to keep every parser and every connection busy, and no more.
-    flow::limiter_node<UnitPtr> limiter(graph, static_cast<std::size_t>(options.jobs + options.connections));
+    flow::limiter_node<UnitPtr> limiter(graph, static_cast<std::size_t>(threads));
+    flow::function_node<UnitPtr, UnitPtr> fetch(graph, static_cast<std::size_t>(options.fetch_jobs), [&](UnitPtr unit) {
+      for (const FileRef& ref : unit->plan.files) unit->fetched.push_back(fetch_one(ref, parts));
+      return unit;
+    });
     flow::function_node<UnitPtr, UnitPtr> parse(graph, static_cast<std::size_t>(options.jobs), [&](UnitPtr unit) {
       for (std::size_t i = 0; i < unit->plan.files.size(); ++i)
-        unit->files.push_back(parse_one(unit->plan.files[i], unit->plan.file_ids[i], parts, options));
+        unit->files.push_back(
+            parse_one(unit->plan.files[i], unit->plan.file_ids[i], std::move(unit->fetched[i]), parts, options));
+      unit->fetched.clear();
       return unit;
     });
     flow::function_node<UnitPtr, flow::continue_msg> load(
@@ -138,7 +154,8 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
           return flow::continue_msg();
         });
     flow::make_edge(planner, limiter);
-    flow::make_edge(limiter, parse);
+    flow::make_edge(limiter, fetch);
+    flow::make_edge(fetch, parse);
     flow::make_edge(parse, load);
     flow::make_edge(load, limiter.decrementer());
     planner.activate();

@@ -1,5 +1,5 @@
 #pragma once
-// The oneTBB flow graph: plan -> (limiter) -> fetch+parse (--jobs) -> load (--connections), with a
+// The oneTBB flow graph: plan -> (limiter) -> fetch (--fetch-jobs) -> parse (--jobs) -> load (--connections), with a
 // bounded number of units in flight so memory stays flat whatever the number of files.
 #include <cstddef>
 
@@ -15,7 +15,8 @@
 namespace sluice {
 
 struct PipelineOptions {
-  int jobs = 2;                 ///< parallel fetch+parse
+  int jobs = 2;                 ///< parallel parse+validate
+  int fetch_jobs = 2;           ///< parallel reads / GETs
   int connections = 2;          ///< parallel load units
   std::uint64_t max_file_bytes = 4ull << 30;  ///< after decompression
   ParseLimits limits;
@@ -35,8 +36,17 @@ struct PipelineParts {
 /// are finished). Rethrows the first FatalError after draining.
 void run_pipeline(const PipelineParts& parts, const PipelineOptions& options);
 
-/// Fetches, decompresses and parses one file; a FileError becomes the file's failure reason.
-ParsedFile parse_one(const FileRef& ref, std::int64_t file_id, const PipelineParts& parts,
+/// A file's stored bytes, or why it could not be read.
+struct FetchedFile {
+  std::string stored;
+  std::string failure;
+};
+
+/// Reads one file; a FileError becomes the failure.
+FetchedFile fetch_one(const FileRef& ref, const PipelineParts& parts);
+
+/// Decompresses and parses one fetched file; a FileError becomes the file's failure reason.
+ParsedFile parse_one(const FileRef& ref, std::int64_t file_id, FetchedFile fetched, const PipelineParts& parts,
                      const PipelineOptions& options);
 
 }  // namespace sluice
