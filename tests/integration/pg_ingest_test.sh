@@ -1,0 +1,31 @@
+# Issue 2: a generated sensor folder loads with exactly the expected rows, rejects by reason,
+# partitions and aggregates; a second identical run adds nothing and skips every file.
+source "$(dirname "$0")/lib.sh"
+gen_data "$work/data" --files 10 --rows 769752
+exp="$work/data/expected.json"
+
+run_sluice ingest "$work/data" --schema "$schema" --summary-json "$work/first.json" --progress never
+expect_eq "$rc" 0 "exit code of the first run"
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings")" "$(json "$exp" 'd["valid"]')" "rows in readings"
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".rejects")" "$(json "$exp" 'd["rejected"]')" "rows in rejects"
+expect_eq "$(sql "SELECT string_agg(reason || '=' || n, ',' ORDER BY reason) FROM (SELECT reason, count(*) n FROM \"$schema\".rejects GROUP BY 1) r")" \
+  "$(json "$exp" '",".join(f"{k}={v}" for k, v in sorted(d["reasons"].items()))')" "rejects by reason"
+expect_eq "$(sql "SELECT round(sum(temperature)::numeric, 2) FROM \"$schema\".readings")" \
+  "$(json "$exp" 'format(d["sum_temperature"], ".2f")')" "sum of temperatures"
+expect_eq "$(sql "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '\"$schema\".readings'::regclass")" \
+  "readings_2025,readings_2026" "yearly partitions"
+expect_eq "$(sql "SELECT count(*) FROM pg_indexes WHERE schemaname = '$schema' AND tablename = 'readings' AND indexdef LIKE '%USING brin (ts)%'")" 1 "BRIN index on ts"
+expect_eq "$(sql "SELECT count(*) || ':' || sum(rows_loaded) FROM \"$schema\".files WHERE status = 'loaded'")" \
+  "10:$(json "$exp" 'd["valid"]')" "ledger rows"
+expect_eq "$(sql "SELECT sum(rows) FROM \"$schema\".sensor_hourly")" "$(json "$exp" 'd["valid"]')" "rows counted in sensor_hourly"
+check_aggregates_match_readings
+expect_eq "$(json "$work/first.json" 'd["rows"]["loaded"]')" "$(json "$exp" 'd["valid"]')" "summary rows loaded"
+expect_eq "$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); print(a["rejects_by_reason"] == b["reasons"])' "$work/first.json" "$exp")" \
+  True "summary rejects by reason"
+
+run_sluice ingest "$work/data" --schema "$schema" --summary-json "$work/second.json" --progress never
+expect_eq "$rc" 0 "exit code of the second run"
+expect_eq "$(json "$work/second.json" 'd["files"]["skipped"]')" 10 "files skipped by the second run"
+expect_eq "$(json "$work/second.json" 'd["rows"]["loaded"]')" 0 "rows loaded by the second run"
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings")" "$(json "$exp" 'd["valid"]')" "rows after the second run"
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".runs WHERE status = 'ok' AND finished_at IS NOT NULL")" 2 "runs recorded"
