@@ -10,6 +10,7 @@
 #include "core/redact.hpp"
 #include "load/pg_target.hpp"
 #include "pipeline/pipeline.hpp"
+#include "report/metrics.hpp"
 #include "report/progress.hpp"
 #include "report/summary.hpp"
 #include "signals.hpp"
@@ -72,6 +73,18 @@ RunOutcome run_into(const IngestOptions& options, const Config& config, Ledger& 
   return judge(stats, options, stop.requested());
 }
 
+// Metrics are reported, never fatal: a missing Pushgateway must not fail a load that succeeded.
+void publish_metrics(const IngestOptions& options, const RunStats& stats, const RunOutcome& outcome, Logger& logger) {
+  if (options.metrics_file.empty() && options.pushgateway.empty()) return;
+  const std::string text = prometheus_text(stats, outcome);
+  try {
+    if (!options.metrics_file.empty()) write_file_atomically(options.metrics_file, text);
+    if (!options.pushgateway.empty()) push_to_gateway(options.pushgateway, options.shard, text);
+  } catch (const std::exception& error) {
+    logger.warn(fmt::format("metrics not published: {}", error.what()));
+  }
+}
+
 int run_ingest(const IngestOptions& options, const std::vector<std::string>& argv) {
   Logger logger(parse_log_format(options.common.log_format), options.quiet);
   const Config config = effective_config(options.common);
@@ -107,6 +120,7 @@ int run_ingest(const IngestOptions& options, const std::vector<std::string>& arg
   if (!outcome.error.empty()) logger.error(outcome.error);
   std::cout << human_summary(stats, outcome) << std::flush;
   if (!options.summary_json.empty()) write_file_atomically(options.summary_json, json_summary(stats, outcome));
+  publish_metrics(options, stats, outcome, logger);
   return outcome.exit_code;
 }
 
@@ -131,6 +145,9 @@ void add_ingest_command(CLI::App& app, IngestOptions& options, const std::vector
   command->add_option("--progress-interval", options.progress_interval, "seconds between status lines off a terminal")
       ->check(CLI::PositiveNumber);
   command->add_option("--summary-json", options.summary_json, "write the run's summary as JSON to this file");
+  command->add_option("--metrics-file", options.metrics_file,
+                      "write Prometheus metrics here (atomically) for node_exporter's textfile collector");
+  command->add_option("--pushgateway", options.pushgateway, "push Prometheus metrics to this Pushgateway URL at the end");
   command->add_option("--retries", options.retries, "retries of a unit on transient database faults")
       ->check(CLI::Range(0, 100));
   command->add_option("--max-rejects-per-file", options.max_rejects_per_file,

@@ -29,6 +29,8 @@ struct IngestOptions {
   std::string progress = "auto";
   double progress_interval = 10.0;
   std::string summary_json;
+  std::string metrics_file;
+  std::string pushgateway;
   int retries = 8;
   std::int64_t max_rejects_per_file = 0;
   std::uint64_t unit_bytes = 8ull << 20;

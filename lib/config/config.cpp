@@ -146,8 +146,13 @@ Config default_config() {
 }
 
 Config parse_config(std::string_view json, std::string_view origin) {
-  simdjson::ondemand::parser parser;
   simdjson::padded_string padded(json);
+  // On-demand parsing reads only what it is asked for; the DOM parser validates the whole text first
+  // (so trailing garbage after the root object is an error too).
+  simdjson::dom::parser validator;
+  if (auto error = validator.parse(padded).error())
+    config_error(origin, "$", fmt::format("not valid JSON ({})", simdjson::error_message(error)));
+  simdjson::ondemand::parser parser;
   simdjson::ondemand::document doc;
   if (auto error = parser.iterate(padded).get(doc))
     config_error(origin, "$", fmt::format("not valid JSON ({})", simdjson::error_message(error)));

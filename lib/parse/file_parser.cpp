@@ -75,8 +75,10 @@ std::string printable_raw(std::string_view raw) {
   out.reserve(std::min(raw.size(), kMaxRawBytes));
   const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
   const auto* end = p + raw.size();
-  while (p < end && out.size() < kMaxRawBytes) {
+  while (p < end) {
     const std::size_t length = *p == 0 ? 0 : utf8_sequence(p, end);
+    const std::size_t needed = length == 0 ? 4 : length;  // an escape is 4 bytes: \xNN
+    if (out.size() + needed > kMaxRawBytes) break;
     if (length == 0) {
       out += fmt::format("\\x{:02X}", *p);
       ++p;

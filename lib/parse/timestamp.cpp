@@ -108,7 +108,9 @@ bool parse_iso8601(std::string_view text, std::int64_t& unix_micros) {
   if (!parse_zone(text, pos, offset_seconds)) return false;
   const std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
   unix_micros = (seconds - offset_seconds) * kMicrosPerSecond + micros;
-  return true;
+  // An offset can move the instant out of years 1..9999 UTC, where partitions are named by 4 digits.
+  static const std::int64_t kFirst = year_start_micros(1), kEnd = year_start_micros(10000);
+  return unix_micros >= kFirst && unix_micros < kEnd;
 }
 
 bool parse_epoch(std::string_view text, std::int64_t units_per_second, std::int64_t& unix_micros) {

@@ -9,7 +9,9 @@
 
 namespace sluice {
 
-bool Shard::owns(std::string_view uri) const { return stable_hash(uri) % count == index; }
+std::uint64_t stable_hash_shard(std::string_view uri, std::uint64_t count) { return stable_hash(uri) % count; }
+
+bool Shard::owns(std::string_view uri) const { return stable_hash_shard(uri, count) == index; }
 
 Shard parse_shard(std::string_view text) {
   const auto slash = text.find('/');

@@ -21,6 +21,9 @@ struct Shard {
   [[nodiscard]] bool owns(std::string_view uri) const;
 };
 
+/// The shard (0..count-1) that owns `uri`: stable_hash(uri) % count.
+std::uint64_t stable_hash_shard(std::string_view uri, std::uint64_t count);
+
 /// Parses "I/N" (0 <= I < N); throws UsageError.
 Shard parse_shard(std::string_view text);
 

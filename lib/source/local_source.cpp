@@ -32,7 +32,7 @@ FileRef local_file_ref(const fs::path& path, const fs::directory_entry& entry) {
   FileRef ref;
   ref.uri = fs::absolute(path).lexically_normal().string();
   ref.size = static_cast<std::uint64_t>(info.st_size);
-  ref.etag = std::to_string(static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec);
+  ref.etag = mtime_etag(info.st_mtim);
   return ref;
 }
 

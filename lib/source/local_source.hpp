@@ -1,5 +1,8 @@
 #pragma once
 // Local files: a file, a folder (recursive, lazily walked) or a glob.
+#include <sys/stat.h>
+
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -17,6 +20,11 @@ struct LocalListing {
   /// Told about entries that cannot be listed (permission denied, broken links); they are not loaded.
   std::function<void(const std::string& path, const std::string& reason)> on_skipped;
 };
+
+/// A local file's etag: its modification time in nanoseconds since the epoch.
+inline std::string mtime_etag(const struct timespec& mtime) {
+  return std::to_string(static_cast<std::int64_t>(mtime.tv_sec) * 1'000'000'000 + mtime.tv_nsec);
+}
 
 /// The FileRef of one local file: absolute normalised path, size, mtime in nanoseconds as etag.
 FileRef local_file_ref(const std::filesystem::path& path, const std::filesystem::directory_entry& entry);
