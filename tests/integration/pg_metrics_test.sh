@@ -1,0 +1,35 @@
+# Issue 5: the metrics file passes `promtool check metrics`, carries the run's counts, and a push to a
+# real Pushgateway on loopback can be read back; the summary JSON has the documented fields.
+source "$(dirname "$0")/lib.sh"
+gen_data "$work/data" --files 3 --rows 9000
+exp="$work/data/expected.json"
+printf 'time,device\n1,2\n' > "$work/data/broken.csv"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+prometheus-pushgateway --web.listen-address="127.0.0.1:$port" --persistence.interval=0 > "$work/pushgateway.log" 2>&1 &
+gateway=$!
+cleanup_hooks+=("kill $gateway 2>/dev/null; wait $gateway 2>/dev/null")
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done
+
+run_sluice ingest "$work/data" --schema "$schema" --shard 0/1 --progress never --quiet \
+  --metrics-file "$work/sluice.prom" --pushgateway "http://127.0.0.1:$port" --summary-json "$work/summary.json" >/dev/null 2>&1
+expect_eq "$rc" 1 "exit code (one broken file)"
+promtool check metrics < "$work/sluice.prom" || fail "promtool check metrics rejected the file"
+echo "ok - promtool check metrics"
+metric() { awk -v m="$1" '$1 == m { print $2 }' "$2"; }
+expect_eq "$(metric 'sluice_run_rows{status="loaded"}' "$work/sluice.prom")" "$(json "$exp" 'd["valid"]')" "metrics file: rows loaded"
+expect_eq "$(metric 'sluice_run_files{status="failed"}' "$work/sluice.prom")" 1 "metrics file: failed files"
+expect_eq "$(metric 'sluice_run_rejected_rows{reason="columns"}' "$work/sluice.prom")" "$(json "$exp" 'd["reasons"]["columns"]')" "metrics file: columns rejects"
+expect_eq "$(metric 'sluice_run_exit_code' "$work/sluice.prom")" 1 "metrics file: exit code"
+
+curl -fsS "http://127.0.0.1:$port/metrics" > "$work/gateway.txt"
+expect_eq "$(grep '^sluice_run_rows{' "$work/gateway.txt" | grep 'status="loaded"' | grep 'job="sluice"' | grep 'shard="0-1"' | awk '{print $2}')" \
+  "$(json "$exp" 'd["valid"]')" "pushgateway: rows loaded, grouped by job and shard"
+
+# The summary JSON: every documented field, with the right counts.
+expect_eq "$(json "$work/summary.json" 'sorted(d.keys())')" \
+  "['batches', 'bytes', 'dry_run', 'error', 'exit_code', 'failed_files', 'files', 'mb_per_second', 'rejects_by_reason', 'retries', 'rows', 'rows_per_second', 'seconds', 'stage_seconds', 'status', 'units']" \
+  "summary fields"
+expect_eq "$(json "$work/summary.json" 'd["files"]')" "{'listed': 4, 'loaded': 3, 'replaced': 0, 'skipped': 0, 'failed': 1}" "summary files"
+expect_eq "$(json "$work/summary.json" 'd["rows"]["loaded"] + d["rows"]["rejected"]')" "$(json "$exp" 'd["rows"]')" "summary rows add up to the generated rows"
+expect_eq "$(json "$work/summary.json" 'd["status"], d["exit_code"], d["failed_files"][0]["uri"].endswith("broken.csv")')" "partial 1 True" "summary status"
