@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 SLUICE := $(BUILD)/cli/sluice
 PG_ENV = eval "$$(scripts/pg-local env)"
 
-.PHONY: run test bootstrap build data test-unit test-sanitize fuzz bench pg-start pg-stop clean
+.PHONY: run test bootstrap build data test-unit pg-start pg-stop s3-start s3-stop clean
 
 run: build data
 	scripts/pg-local start
@@ -33,6 +33,12 @@ pg-start:
 
 pg-stop:
 	scripts/pg-local stop
+
+s3-start:
+	scripts/s3-local start
+
+s3-stop:
+	scripts/s3-local stop
 
 clean:
 	rm -rf $(BUILD) build-* examples/data

@@ -25,6 +25,7 @@ PipelineOptions pipeline_options(const IngestOptions& options) {
   out.connections = options.connections;
   out.max_file_bytes = options.source.max_file_bytes;
   out.limits.max_rejects_per_file = options.max_rejects_per_file;
+  out.limits.max_line_bytes = options.max_line_bytes;
   return out;
 }
 
@@ -62,8 +63,8 @@ RunOutcome run_into(const IngestOptions& options, const Config& config, Ledger& 
   planner_options.unit_bytes = options.unit_bytes;
   planner_options.force = options.force;
   if (!options.shard.empty()) planner_options.shard = parse_shard(options.shard);
-  std::unique_ptr<FileSource> source = make_sources(options.sources, options.source, logger);
-  std::unique_ptr<Fetcher> fetcher = make_fetcher(options.source, logger);
+  std::unique_ptr<FileSource> source = make_sources(options.sources, options.source, logger, &stats);
+  std::unique_ptr<Fetcher> fetcher = make_fetcher(options.source, logger, &stats);
   UnitPlanner planner(*source, ledger, planner_options, stats);
   try {
     run_pipeline({config, planner, *fetcher, sink, stats, stop, logger}, pipeline_options(options));
@@ -108,7 +109,12 @@ int run_ingest(const IngestOptions& options, const std::vector<std::string>& arg
                         {options.common.db, options.force, retry, redacted_command_line(argv),
                          options.shard.empty() ? "0/1" : options.shard},
                         logger, stats);
-        outcome = run_into(options, config, target.ledger(), target.sink(), stats, stop, logger);
+        try {
+          outcome = run_into(options, config, target.ledger(), target.sink(), stats, stop, logger);
+        } catch (const UsageError&) {  // e.g. an S3 prefix that cannot be listed: record it, then report it
+          target.finish("usage", static_cast<int>(ExitCode::usage));
+          throw;
+        }
         target.finish(outcome.status, outcome.exit_code);
       }
     } catch (const FatalError& error) {
@@ -152,6 +158,8 @@ void add_ingest_command(CLI::App& app, IngestOptions& options, const std::vector
       ->check(CLI::Range(0, 100));
   command->add_option("--max-rejects-per-file", options.max_rejects_per_file,
                       "a file with more rejected rows fails as a whole (0: no limit)");
+  command->add_option("--max-line-bytes", options.max_line_bytes,
+                      "a file with a longer record (line breaks inside quotes included) fails as a whole (0: no limit)");
   command->add_option("--unit-bytes", options.unit_bytes, "small files are grouped into one transaction up to this size");
   command->add_flag("--quiet", options.quiet, "no informational log lines");
   command->callback([&options, &argv, &exit_code] { exit_code = run_ingest(options, argv); });

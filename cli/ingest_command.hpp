@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "parse/file_parser.hpp"
 #include "sources.hpp"
 
 namespace sluice {
@@ -33,6 +34,7 @@ struct IngestOptions {
   std::string pushgateway;
   int retries = 8;
   std::int64_t max_rejects_per_file = 0;
+  std::uint64_t max_line_bytes = kDefaultMaxLineBytes;
   std::uint64_t unit_bytes = 8ull << 20;
   SourceOptions source;
   bool quiet = false;

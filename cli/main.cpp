@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "core/redact.hpp"
 #include "ingest_command.hpp"
+#include "plan_command.hpp"
 #include "signals.hpp"
 
 int main(int argc, char** argv) {
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
   sluice::add_ingest_command(app, ingest, args, exit_code);
   sluice::add_schema_command(app, admin, exit_code);
   sluice::add_status_command(app, admin, exit_code);
+  sluice::PlanOptions plan;
+  sluice::add_plan_command(app, plan, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -8,27 +8,33 @@
 
 #include "core/logger.hpp"
 #include "fetch/fetcher.hpp"
+#include "report/run_stats.hpp"
 #include "source/file_source.hpp"
 
 namespace sluice {
 
 struct SourceOptions {
-  std::vector<std::string> include;  ///< file name patterns for folders; empty: the defaults
+  std::vector<std::string> include;  ///< file name patterns for folders and S3 prefixes; empty: the defaults
   std::uint64_t max_file_bytes = 4ull << 30;
   int fetch_jobs = 0;  ///< parallel reads/GETs; 0: a default that suits the sources
+  std::string s3_endpoint;  ///< --s3-endpoint: wins over AWS_ENDPOINT_URL; path-style addressing when set
+  std::string s3_region;    ///< --s3-region: wins over AWS_REGION / AWS_DEFAULT_REGION
 };
 
-/// Adds --include, --max-file-bytes, --fetch-jobs (and the S3 options) to a command.
+/// Adds --include, --max-file-bytes, --fetch-jobs, --s3-endpoint and --s3-region to a command.
 void add_source_options(CLI::App& command, SourceOptions& options);
 
-/// One source per argument (folder, file, glob), chained. Throws UsageError for an argument that names nothing.
+/// One source per argument (folder, file, glob, s3://bucket/prefix), chained. Throws UsageError for an argument
+/// that names nothing or an S3 prefix that cannot be listed (wrong secret, no such bucket). S3 retries are
+/// counted in `stats` when given.
 std::unique_ptr<FileSource> make_sources(const std::vector<std::string>& arguments, const SourceOptions& options,
-                                         Logger& logger);
+                                         Logger& logger, RunStats* stats = nullptr);
 
-/// A fetcher for every kind of uri the sources yield.
-std::unique_ptr<Fetcher> make_fetcher(const SourceOptions& options, Logger& logger);
+/// A fetcher for every kind of uri the sources yield (local paths and s3:// objects). S3 retries are counted
+/// in `stats` when given.
+std::unique_ptr<Fetcher> make_fetcher(const SourceOptions& options, Logger& logger, RunStats* stats = nullptr);
 
-/// Parallel fetches to use: --fetch-jobs, or a default for the sources.
+/// Parallel fetches to use: --fetch-jobs, or 8 when any source is on S3 (GETs wait on the network), else 2.
 int fetch_jobs_for(const std::vector<std::string>& arguments, const SourceOptions& options);
 
 }  // namespace sluice

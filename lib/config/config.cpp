@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/errors.hpp"
+#include "parse/timestamp.hpp"
 
 namespace sluice {
 namespace {
@@ -22,16 +23,27 @@ ColumnType parse_type(std::string_view text, std::string_view origin, const std:
   if (text == "text") return ColumnType::text;
   if (text == "float") return ColumnType::float8;
   if (text == "int") return ColumnType::int8;
-  config_error(origin, path, fmt::format("expected one of timestamp, text, float, int; got \"{}\"", text));
+  if (text == "bool") return ColumnType::boolean;
+  config_error(origin, path, fmt::format("expected one of timestamp, text, float, int, bool; got \"{}\"", text));
 }
 
-TimestampFormat parse_timestamp_format(std::string_view text, std::string_view origin,
-                                       const std::string& path) {
-  if (text == "iso8601") return TimestampFormat::iso8601;
-  if (text == "epoch_s") return TimestampFormat::epoch_seconds;
-  if (text == "epoch_ms") return TimestampFormat::epoch_millis;
-  config_error(origin, path, fmt::format("expected one of iso8601, epoch_s, epoch_ms; got \"{}\"", text));
+void parse_timestamp_format(std::string_view text, ColumnSpec& column, std::string_view origin,
+                            const std::string& path) {
+  if (text == "iso8601") {
+    column.timestamp_format = TimestampFormat::iso8601;
+  } else if (text == "epoch_s") {
+    column.timestamp_format = TimestampFormat::epoch_seconds;
+  } else if (text == "epoch_ms") {
+    column.timestamp_format = TimestampFormat::epoch_millis;
+  } else if (text.find('%') != std::string_view::npos) {
+    column.timestamp_format = TimestampFormat::pattern;
+    column.timestamp_pattern = std::string(text);
+  } else {
+    config_error(origin, path,
+                 fmt::format("expected one of iso8601, epoch_s, epoch_ms or a pattern like \"%d/%m/%Y %H:%M:%S\"; got \"{}\"", text));
+  }
 }
+
 
 char single_char(std::string_view text, std::string_view origin, const std::string& path) {
   if (text == "\\t") return '\t';
@@ -47,6 +59,19 @@ T get_or_fail(simdjson::simdjson_result<T>&& result, std::string_view origin, co
   T out;
   if (auto error = std::move(result).get(out))
     config_error(origin, path, fmt::format("expected {} ({})", expected, simdjson::error_message(error)));
+  return out;
+}
+
+std::vector<std::string> string_or_strings(value v, std::string_view origin, const std::string& path) {
+  std::vector<std::string> out;
+  std::string_view single;
+  if (!v.get_string().get(single)) {
+    out.emplace_back(single);
+    return out;
+  }
+  std::size_t index = 0;
+  for (auto item : get_or_fail(v.get_array(), origin, path, "a string or an array of strings"))
+    out.emplace_back(get_or_fail(item.get_string(), origin, fmt::format("{}[{}]", path, index++), "a string"));
   return out;
 }
 
@@ -70,16 +95,37 @@ ColumnSpec parse_column(value column_value, std::string_view origin, const std::
     } else if (key == "max") {
       column.max = get_or_fail(v.get_double(), origin, key_path, "a number");
     } else if (key == "format") {
-      column.timestamp_format =
-          parse_timestamp_format(get_or_fail(v.get_string(), origin, key_path, "a string"), origin, key_path);
+      parse_timestamp_format(get_or_fail(v.get_string(), origin, key_path, "a string"), column, origin, key_path);
+    } else if (key == "zone") {
+      int offset = 0;
+      std::string_view zone = get_or_fail(v.get_string(), origin, key_path, "a string");
+      if (!parse_zone_offset(zone, offset))
+        config_error(origin, key_path, fmt::format("expected UTC or a fixed offset like +01:00; got \"{}\"", zone));
+      column.zone_offset_seconds = offset;
+    } else if (key == "null") {
+      column.nulls = string_or_strings(v, origin, key_path);
+    } else if (key == "default") {
+      column.default_value = std::string(get_or_fail(v.get_string(), origin, key_path, "a string"));
+    } else if (key == "date_column") {
+      column.date_column = std::string(get_or_fail(v.get_string(), origin, key_path, "a string"));
+    } else if (key == "time_column") {
+      column.time_column = std::string(get_or_fail(v.get_string(), origin, key_path, "a string"));
     } else {
-      config_error(origin, key_path, "unknown key; expected name, type, required, min, max or format");
+      config_error(origin, key_path,
+                   "unknown key; expected name, type, required, min, max, format, zone, null, default, date_column "
+                   "or time_column");
     }
   }
   if (!has_name || column.name.empty()) config_error(origin, path + ".name", "a non-empty column name is required");
   if ((column.min || column.max) && column.type != ColumnType::float8 && column.type != ColumnType::int8)
     config_error(origin, path, "min and max apply to float and int columns only");
   if (column.min && column.max && *column.min > *column.max) config_error(origin, path, "min is greater than max");
+  if (column.date_column.empty() != column.time_column.empty())
+    config_error(origin, path, "date_column and time_column go together");
+  if (column.assembled() && (column.type != ColumnType::timestamp || column.timestamp_format != TimestampFormat::pattern))
+    config_error(origin, path,
+                 "a timestamp from date_column and time_column needs \"type\": \"timestamp\" and a \"format\" pattern "
+                 "for \"<date> <time>\", e.g. \"%d/%m/%Y %H.%M.%S\"");
   return column;
 }
 
@@ -87,6 +133,29 @@ std::size_t resolve_column(const Config& config, std::string_view name, std::str
                            std::string_view path) {
   if (auto index = config.find(name)) return *index;
   config_error(origin, path, fmt::format("no column named \"{}\" in columns", name));
+}
+
+void parse_dialect(value dialect_value, Dialect& dialect, std::string_view origin) {
+  for (auto field : get_or_fail(dialect_value.get_object(), origin, "$.dialect", "an object")) {
+    std::string_view key = get_or_fail(field.unescaped_key(), origin, "$.dialect", "a key");
+    const std::string path = fmt::format("$.dialect.{}", key);
+    value v = get_or_fail(field.value(), origin, path, "a value");
+    if (key == "delimiter") {
+      dialect.delimiter = single_char(get_or_fail(v.get_string(), origin, path, "a string"), origin, path);
+    } else if (key == "quote") {
+      dialect.quote = single_char(get_or_fail(v.get_string(), origin, path, "a string"), origin, path);
+    } else if (key == "decimal") {
+      std::string_view decimal = get_or_fail(v.get_string(), origin, path, "a string");
+      if (decimal != "." && decimal != ",") config_error(origin, path, fmt::format("expected \".\" or \",\"; got \"{}\"", decimal));
+      dialect.decimal_comma = decimal == ",";
+    } else if (key == "header") {
+      dialect.header = get_or_fail(v.get_bool(), origin, path, "true or false");
+    } else if (key == "columns") {
+      dialect.field_names = string_or_strings(v, origin, path);
+    } else {
+      config_error(origin, path, "unknown key; expected delimiter, quote, decimal, header or columns");
+    }
+  }
 }
 
 void check_config(const Config& config, std::string_view origin) {
@@ -109,6 +178,20 @@ void check_config(const Config& config, std::string_view origin) {
                    fmt::format("\"{}\" is not a float or int column", config.columns[index].name));
   }
   if (config.dialect.delimiter == config.dialect.quote) config_error(origin, "$.quote", "quote equals delimiter");
+  if (config.dialect.decimal_comma && config.dialect.delimiter == ',')
+    config_error(origin, "$.dialect.decimal", "a decimal comma needs another delimiter (e.g. \";\")");
+  if (!config.dialect.header && !config.dialect.field_names.empty())
+    for (std::size_t i = 0; i < config.columns.size(); ++i) {
+      const ColumnSpec& column = config.columns[i];
+      auto named = [&](const std::string& name) {
+        return std::find(config.dialect.field_names.begin(), config.dialect.field_names.end(), name) !=
+               config.dialect.field_names.end();
+      };
+      const bool found = column.assembled() ? named(column.date_column) && named(column.time_column) : named(column.name);
+      if (!found && !column.default_value && column.required)
+        config_error(origin, fmt::format("$.columns[{}]", i),
+                     fmt::format("\"{}\" is required but not among $.dialect.columns", column.name));
+    }
 }
 
 }  // namespace
@@ -119,6 +202,7 @@ std::string_view to_string(ColumnType type) {
     case ColumnType::text: return "text";
     case ColumnType::float8: return "float";
     case ColumnType::int8: return "int";
+    case ColumnType::boolean: return "bool";
   }
   return "?";
 }
@@ -131,13 +215,23 @@ std::optional<std::size_t> Config::find(std::string_view name) const {
 
 Config default_config() {
   Config config;
+  auto column = [](std::string name, ColumnType type, bool required, std::optional<double> min = {},
+                   std::optional<double> max = {}) {
+    ColumnSpec spec;
+    spec.name = std::move(name);
+    spec.type = type;
+    spec.required = required;
+    spec.min = min;
+    spec.max = max;
+    return spec;
+  };
   config.columns = {
-      {"ts", ColumnType::timestamp, true, {}, {}, TimestampFormat::iso8601},
-      {"sensor_id", ColumnType::text, true, {}, {}, TimestampFormat::iso8601},
-      {"temperature", ColumnType::float8, true, -50.0, 150.0, TimestampFormat::iso8601},
-      {"humidity", ColumnType::float8, false, 0.0, 100.0, TimestampFormat::iso8601},
-      {"pressure", ColumnType::float8, false, 300.0, 1100.0, TimestampFormat::iso8601},
-      {"battery", ColumnType::float8, false, 0.0, 5.0, TimestampFormat::iso8601},
+      column("ts", ColumnType::timestamp, true),
+      column("sensor_id", ColumnType::text, true),
+      column("temperature", ColumnType::float8, true, -50.0, 150.0),
+      column("humidity", ColumnType::float8, false, 0.0, 100.0),
+      column("pressure", ColumnType::float8, false, 300.0, 1100.0),
+      column("battery", ColumnType::float8, false, 0.0, 5.0),
   };
   config.timestamp_column = 0;
   config.sensor_column = 1;
@@ -168,6 +262,8 @@ Config parse_config(std::string_view json, std::string_view origin) {
     if (key == "schema") {
       config.schema = std::string(get_or_fail(v.get_string(), origin, path, "a string"));
       if (config.schema.empty()) config_error(origin, path, "expected a non-empty schema name");
+    } else if (key == "dialect") {
+      parse_dialect(v, config.dialect, origin);
     } else if (key == "delimiter") {
       config.dialect.delimiter = single_char(get_or_fail(v.get_string(), origin, path, "a string"), origin, path);
     } else if (key == "quote") {
@@ -192,7 +288,7 @@ Config parse_config(std::string_view json, std::string_view origin) {
       }
     } else {
       config_error(origin, path,
-                   "unknown key; expected schema, delimiter, quote, timestamp_column, sensor_column, "
+                   "unknown key; expected schema, delimiter, quote, dialect, timestamp_column, sensor_column, "
                    "aggregate or columns");
     }
   }

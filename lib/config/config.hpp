@@ -8,8 +8,9 @@
 
 namespace sluice {
 
-enum class ColumnType { timestamp, text, float8, int8 };
-enum class TimestampFormat { iso8601, epoch_seconds, epoch_millis };
+enum class ColumnType { timestamp, text, float8, int8, boolean };
+/// iso8601, epoch seconds/milliseconds (integer or fractional), or a strftime-like pattern.
+enum class TimestampFormat { iso8601, epoch_seconds, epoch_millis, pattern };
 
 std::string_view to_string(ColumnType type);
 
@@ -21,12 +22,25 @@ struct ColumnSpec {
   std::optional<double> min;  ///< inclusive; numeric columns only
   std::optional<double> max;  ///< inclusive; numeric columns only
   TimestampFormat timestamp_format = TimestampFormat::iso8601;
+  std::string timestamp_pattern;             ///< for TimestampFormat::pattern: %Y %m %d %H %M %S %f %z %%
+  std::optional<int> zone_offset_seconds;    ///< applied to timestamps that carry no zone ("zone": "+01:00")
+  std::vector<std::string> nulls;            ///< values meaning NULL besides the empty one ("-200", "NA")
+  std::optional<std::string> default_value;  ///< the value when the file has no such column
+  std::string date_column, time_column;      ///< a timestamp assembled from a date and a time column
+
+  [[nodiscard]] bool assembled() const { return !date_column.empty(); }
 };
 
 /// How a file is split into fields.
 struct Dialect {
+  Dialect() = default;
+  Dialect(char delimiter_char, char quote_char) : delimiter(delimiter_char), quote(quote_char) {}
+
   char delimiter = ',';
   char quote = '"';
+  bool decimal_comma = false;               ///< "1,5" is one and a half (the delimiter must not be ',')
+  bool header = true;                       ///< the first line names the columns
+  std::vector<std::string> field_names;     ///< without a header: the fields' names in file order
 };
 
 struct Config {
@@ -45,9 +59,13 @@ struct Config {
 Config default_config();
 
 /// Parses a JSON config; throws UsageError naming the JSON path and what was expected.
+/// The format is documented in README.md (Configuration).
 Config parse_config(std::string_view json, std::string_view origin);
 
 /// Reads and parses a JSON config file.
 Config load_config(const std::string& path);
+
+/// The config as JSON, in the form parse_config reads (used by `sluice infer`).
+std::string config_json(const Config& config);
 
 }  // namespace sluice

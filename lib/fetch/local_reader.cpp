@@ -21,7 +21,8 @@ struct FdCloser {
 }  // namespace
 
 std::string read_local_file(const FileRef& file, std::uint64_t max_bytes) {
-  const int fd = ::open(file.uri.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO (or a device) named *.csv must not wait for a writer; it fails below.
+  const int fd = ::open(file.uri.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) throw FileError(fmt::format("cannot open: {}", std::strerror(errno)));
   FdCloser closer{fd};
   struct stat info {};
@@ -38,11 +39,11 @@ std::string read_local_file(const FileRef& file, std::uint64_t max_bytes) {
     const ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) throw FileError(fmt::format("read failed: {}", std::strerror(errno)));
-    if (got == 0) throw FileError(fmt::format("file shrank while being read: {} of {} bytes", done, size));
+    if (got == 0) throw FileError(fmt::format("file changed while being read: it shrank ({} of {} bytes read)", done, size));
     done += static_cast<std::size_t>(got);
   }
   char extra;
-  if (::read(fd, &extra, 1) > 0) throw FileError("file grew while being read");
+  if (::read(fd, &extra, 1) > 0) throw FileError("file changed while being read: it grew");
   return bytes;
 }
 

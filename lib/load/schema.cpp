@@ -16,6 +16,7 @@ std::string sql_type(ColumnType type) {
     case ColumnType::text: return "text";
     case ColumnType::float8: return "double precision";
     case ColumnType::int8: return "bigint";
+    case ColumnType::boolean: return "boolean";
   }
   return "text";
 }

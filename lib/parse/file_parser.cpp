@@ -37,6 +37,7 @@ void encode_row(const Config& config, const std::vector<FieldValue>& values, std
       case ColumnType::text: rows.add_text(value.text); break;
       case ColumnType::float8: rows.add_float8(value.real); break;
       case ColumnType::int8: rows.add_int8(value.integer); break;
+      case ColumnType::boolean: rows.add_bool(value.integer != 0); break;
     }
   }
   rows.add_int8(file_id);
@@ -68,6 +69,13 @@ class YearTracker {
   std::int64_t start_ = 0, end_ = 0;
 };
 
+// A record over the limit fails the file: it is most likely not a sensor file (or a runaway quote).
+void check_record_length(const CsvRecord& record, const ParseLimits& limits) {
+  if (limits.max_line_bytes == 0 || record.raw.size() <= limits.max_line_bytes) return;
+  throw FileError(fmt::format("line {}: record of {} bytes exceeds --max-line-bytes ({})", record.line,
+                              record.raw.size(), limits.max_line_bytes));
+}
+
 }  // namespace
 
 std::string printable_raw(std::string_view raw) {
@@ -96,12 +104,18 @@ void parse_file(std::string_view content, const Config& config, const ParseLimit
   CsvCursor cursor(content, config.dialect);
   CsvRecord record;
   if (!cursor.next(record)) throw FileError("empty file: no header line");
+  check_record_length(record, limits);
   if (record.unclosed_quote) throw FileError("bad header: unclosed quote");
   RowValidator validator(config, record.fields);
+  const std::string sensor_too_long = "range:" + config.columns[config.sensor_column].name;
   out.rows.reserve(content.size() + content.size() / 4);
   YearTracker years;
   while (cursor.next(record)) {
-    const std::string_view reason = validator.validate(record);
+    check_record_length(record, limits);
+    std::string_view reason = validator.validate(record);
+    if (reason.empty() && !validator.values()[config.sensor_column].null &&
+        validator.values()[config.sensor_column].text.size() > kMaxSensorIdBytes)
+      reason = sensor_too_long;  // it would break the aggregate's primary key, and with it the whole load unit
     if (!reason.empty()) {
       out.rejects.push_back({record.line, std::string(reason), printable_raw(record.raw)});
       if (limits.max_rejects_per_file > 0 && out.rows_rejected() > limits.max_rejects_per_file)

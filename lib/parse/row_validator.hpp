@@ -13,15 +13,16 @@ namespace sluice {
 /// A validated value of one configured column.
 struct FieldValue {
   bool null = true;
-  std::int64_t integer = 0;  ///< int columns; Unix microseconds for timestamp columns
+  std::int64_t integer = 0;  ///< int and bool columns; Unix microseconds for timestamp columns
   double real = 0;           ///< float columns
   std::string_view text;     ///< text columns
 };
 
 class RowValidator {
  public:
-  /// Maps the file's header to the configured columns; throws FileError when a required column is missing.
-  RowValidator(const Config& config, const std::vector<std::string_view>& header);
+  /// Maps the file's field names (its header, or the config's names when the file has none) to the
+  /// configured columns; throws FileError when a required column is missing.
+  RowValidator(const Config& config, const std::vector<std::string_view>& field_names);
 
   /// Validates a record; returns the reject reason code, or an empty view when the row is valid.
   /// On success values() holds one value per configured column (config order).
@@ -30,12 +31,29 @@ class RowValidator {
   [[nodiscard]] const std::vector<FieldValue>& values() const { return values_; }
 
  private:
+  // What one field of the file feeds: a whole column, or the date or time half of an assembled timestamp.
+  struct FieldRole {
+    int column = -1;  // -1: ignored
+    enum class Part { whole, date, time } part = Part::whole;
+  };
+
+  void map_fields(const std::vector<std::string_view>& field_names);
+  void prepare_defaults();
   std::string_view check_field(std::size_t column_index, std::string_view text);
+  std::string_view check_part(std::size_t column_index, FieldRole::Part part, std::string_view text);
+  bool parse_timestamp(const ColumnSpec& column, std::string_view text, std::int64_t& micros) const;
 
   const Config& config_;
-  std::vector<int> column_of_field_;  // per file field: configured column index, or -1 (ignored)
+  std::vector<FieldRole> roles_;            // per file field
   std::vector<FieldValue> values_;
+  std::vector<FieldValue> defaults_;        // per column: the value when the file lacks the column
+  std::vector<bool> from_default_;
   std::vector<std::string> missing_, type_, range_;  // reason codes per column, built once
+  std::vector<std::string_view> date_parts_, time_parts_;  // per column, for assembled timestamps
+  std::string assembled_;                   // "<date> <time>" scratch
 };
+
+/// True/false spellings accepted for bool columns: true/false, t/f, yes/no, y/n, 1/0, on/off (any case).
+bool parse_bool(std::string_view text, bool& out);
 
 }  // namespace sluice

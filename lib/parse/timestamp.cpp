@@ -72,45 +72,142 @@ int year_of(std::int64_t unix_micros) {
 
 std::int64_t year_start_micros(int year) { return days_from_civil(year, 1, 1) * 86400 * kMicrosPerSecond; }
 
-bool parse_iso8601(std::string_view text, std::int64_t& unix_micros) {
+namespace {
+
+bool in_supported_years(std::int64_t unix_micros) {
+  static const std::int64_t kFirst = year_start_micros(1), kEnd = year_start_micros(10000);
+  return unix_micros >= kFirst && unix_micros < kEnd;
+}
+
+bool valid_civil(unsigned year, unsigned month, unsigned day, unsigned hour, unsigned minute, unsigned second) {
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month) && hour <= 23 &&
+         minute <= 59 && second <= 59;
+}
+
+// Fraction digits at `pos` rounded to microseconds; advances pos. False without a digit.
+bool parse_fraction(std::string_view text, std::size_t& pos, std::int64_t& micros) {
+  std::int64_t scale = 100'000;
+  std::size_t fraction_digits = 0;
+  bool round_up = false;
+  micros = 0;
+  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+    const int digit = text[pos] - '0';
+    if (fraction_digits < 6) {
+      micros += digit * scale;
+      scale /= 10;
+    } else if (fraction_digits == 6) {
+      round_up = digit >= 5;
+    }
+    ++fraction_digits;
+    ++pos;
+  }
+  micros += round_up;
+  return fraction_digits > 0;
+}
+
+std::int64_t to_unix_micros(unsigned year, unsigned month, unsigned day, unsigned hour, unsigned minute,
+                            unsigned second, std::int64_t micros, std::int64_t offset_seconds) {
+  const std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  return (seconds - offset_seconds) * kMicrosPerSecond + micros;
+}
+
+bool iso8601(std::string_view text, const int* default_offset, std::int64_t& unix_micros) {
   text = trim_blanks(text);
   unsigned year, month, day, hour, minute, second;
-  if (text.size() < 20 || !digits(text, 0, 4, year) || text[4] != '-' || !digits(text, 5, 2, month) ||
+  if (text.size() < 19 || !digits(text, 0, 4, year) || text[4] != '-' || !digits(text, 5, 2, month) ||
       text[7] != '-' || !digits(text, 8, 2, day) || !(text[10] == 'T' || text[10] == 't' || text[10] == ' ') ||
       !digits(text, 11, 2, hour) || text[13] != ':' || !digits(text, 14, 2, minute) || text[16] != ':' ||
       !digits(text, 17, 2, second))
     return false;
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
-      minute > 59 || second > 59)
-    return false;
+  if (!valid_civil(year, month, day, hour, minute, second)) return false;
   std::size_t pos = 19;
   std::int64_t micros = 0;
   if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
     ++pos;
-    std::int64_t scale = 100'000;
-    std::size_t fraction_digits = 0;
-    bool round_up = false;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      const int digit = text[pos] - '0';
-      if (fraction_digits < 6) {
-        micros += digit * scale;
-        scale /= 10;
-      } else if (fraction_digits == 6) {
-        round_up = digit >= 5;
-      }
-      ++fraction_digits;
-      ++pos;
-    }
-    if (fraction_digits == 0) return false;
-    micros += round_up;
+    if (!parse_fraction(text, pos, micros)) return false;
   }
   std::int64_t offset_seconds = 0;
-  if (!parse_zone(text, pos, offset_seconds)) return false;
-  const std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
-  unix_micros = (seconds - offset_seconds) * kMicrosPerSecond + micros;
+  if (pos == text.size() && default_offset) {
+    offset_seconds = *default_offset;
+  } else if (!parse_zone(text, pos, offset_seconds)) {
+    return false;
+  }
+  unix_micros = to_unix_micros(year, month, day, hour, minute, second, micros, offset_seconds);
   // An offset can move the instant out of years 1..9999 UTC, where partitions are named by 4 digits.
-  static const std::int64_t kFirst = year_start_micros(1), kEnd = year_start_micros(10000);
-  return unix_micros >= kFirst && unix_micros < kEnd;
+  return in_supported_years(unix_micros);
+}
+
+// 1 or 2 digits (or exactly `width` when width > 2) at pos; advances pos.
+bool pattern_number(std::string_view text, std::size_t& pos, std::size_t width, unsigned& out) {
+  const std::size_t max_digits = width > 2 ? width : 2;
+  std::size_t count = 0;
+  out = 0;
+  while (pos < text.size() && count < max_digits && text[pos] >= '0' && text[pos] <= '9') {
+    out = out * 10 + static_cast<unsigned>(text[pos++] - '0');
+    ++count;
+  }
+  return width > 2 ? count == width : count >= 1;
+}
+
+}  // namespace
+
+bool parse_iso8601(std::string_view text, std::int64_t& unix_micros) { return iso8601(text, nullptr, unix_micros); }
+
+bool parse_iso8601(std::string_view text, int default_offset_seconds, std::int64_t& unix_micros) {
+  return iso8601(text, &default_offset_seconds, unix_micros);
+}
+
+bool parse_pattern(std::string_view text, std::string_view pattern, int default_offset_seconds,
+                   std::int64_t& unix_micros) {
+  text = trim_blanks(text);
+  unsigned year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0;
+  std::int64_t micros = 0, offset_seconds = default_offset_seconds;
+  std::size_t pos = 0;
+  for (std::size_t p = 0; p < pattern.size(); ++p) {
+    if (pattern[p] != '%' || p + 1 == pattern.size()) {
+      if (pos >= text.size() || text[pos] != pattern[p]) return false;
+      ++pos;
+      continue;
+    }
+    bool ok = true;
+    switch (pattern[++p]) {
+      case 'Y': ok = pattern_number(text, pos, 4, year); break;
+      case 'm': ok = pattern_number(text, pos, 2, month); break;
+      case 'd': ok = pattern_number(text, pos, 2, day); break;
+      case 'H': ok = pattern_number(text, pos, 2, hour); break;
+      case 'M': ok = pattern_number(text, pos, 2, minute); break;
+      case 'S': ok = pattern_number(text, pos, 2, second); break;
+      case 'f': ok = parse_fraction(text, pos, micros); break;
+      case 'z': {
+        // The zone runs to the end of the text or to the next literal of the pattern.
+        const std::size_t end = p + 1 < pattern.size() ? text.find(pattern[p + 1], pos) : text.size();
+        const std::string_view zone = text.substr(pos, end == std::string_view::npos ? text.size() - pos : end - pos);
+        int parsed = 0;
+        ok = parse_zone_offset(zone, parsed);
+        offset_seconds = parsed;
+        pos += zone.size();
+        break;
+      }
+      case '%': ok = pos < text.size() && text[pos++] == '%'; break;
+      default: return false;
+    }
+    if (!ok) return false;
+  }
+  if (pos != text.size() || !valid_civil(year, month, day, hour, minute, second)) return false;
+  unix_micros = to_unix_micros(year, month, day, hour, minute, second, micros, offset_seconds);
+  return in_supported_years(unix_micros);
+}
+
+bool parse_zone_offset(std::string_view text, int& offset_seconds) {
+  text = trim_blanks(text);
+  if (text == "UTC" || text == "utc" || text == "Z" || text == "z") {
+    offset_seconds = 0;
+    return true;
+  }
+  std::int64_t offset = 0;
+  if (!parse_zone(text, 0, offset)) return false;
+  offset_seconds = static_cast<int>(offset);
+  return true;
 }
 
 bool parse_epoch(std::string_view text, std::int64_t units_per_second, std::int64_t& unix_micros) {

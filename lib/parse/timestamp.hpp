@@ -14,6 +14,17 @@ constexpr std::int64_t kMicrosPerHour = 3'600 * kMicrosPerSecond;
 /// and a missing zone (a naive time is ambiguous).
 bool parse_iso8601(std::string_view text, std::int64_t& unix_micros);
 
+/// Like parse_iso8601, but a time without a zone is taken at `default_offset_seconds` east of UTC.
+bool parse_iso8601(std::string_view text, int default_offset_seconds, std::int64_t& unix_micros);
+
+/// A strftime-like pattern: %Y (4 digits), %m %d %H %M %S (1-2 digits), %f (fraction, 1-9 digits),
+/// %z (Z, ±HH[:MM]), %% and literal characters. Without %z the time is at `default_offset_seconds`.
+bool parse_pattern(std::string_view text, std::string_view pattern, int default_offset_seconds,
+                   std::int64_t& unix_micros);
+
+/// A fixed zone: "UTC", "Z", "+01:00", "-0530", "+05" -> seconds east of UTC.
+bool parse_zone_offset(std::string_view text, int& offset_seconds);
+
 /// Epoch seconds or milliseconds, integer or fractional, within years 1..9999.
 bool parse_epoch(std::string_view text, std::int64_t units_per_second, std::int64_t& unix_micros);
 

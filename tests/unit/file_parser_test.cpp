@@ -203,6 +203,25 @@ TEST_CASE("file_parser: max_rejects_per_file") {
   CHECK(parse(kFile, 0).rows_rejected() == 4);  // 0: no limit
 }
 
+TEST_CASE("file_parser: max_line_bytes fails the file at the first longer record, header included") {
+  auto parse_with = [](std::string_view content, std::uint64_t max_line_bytes) {
+    sluice::ParsedFile out;
+    sluice::parse_file(content, sluice::default_config(), sluice::ParseLimits{0, max_line_bytes}, out);
+    return out;
+  };
+  // kFile's longest record is its header (50 bytes).
+  CHECK(parse_with(kFile, 50).rows_loaded() == 6);
+  CHECK_THROWS_WITH_AS(parse_with(kFile, 49), doctest::Contains("line 1: record of 50 bytes exceeds --max-line-bytes (49)"),
+                       sluice::FileError);
+  const std::string long_row = std::string(kFile.substr(0, 51)) + "2026-01-01T00:00:00Z,s" + std::string(100, 'x') + ",1,,,\n";
+  CHECK_THROWS_WITH_AS(parse_with(long_row, 100), doctest::Contains("line 2:"), sluice::FileError);
+  CHECK(parse_with(long_row, 0).rows_loaded() == 1);  // 0: no limit
+  // A line break inside quotes belongs to the record: the record is measured, not the physical line.
+  const std::string quoted = std::string(kFile.substr(0, 51)) + "2026-01-01T00:00:00Z,\"s\n" + std::string(60, 'y') + "\",1,,,\n";
+  CHECK_THROWS_WITH_AS(parse_with(quoted, 70), doctest::Contains("line 2:"), sluice::FileError);
+  CHECK(sluice::ParseLimits{}.max_line_bytes == sluice::kDefaultMaxLineBytes);
+}
+
 TEST_CASE("file_parser: printable_raw keeps valid UTF-8 and escapes the rest") {
   using sluice::printable_raw;
   CHECK(printable_raw("abc,1,2") == "abc,1,2");

@@ -1,0 +1,32 @@
+#include "fetch/s3_fetcher.hpp"
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+#include "source/s3_uri.hpp"
+
+namespace sluice {
+
+std::string S3Fetcher::fetch(const FileRef& file) {
+  if (file.size > max_bytes_)
+    throw FileError(fmt::format("{}: {} bytes is over --max-file-bytes {}", file.uri, file.size, max_bytes_));
+  S3Uri uri;
+  try {
+    uri = parse_s3_uri(file.uri);
+  } catch (const UsageError& error) {
+    throw FileError(error.what());
+  }
+  std::string bytes;
+  try {
+    bytes = client_->get_object(uri.bucket, uri.key, file.etag, max_bytes_);
+  } catch (const S3RequestError& error) {  // not transient (those are retried, then FatalError)
+    throw FileError(error.what());
+  }
+  // Size 0 may mean "not known" (a uri from a manifest or an event without one); If-Match guards those.
+  if (file.size != 0 && bytes.size() != file.size)
+    throw FileError(fmt::format("{}: got {} bytes, listed as {} (the object changed since it was listed)", file.uri,
+                                bytes.size(), file.size));
+  return bytes;
+}
+
+}  // namespace sluice

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Fault injection for the S3 tests: an HTTP proxy on 127.0.0.1 in front of the S3 server that answers
+503 SlowDown (S3's "reduce your request rate") to the first FIRST requests and then to every EVERY-th one,
+and passes every other request through unchanged, Host header included, so SigV4 signatures made for the
+proxy's address still verify upstream. Writes its port to PORT_FILE once listening, and the number of 503s
+it has sent to COUNT_FILE after each one. With MISSING_SUFFIX, a GET of a path ending with it is answered
+404 NoSuchKey (an object deleted between listing and fetching).
+
+usage: s3_slowdown_proxy.py UPSTREAM_PORT FIRST EVERY PORT_FILE COUNT_FILE [MISSING_SUFFIX]"""
+import http.client
+import http.server
+import os
+import sys
+import threading
+
+UPSTREAM_PORT, FIRST, EVERY = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+PORT_FILE, COUNT_FILE = sys.argv[4], sys.argv[5]
+MISSING_SUFFIX = sys.argv[6] if len(sys.argv) > 6 else None
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection",
+              "content-length", "date", "server"}
+NO_SUCH_KEY = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code>'
+               b'<Message>The specified key does not exist.</Message></Error>')
+SLOWDOWN = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
+            b'<Message>Please reduce your request rate.</Message><RequestId>fault-injection</RequestId></Error>')
+lock = threading.Lock()
+state = {"seen": 0, "failed": 0}
+
+
+def should_fail():
+    with lock:
+        state["seen"] += 1
+        seen = state["seen"]
+        fail = seen <= FIRST or (EVERY > 0 and seen % EVERY == 0)
+        if fail:
+            state["failed"] += 1
+            with open(COUNT_FILE, "w") as out:
+                out.write(f"{state['failed']}\n")
+        return fail
+
+
+class Proxy(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # with keep-alive, Nagle + delayed ACKs cost ~40 ms a request
+
+    def log_message(self, *args):
+        pass
+
+    def relay(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        if should_fail():
+            self.send_response(503, "Slow Down")
+            self.send_header("Content-Type", "application/xml")
+            self.answer(SLOWDOWN)
+            return
+        if MISSING_SUFFIX and self.command == "GET" and self.path.endswith(MISSING_SUFFIX):
+            self.send_response(404, "Not Found")
+            self.send_header("Content-Type", "application/xml")
+            self.answer(NO_SUCH_KEY)
+            return
+        upstream = http.client.HTTPConnection("127.0.0.1", UPSTREAM_PORT, timeout=120)
+        headers = {name: value for name, value in self.headers.items() if name.lower() not in HOP_BY_HOP}
+        if body is not None:
+            headers["Content-Length"] = str(len(body))
+        upstream.request(self.command, self.path, body=body, headers=headers)
+        reply = upstream.getresponse()
+        data = reply.read()
+        upstream.close()
+        self.send_response(reply.status, reply.reason)
+        for name, value in reply.getheaders():
+            if name.lower() not in HOP_BY_HOP:
+                self.send_header(name, value)
+        self.answer(data)
+
+    def answer(self, data):
+        """Ends the headers and sends them with the body in one write."""
+        self.send_header("Content-Length", str(len(data)))
+        self._headers_buffer.append(b"\r\n")
+        if self.command != "HEAD":
+            self._headers_buffer.append(data)
+        self.flush_headers()
+
+    do_GET = do_PUT = do_HEAD = do_DELETE = do_POST = relay
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+server.daemon_threads = True
+with open(PORT_FILE + ".tmp", "w") as out:
+    out.write(f"{server.server_address[1]}\n")
+os.replace(PORT_FILE + ".tmp", PORT_FILE)
+server.serve_forever()
