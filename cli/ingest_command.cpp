@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -9,6 +12,8 @@
 #include "core/errors.hpp"
 #include "core/redact.hpp"
 #include "load/pg_target.hpp"
+#include "folder_watch.hpp"
+#include "pipeline/file_disposer.hpp"
 #include "pipeline/pipeline.hpp"
 #include "report/metrics.hpp"
 #include "report/progress.hpp"
@@ -55,19 +60,41 @@ ProgressMode progress_mode(const std::string& text) {
   return ProgressMode::automatic;
 }
 
-// Lists, plans and runs the pipeline into `sink`; returns the outcome (FatalError becomes exit 3).
+// Lists, plans and runs the pipeline into `sink` once, or pass after pass with --watch; returns the
+// outcome (FatalError becomes exit 3).
 RunOutcome run_into(const IngestOptions& options, const Config& config, Ledger& ledger, UnitSink& sink,
                     RunStats& stats, StopSignal& stop, Logger& logger) {
+  FileDisposer disposer(parse_disposition(options.on_success, true, "--on-success"),
+                        parse_disposition(options.on_failure, false, "--on-failure"), options.sources, logger);
   PlannerOptions planner_options;
   planner_options.batch_files = options.batch_files;
   planner_options.unit_bytes = options.unit_bytes;
   planner_options.force = options.force;
   if (!options.shard.empty()) planner_options.shard = parse_shard(options.shard);
-  std::unique_ptr<FileSource> source = make_sources(options.sources, options.source, logger, &stats);
+  PipelineOptions pipeline = pipeline_options(options);
+  if (disposer.active() && !options.dry_run) {
+    planner_options.on_known = [&](const FileRef& file, const LedgerEntry& entry) {
+      disposer.settle(file, entry.failed, entry.error);
+    };
+    // Test hook: die between a commit and the move that follows it (tests/integration/pg_folder_test.sh).
+    const bool crash_before_move = std::getenv("SLUICE_TEST_CRASH_BEFORE_MOVE") != nullptr;
+    pipeline.after_commit = [&, crash_before_move](const ParsedFile& file, FileStatus status) {
+      if (crash_before_move) ::_exit(137);
+      disposer.settle(file.ref, status == FileStatus::failed, file.failure);
+    };
+  }
   std::unique_ptr<Fetcher> fetcher = make_fetcher(options.source, logger, &stats);
-  UnitPlanner planner(*source, ledger, planner_options, stats);
+  std::optional<FolderWatch> watch;
+  if (options.watch) watch.emplace(options.sources);
   try {
-    run_pipeline({config, planner, *fetcher, sink, stats, stop, logger}, pipeline_options(options));
+    while (true) {
+      std::unique_ptr<FileSource> source = make_sources(options.sources, options.source, logger, &stats);
+      UnitPlanner planner(*source, ledger, planner_options, stats);
+      run_pipeline({config, planner, *fetcher, sink, stats, stop, logger}, pipeline);
+      if (!watch || stop.requested()) break;
+      watch->wait(options.watch_interval, options.source.settle_seconds, stop);
+      if (stop.requested()) break;
+    }
   } catch (const FatalError& error) {
     return RunOutcome{"fatal", static_cast<int>(ExitCode::fatal), options.dry_run, redact_dsn(error.what())};
   }
@@ -161,8 +188,21 @@ void add_ingest_command(CLI::App& app, IngestOptions& options, const std::vector
   command->add_option("--max-line-bytes", options.max_line_bytes,
                       "a file with a longer record (line breaks inside quotes included) fails as a whole (0: no limit)");
   command->add_option("--unit-bytes", options.unit_bytes, "small files are grouped into one transaction up to this size");
+  command->add_option("--on-success", options.on_success,
+                      "after a file commits: keep, move:DIR (archive) or delete (local files)");
+  command->add_option("--on-failure", options.on_failure,
+                      "for a failed file: keep or move:DIR (quarantine, with DIR/<file>.reason.txt)");
+  command->add_flag("--watch", options.watch, "keep running, loading new files as they appear (SIGTERM stops)");
+  command->add_option("--interval", options.watch_interval, "with --watch: seconds between listings")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--settle", options.source.settle_seconds,
+                      "leave files modified in the last S seconds for a later pass (default: 0, 5 with --watch)")
+      ->check(CLI::NonNegativeNumber);
   command->add_flag("--quiet", options.quiet, "no informational log lines");
-  command->callback([&options, &argv, &exit_code] { exit_code = run_ingest(options, argv); });
+  command->callback([&options, &argv, &exit_code, command] {
+    if (options.watch && command->count("--settle") == 0) options.source.settle_seconds = 5;
+    exit_code = run_ingest(options, argv);
+  });
 }
 
 }  // namespace sluice

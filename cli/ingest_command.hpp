@@ -37,6 +37,10 @@ struct IngestOptions {
   std::uint64_t max_line_bytes = kDefaultMaxLineBytes;
   std::uint64_t unit_bytes = 8ull << 20;
   SourceOptions source;
+  std::string on_success = "keep";
+  std::string on_failure = "keep";
+  bool watch = false;
+  double watch_interval = 30.0;
   bool quiet = false;
 };
 

@@ -6,6 +6,7 @@
 #include <pqxx/except>
 
 #include "admin_commands.hpp"
+#include "consume_command.hpp"
 #include "core/errors.hpp"
 #include "core/redact.hpp"
 #include "ingest_command.hpp"
@@ -25,6 +26,8 @@ int main(int argc, char** argv) {
   sluice::add_ingest_command(app, ingest, args, exit_code);
   sluice::add_schema_command(app, admin, exit_code);
   sluice::add_status_command(app, admin, exit_code);
+  sluice::ConsumeOptions consume;
+  sluice::add_consume_command(app, consume, args, exit_code);
   sluice::PlanOptions plan;
   sluice::add_plan_command(app, plan, exit_code);
   try {

@@ -48,6 +48,7 @@ std::unique_ptr<FileSource> make_sources(const std::vector<std::string>& argumen
                                          Logger& logger, RunStats* stats) {
   LocalListing listing;
   if (!options.include.empty()) listing.include = options.include;
+  listing.min_age_seconds = options.settle_seconds;
   listing.on_skipped = [&logger](const std::string& path, const std::string& reason) {
     logger.warn(fmt::format("{}: not listed: {}", path, reason));
   };

@@ -19,6 +19,7 @@ struct SourceOptions {
   int fetch_jobs = 0;  ///< parallel reads/GETs; 0: a default that suits the sources
   std::string s3_endpoint;  ///< --s3-endpoint: wins over AWS_ENDPOINT_URL; path-style addressing when set
   std::string s3_region;    ///< --s3-region: wins over AWS_REGION / AWS_DEFAULT_REGION
+  double settle_seconds = 0;  ///< local files younger than this are not listed yet (--settle, watch mode)
 };
 
 /// Adds --include, --max-file-bytes, --fetch-jobs, --s3-endpoint and --s3-region to a command.

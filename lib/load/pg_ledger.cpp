@@ -19,24 +19,27 @@ auto PgLedger::with_session(std::string_view what, Action&& action) {
       [&] { session_.reset(); });
 }
 
-std::vector<bool> PgLedger::known(const std::vector<FileRef>& files) {
+std::vector<LedgerEntry> PgLedger::known(const std::vector<FileRef>& files) {
   std::vector<std::string> uris;
   uris.reserve(files.size());
   for (const FileRef& file : files) uris.push_back(file.uri);
   const std::string sql =
-      fmt::format("SELECT uri, size, etag FROM {} WHERE uri = ANY($1::text[])", names_.files);
+      fmt::format("SELECT uri, size, etag, status, coalesce(error, '') FROM {} WHERE uri = ANY($1::text[])", names_.files);
   const pqxx::result rows = with_session("reading the file ledger", [&](pqxx::connection& connection) {
     pqxx::nontransaction txn(connection);
     return txn.exec_params(sql, text_array_literal(uris));
   });
   std::unordered_map<std::string_view, std::size_t> index_of;
   for (std::size_t i = 0; i < files.size(); ++i) index_of.emplace(files[i].uri, i);
-  std::vector<bool> known(files.size(), false);
+  std::vector<LedgerEntry> known(files.size());
   for (const auto& row : rows) {
     const auto found = index_of.find(row[0].c_str());
     if (found == index_of.end()) continue;
     const FileRef& file = files[found->second];
-    known[found->second] = row[1].as<std::uint64_t>() == file.size && file.etag == row[2].c_str();
+    LedgerEntry& entry = known[found->second];
+    entry.known = row[1].as<std::uint64_t>() == file.size && file.etag == row[2].c_str();
+    entry.failed = std::string_view(row[3].c_str()) == "failed";
+    entry.error = row[4].c_str();
   }
   return known;
 }

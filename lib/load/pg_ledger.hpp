@@ -13,7 +13,7 @@ class PgLedger final : public Ledger {
   PgLedger(std::string dsn, const SqlNames& names, RetryPolicy retry, Logger& logger)
       : dsn_(std::move(dsn)), names_(names), retry_(retry), logger_(logger) {}
 
-  std::vector<bool> known(const std::vector<FileRef>& files) override;
+  std::vector<LedgerEntry> known(const std::vector<FileRef>& files) override;
   std::vector<std::int64_t> allocate_ids(std::size_t count) override;
 
  private:

@@ -2,17 +2,25 @@
 // What the planner asks of the ledger, without knowing it lives in PostgreSQL (DESIGN.md: source/
 // never talks to the database; the pipeline passes this in).
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/file_ref.hpp"
 
 namespace sluice {
 
+/// What the ledger says of a file with the same uri, size and etag.
+struct LedgerEntry {
+  bool known = false;   ///< already processed: skip it
+  bool failed = false;  ///< processed and failed (`error` says why)
+  std::string error;
+};
+
 class Ledger {
  public:
   virtual ~Ledger() = default;
   /// For each file, whether the ledger already holds it with the same uri, size and etag.
-  virtual std::vector<bool> known(const std::vector<FileRef>& files) = 0;
+  virtual std::vector<LedgerEntry> known(const std::vector<FileRef>& files) = 0;
   /// `count` new, never reused file ids.
   virtual std::vector<std::int64_t> allocate_ids(std::size_t count) = 0;
 };
@@ -20,7 +28,9 @@ class Ledger {
 /// --dry-run: nothing is known, ids are counted locally.
 class NullLedger final : public Ledger {
  public:
-  std::vector<bool> known(const std::vector<FileRef>& files) override { return std::vector<bool>(files.size(), false); }
+  std::vector<LedgerEntry> known(const std::vector<FileRef>& files) override {
+    return std::vector<LedgerEntry>(files.size());
+  }
   std::vector<std::int64_t> allocate_ids(std::size_t count) override {
     std::vector<std::int64_t> ids(count);
     for (auto& id : ids) id = ++next_;

@@ -153,6 +153,9 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
             std::vector<FileOutcome> outcomes = parts.sink.commit(unit->files);
             parts.stats.load_micros += micros_since(start);
             account(*unit, outcomes, parts.stats, parts.logger);
+            if (options.after_commit)
+              for (std::size_t i = 0; i < unit->files.size(); ++i)
+                if (outcomes[i].status != FileStatus::skipped) options.after_commit(unit->files[i], outcomes[i].status);
           } catch (...) {
             record_fatal(std::current_exception());
           }

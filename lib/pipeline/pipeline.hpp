@@ -2,6 +2,7 @@
 // The oneTBB flow graph: plan -> (limiter) -> fetch (--fetch-jobs) -> parse (--jobs) -> load (--connections), with a
 // bounded number of units in flight so memory stays flat whatever the number of files.
 #include <cstddef>
+#include <functional>
 
 #include "config/config.hpp"
 #include "core/logger.hpp"
@@ -20,6 +21,8 @@ struct PipelineOptions {
   int connections = 2;          ///< parallel load units
   std::uint64_t max_file_bytes = 4ull << 30;  ///< after decompression
   ParseLimits limits;
+  /// Called for each file once its unit has committed (to archive or quarantine it); not for skips.
+  std::function<void(const ParsedFile&, FileStatus)> after_commit;
 };
 
 struct PipelineParts {

@@ -55,12 +55,13 @@ void UnitPlanner::plan_batch() {
   }
   if (batch.empty()) return;
   stats_.batches += 1;
-  std::vector<bool> known = options_.force ? std::vector<bool>(batch.size(), false) : ledger_.known(batch);
+  std::vector<LedgerEntry> known = options_.force ? std::vector<LedgerEntry>(batch.size()) : ledger_.known(batch);
   std::vector<FileRef> todo;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (known[i]) {
+    if (known[i].known) {
       stats_.files_skipped += 1;
       stats_.bytes_done += static_cast<std::int64_t>(batch[i].size);
+      if (options_.on_known) options_.on_known(batch[i], known[i]);
     } else {
       todo.push_back(std::move(batch[i]));
     }

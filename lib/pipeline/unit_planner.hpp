@@ -3,6 +3,7 @@
 // already holds, and groups the rest into load units of whole files.
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <unordered_set>
 #include <vector>
@@ -33,6 +34,8 @@ struct PlannerOptions {
   std::size_t unit_files = 1'000;         ///< ... or this many files
   Shard shard;
   bool force = false;  ///< reload files the ledger already holds
+  /// Told about each file skipped because the ledger holds it (to finish a move a crash interrupted).
+  std::function<void(const FileRef&, const LedgerEntry&)> on_known;
 };
 
 struct UnitPlan {

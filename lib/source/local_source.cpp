@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+
 #include "core/errors.hpp"
 
 namespace sluice {
@@ -48,6 +50,14 @@ LocalSource::LocalSource(const std::string& argument, LocalListing listing) : li
   }
 }
 
+bool LocalSource::settling(const FileRef& ref) const {
+  if (listing_.min_age_seconds <= 0) return false;
+  const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const double age = static_cast<double>(now_ns - std::stoll(ref.etag)) / 1e9;
+  return age < listing_.min_age_seconds;
+}
+
 bool LocalSource::included(const fs::path& path) const {
   const std::string name = path.filename().string();
   if (name.empty() || name.front() == '.') return false;  // hidden files, editors' temp files
@@ -81,7 +91,9 @@ std::optional<FileRef> LocalSource::next() {
         }
         if (!included(entry.path())) continue;
         try {
-          return local_file_ref(entry.path(), entry);
+          FileRef ref = local_file_ref(entry.path(), entry);
+          if (settling(ref)) continue;
+          return ref;
         } catch (const FileError& failure) {
           if (listing_.on_skipped) listing_.on_skipped(entry.path().string(), failure.what());
         }

@@ -17,6 +17,8 @@ struct LocalListing {
   /// File name patterns (fnmatch) a file inside a folder must match; files named directly always count.
   std::vector<std::string> include = {"*.csv", "*.csv.gz", "*.csv.zst", "*.tsv", "*.tsv.gz", "*.tsv.zst",
                                       "*.txt", "*.txt.gz", "*.txt.zst"};
+  /// Files modified less than this many seconds ago are left for a later listing (still being written).
+  double min_age_seconds = 0;
   /// Told about entries that cannot be listed (permission denied, broken links); they are not loaded.
   std::function<void(const std::string& path, const std::string& reason)> on_skipped;
 };
@@ -37,6 +39,7 @@ class LocalSource final : public FileSource {
 
  private:
   bool included(const std::filesystem::path& path) const;
+  bool settling(const FileRef& ref) const;
 
   LocalListing listing_;
   std::vector<std::filesystem::path> roots_;  // expanded glob matches or the one argument

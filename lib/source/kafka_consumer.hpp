@@ -1,0 +1,83 @@
+#pragma once
+// A Kafka consumer-group member for `sluice consume` (librdkafka's C API). Offsets are never committed
+// by librdkafka on its own: the caller commits a batch's offsets once the batch's files are committed in
+// PostgreSQL (at-least-once delivery; the ledger turns a redelivered file into a skip).
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/logger.hpp"
+
+struct rd_kafka_s;
+struct rd_kafka_topic_partition_list_s;
+
+namespace sluice {
+
+/// Where one message sits.
+struct KafkaPosition {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+};
+
+struct KafkaMessage {
+  KafkaPosition position;
+  std::string payload;
+};
+
+struct KafkaConsumerOptions {
+  std::string brokers;
+  std::string topic;
+  std::string group;
+  /// More librdkafka settings (security.protocol, session.timeout.ms, ...); the commit settings are fixed.
+  std::vector<std::pair<std::string, std::string>> properties;
+};
+
+class KafkaConsumer {
+ public:
+  /// Called during a rebalance, before partitions are given up, on the thread that called poll():
+  /// finish and commit what was polled. `lost`: the partitions are already gone and commits will fail.
+  using RevokeHandler = std::function<void(bool lost)>;
+
+  /// Creates the consumer and subscribes to the topic; UsageError for a setting librdkafka refuses.
+  KafkaConsumer(const KafkaConsumerOptions& options, Logger& logger);
+  /// Leaves the group if close() was not called (without calling the revoke handler).
+  ~KafkaConsumer();
+  KafkaConsumer(const KafkaConsumer&) = delete;
+  KafkaConsumer& operator=(const KafkaConsumer&) = delete;
+
+  void on_revoke(RevokeHandler handler) { on_revoke_ = std::move(handler); }
+
+  /// The next message, or nothing after `timeout`. Rebalances happen in here; an exception thrown by
+  /// the revoke handler is rethrown here. FatalError when the client hits a fatal error.
+  std::optional<KafkaMessage> poll(std::chrono::milliseconds timeout);
+
+  /// Stores and synchronously commits the offsets after `positions` (the highest per partition).
+  /// Returns false (logged) when some could not be committed: those messages will be delivered again.
+  bool commit(const std::vector<KafkaPosition>& positions);
+
+  /// Leaves the group (the revoke handler runs a last time). Idempotent.
+  void close();
+
+  /// Partition assignments received so far.
+  [[nodiscard]] std::int64_t assignments() const { return assignments_; }
+
+ private:
+  void rebalance(int error, rd_kafka_topic_partition_list_s* partitions);
+  void rethrow_callback_error();
+  void log_holding();  ///< the whole assignment after a rebalance (cooperative ones change it piecemeal)
+
+  Logger& logger_;
+  rd_kafka_s* handle_ = nullptr;
+  bool closed_ = false;
+  RevokeHandler on_revoke_;
+  std::exception_ptr callback_error_;
+  std::int64_t assignments_ = 0;
+};
+
+}  // namespace sluice
