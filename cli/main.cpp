@@ -9,6 +9,7 @@
 #include "consume_command.hpp"
 #include "core/errors.hpp"
 #include "core/redact.hpp"
+#include "infer_command.hpp"
 #include "ingest_command.hpp"
 #include "plan_command.hpp"
 #include "signals.hpp"
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
   sluice::add_consume_command(app, consume, args, exit_code);
   sluice::PlanOptions plan;
   sluice::add_plan_command(app, plan, exit_code);
+  sluice::InferCommandOptions infer;
+  sluice::add_infer_command(app, infer, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

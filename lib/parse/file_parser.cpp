@@ -103,14 +103,26 @@ void parse_file(std::string_view content, const Config& config, const ParseLimit
   out.deltas = AggregateDeltas(config.measure_columns.size());
   CsvCursor cursor(content, config.dialect);
   CsvRecord record;
-  if (!cursor.next(record)) throw FileError("empty file: no header line");
-  check_record_length(record, limits);
-  if (record.unclosed_quote) throw FileError("bad header: unclosed quote");
-  RowValidator validator(config, record.fields);
+  std::vector<std::string_view> field_names;
+  bool pending = false;  // without a header, the first record read is already data
+  if (config.dialect.header) {
+    if (!cursor.next(record)) throw FileError("empty file: no header line");
+    check_record_length(record, limits);
+    if (record.unclosed_quote) throw FileError("bad header: unclosed quote");
+    field_names = record.fields;  // used by the validator's constructor only, before the next read
+  } else {
+    if (config.dialect.field_names.empty())
+      for (const ColumnSpec& column : config.columns) field_names.emplace_back(column.name);
+    else
+      field_names.assign(config.dialect.field_names.begin(), config.dialect.field_names.end());
+    pending = cursor.next(record);
+  }
+  RowValidator validator(config, field_names);
   const std::string sensor_too_long = "range:" + config.columns[config.sensor_column].name;
   out.rows.reserve(content.size() + content.size() / 4);
   YearTracker years;
-  while (cursor.next(record)) {
+  while (pending || cursor.next(record)) {
+    pending = false;
     check_record_length(record, limits);
     std::string_view reason = validator.validate(record);
     if (reason.empty() && !validator.values()[config.sensor_column].null &&
