@@ -222,12 +222,6 @@ std::vector<std::string> without_kafka_secrets(const std::vector<std::string>& a
   return out;
 }
 
-ProgressMode progress_mode(const std::string& text) {
-  if (text == "always") return ProgressMode::always;
-  if (text == "never") return ProgressMode::never;
-  return ProgressMode::automatic;
-}
-
 int run_consume(const ConsumeOptions& options, const std::vector<std::string>& argv) {
   Logger logger(parse_log_format(options.common.log_format), options.quiet);
   const Config config = effective_config(options.common);
@@ -238,7 +232,7 @@ int run_consume(const ConsumeOptions& options, const std::vector<std::string>& a
   SignalWatcher watcher(stop, logger);
   RunOutcome outcome;
   {
-    Progress progress(stats, progress_mode(options.progress), options.progress_interval);
+    Progress progress(stats, parse_progress_mode(options.progress), options.progress_interval);
     logger.set_line_guard(&progress.terminal_mutex());
     try {
       RetryPolicy retry;

@@ -54,12 +54,6 @@ RunOutcome judge(const RunStats& stats, const IngestOptions& options, bool stopp
   return outcome;
 }
 
-ProgressMode progress_mode(const std::string& text) {
-  if (text == "always") return ProgressMode::always;
-  if (text == "never") return ProgressMode::never;
-  return ProgressMode::automatic;
-}
-
 // Lists, plans and runs the pipeline into `sink` once, or pass after pass with --watch; returns the
 // outcome (FatalError becomes exit 3).
 RunOutcome run_into(const IngestOptions& options, const Config& config, Ledger& ledger, UnitSink& sink,
@@ -122,7 +116,7 @@ int run_ingest(const IngestOptions& options, const std::vector<std::string>& arg
   SignalWatcher watcher(stop, logger);
   RunOutcome outcome;
   {
-    Progress progress(stats, progress_mode(options.progress), options.progress_interval);
+    Progress progress(stats, parse_progress_mode(options.progress), options.progress_interval);
     logger.set_line_guard(&progress.terminal_mutex());
     try {
       if (options.dry_run) {

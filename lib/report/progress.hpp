@@ -2,6 +2,7 @@
 // Live progress on stderr: a redrawn bar on a terminal, a status line every few seconds elsewhere.
 #include <condition_variable>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "report/run_stats.hpp"
@@ -9,6 +10,13 @@
 namespace sluice {
 
 enum class ProgressMode { automatic, always, never };
+
+/// "always", "never", anything else (the CLI checks it): automatic.
+inline ProgressMode parse_progress_mode(std::string_view text) {
+  if (text == "always") return ProgressMode::always;
+  if (text == "never") return ProgressMode::never;
+  return ProgressMode::automatic;
+}
 
 class Progress {
  public:
