@@ -1,7 +1,9 @@
 #pragma once
 // PostgreSQL binary COPY rows, encoded off the connection thread and reused across rows.
 // Format: https://www.postgresql.org/docs/15/sql-copy.html ("Binary Format").
+#include <algorithm>
 #include <bit>
+#include <memory>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -32,26 +34,31 @@ class CopyBuffer {
   }
   void add_bool(bool value) {
     put_be<std::int32_t>(1);
-    bytes_.push_back(value ? 1 : 0);
+    put_be<std::uint8_t>(value ? 1 : 0);
   }
   void add_text(std::string_view value) {
     put_be<std::int32_t>(static_cast<std::int32_t>(value.size()));
-    bytes_.append(value);
+    ensure(value.size());
+    std::memcpy(data_.get() + size_, value.data(), value.size());
+    size_ += value.size();
   }
   /// timestamptz from Unix microseconds.
   void add_timestamptz(std::int64_t unix_micros) { add_int8(unix_micros - kPostgresEpochMicros); }
 
-  [[nodiscard]] std::string_view bytes() const { return bytes_; }
+  [[nodiscard]] std::string_view bytes() const { return {data_.get(), size_}; }
   [[nodiscard]] std::int64_t rows() const { return rows_; }
   [[nodiscard]] bool empty() const { return rows_ == 0; }
   void clear() {
-    bytes_.clear();
+    size_ = 0;
     rows_ = 0;
   }
-  void reserve(std::size_t bytes) { bytes_.reserve(bytes); }
+  void reserve(std::size_t bytes) {
+    if (bytes > capacity_) grow_to(bytes);
+  }
   /// Drops the memory too (clear() keeps it for reuse).
   void release() {
-    std::string().swap(bytes_);
+    data_.reset();
+    size_ = capacity_ = 0;
     rows_ = 0;
   }
 
@@ -67,18 +74,31 @@ class CopyBuffer {
   }
 
  private:
+  // A plain growable buffer: std::string::append costs a call per field, this is a bounds check
+  // and a fixed-size memcpy the compiler turns into one store.
+  void ensure(std::size_t more) {
+    if (size_ + more > capacity_) grow_to(std::max(capacity_ * 2, size_ + more + 4096));
+  }
+  void grow_to(std::size_t capacity) {
+    std::unique_ptr<char[]> bigger(new char[capacity]);
+    if (size_) std::memcpy(bigger.get(), data_.get(), size_);
+    data_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+
   template <typename T>
   void put_be(T value) {
     auto raw = static_cast<std::make_unsigned_t<T>>(value);
     if constexpr (sizeof(T) == 2) raw = __builtin_bswap16(raw);
     if constexpr (sizeof(T) == 4) raw = __builtin_bswap32(raw);
     if constexpr (sizeof(T) == 8) raw = __builtin_bswap64(raw);
-    char out[sizeof(T)];
-    std::memcpy(out, &raw, sizeof(T));
-    bytes_.append(out, sizeof(T));
+    ensure(sizeof(T));
+    std::memcpy(data_.get() + size_, &raw, sizeof(T));
+    size_ += sizeof(T);
   }
 
-  std::string bytes_;
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0, capacity_ = 0;
   std::int64_t rows_ = 0;
 };
 

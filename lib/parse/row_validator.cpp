@@ -36,12 +36,14 @@ bool in_range(const ColumnSpec& column, double value) {
   return (!column.min || value >= *column.min) && (!column.max || value <= *column.max);
 }
 
-bool is_null(const ColumnSpec& column, std::string_view text) {
-  if (text.empty()) return true;
-  if (column.nulls.empty()) return false;
+bool is_sentinel(const ColumnSpec& column, std::string_view text) {
   const std::string_view trimmed = trim_blanks(text);
   return trimmed.empty() ||
          std::find(column.nulls.begin(), column.nulls.end(), trimmed) != column.nulls.end();
+}
+
+inline bool is_null(const ColumnSpec& column, std::string_view text) {
+  return text.empty() || (!column.nulls.empty() && is_sentinel(column, text));
 }
 
 }  // namespace
@@ -77,6 +79,10 @@ RowValidator::RowValidator(const Config& config, const std::vector<std::string_v
   }
   map_fields(field_names);
   prepare_defaults();
+  for (std::size_t i = 0; i < config.columns.size(); ++i) {
+    has_defaults_ = has_defaults_ || (from_default_[i] && config.columns[i].default_value);
+    has_assembled_ = has_assembled_ || config.columns[i].assembled();
+  }
 }
 
 void RowValidator::map_fields(const std::vector<std::string_view>& field_names) {
@@ -185,9 +191,14 @@ std::string_view RowValidator::check_part(std::size_t column_index, FieldRole::P
 
 std::string_view RowValidator::validate(const CsvRecord& record) {
   if (record.fields.size() != roles_.size() || record.unclosed_quote) return "columns";
-  for (std::size_t i = 0; i < values_.size(); ++i) {
-    values_[i] = defaults_[i];
-    date_parts_[i] = time_parts_[i] = std::string_view();
+  if (has_defaults_) {
+    std::copy(defaults_.begin(), defaults_.end(), values_.begin());
+  } else {
+    for (FieldValue& value : values_) value.null = true;
+  }
+  if (has_assembled_) {
+    std::fill(date_parts_.begin(), date_parts_.end(), std::string_view());
+    std::fill(time_parts_.begin(), time_parts_.end(), std::string_view());
   }
   for (std::size_t field = 0; field < record.fields.size(); ++field) {
     const FieldRole role = roles_[field];

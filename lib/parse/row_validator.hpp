@@ -51,6 +51,7 @@ class RowValidator {
   std::vector<std::string> missing_, type_, range_;  // reason codes per column, built once
   std::vector<std::string_view> date_parts_, time_parts_;  // per column, for assembled timestamps
   std::string assembled_;                   // "<date> <time>" scratch
+  bool has_defaults_ = false, has_assembled_ = false;  // skip their per-row resets when unused
 };
 
 /// True/false spellings accepted for bool columns: true/false, t/f, yes/no, y/n, 1/0, on/off (any case).
