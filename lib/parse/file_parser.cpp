@@ -119,7 +119,8 @@ void parse_file(std::string_view content, const Config& config, const ParseLimit
   }
   RowValidator validator(config, field_names);
   const std::string sensor_too_long = "range:" + config.columns[config.sensor_column].name;
-  out.rows.reserve(content.size() + content.size() / 4);
+  // Binary rows run ~1.6x the CSV text (89 vs 56 bytes for the sensor format): one allocation per file.
+  out.rows.reserve(content.size() / 5 * 8 + 4096);
   YearTracker years;
   while (pending || cursor.next(record)) {
     pending = false;
