@@ -34,7 +34,7 @@ std::string text_array_literal(const std::vector<std::string>& values) {
 }
 
 UnitLoader::UnitLoader(const Config& config, const SqlNames& names, std::int64_t run_id, bool force)
-    : config_(config), names_(names), run_id_(run_id), force_(force) {
+    : config_(config), names_(names), force_(force) {
   std::string updates = "rows = h.rows + EXCLUDED.rows";
   std::string recompute_select = fmt::format("r.{0}, date_trunc('hour', r.{1}), count(*)", names.sensor, names.ts);
   std::string hourly_list = fmt::format("{}, hour, rows", names.sensor);

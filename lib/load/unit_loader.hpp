@@ -38,7 +38,6 @@ class UnitLoader {
 
   const Config& config_;
   const SqlNames& names_;
-  std::int64_t run_id_;
   bool force_;
   std::string upsert_sql_, recompute_sql_, ledger_sql_;
 };
