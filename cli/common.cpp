@@ -27,12 +27,6 @@ Config effective_config(const CommonOptions& options) {
 
 LogFormat parse_log_format(const std::string& text) { return text == "json" ? LogFormat::json : LogFormat::text; }
 
-std::unique_ptr<PgSession> connect_with_retries(const std::string& dsn, const RetryPolicy& retry, Logger& logger) {
-  return with_retries(
-      retry, "connecting to PostgreSQL", logger, [](const std::exception& error) { return is_transient_db_error(error); },
-      [&] { return std::make_unique<PgSession>(dsn); });
-}
-
 std::string redacted_command_line(const std::vector<std::string>& argv) {
   std::string line;
   for (const std::string& arg : argv) line += (line.empty() ? "" : " ") + redact_dsn(arg);

@@ -17,9 +17,6 @@ Config effective_config(const CommonOptions& options);
 
 LogFormat parse_log_format(const std::string& text);
 
-/// Connects with retries; a database that stays unreachable is a FatalError (exit 3).
-std::unique_ptr<PgSession> connect_with_retries(const std::string& dsn, const RetryPolicy& retry, Logger& logger);
-
 /// The command line with secrets removed, for the runs table and logs.
 std::string redacted_command_line(const std::vector<std::string>& argv);
 

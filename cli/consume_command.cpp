@@ -239,13 +239,7 @@ int run_consume(const ConsumeOptions& options, const std::vector<std::string>& a
       retry.retries = options.retries;
       PgTarget target(config, {options.common.db, false, retry, redacted_command_line(without_kafka_secrets(argv)), "0/1"},
                       logger, stats);
-      try {
-        outcome = consume_into(options, config, target, stats, stop, logger, counts);
-      } catch (const UsageError&) {  // a --kafka-property librdkafka refuses: close the runs row, then report
-        target.finish("usage", static_cast<int>(ExitCode::usage));
-        throw;
-      }
-      target.finish(outcome.status, outcome.exit_code);
+      outcome = target.run([&] { return consume_into(options, config, target, stats, stop, logger, counts); });
     } catch (const FatalError& error) {
       outcome = RunOutcome{"fatal", static_cast<int>(ExitCode::fatal), false, redact_dsn(error.what())};
     }

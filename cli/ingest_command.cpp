@@ -130,13 +130,7 @@ int run_ingest(const IngestOptions& options, const std::vector<std::string>& arg
                         {options.common.db, options.force, retry, redacted_command_line(argv),
                          options.shard.empty() ? "0/1" : options.shard},
                         logger, stats);
-        try {
-          outcome = run_into(options, config, target.ledger(), target.sink(), stats, stop, logger);
-        } catch (const UsageError&) {  // e.g. an S3 prefix that cannot be listed: record it, then report it
-          target.finish("usage", static_cast<int>(ExitCode::usage));
-          throw;
-        }
-        target.finish(outcome.status, outcome.exit_code);
+        outcome = target.run([&] { return run_into(options, config, target.ledger(), target.sink(), stats, stop, logger); });
       }
     } catch (const FatalError& error) {
       outcome = RunOutcome{"fatal", static_cast<int>(ExitCode::fatal), options.dry_run, redact_dsn(error.what())};

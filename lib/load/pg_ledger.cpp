@@ -11,7 +11,7 @@ namespace sluice {
 template <typename Action>
 auto PgLedger::with_session(std::string_view what, Action&& action) {
   return with_retries(
-      retry_, std::string(what), logger_, [](const std::exception& error) { return is_transient_db_error(error); },
+      retry_, std::string(what), logger_, is_transient_db_error,
       [&] {
         if (!session_) session_ = std::make_unique<PgSession>(dsn_);
         return action(session_->connection());

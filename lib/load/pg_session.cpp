@@ -58,6 +58,11 @@ PgSession::PgSession(const std::string& dsn, const std::string& setup_sql) {
   if (!setup_sql.empty()) setup.exec(setup_sql);
 }
 
+std::unique_ptr<PgSession> connect_with_retries(const std::string& dsn, const RetryPolicy& retry, Logger& logger) {
+  return with_retries(retry, "connecting to PostgreSQL", logger, is_transient_db_error,
+                      [&] { return std::make_unique<PgSession>(dsn); });
+}
+
 std::int64_t PgSession::copy_binary(pqxx::work& txn, const std::string& copy_sql,
                                     const std::vector<std::string_view>& parts) {
   PGconn* raw = RawConnection::of(txn);

@@ -8,6 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/logger.hpp"
+#include "core/retry.hpp"
+
 namespace sluice {
 
 /// A server error met outside libpqxx (during COPY), with its SQLSTATE.
@@ -35,5 +38,8 @@ class PgSession {
  private:
   std::unique_ptr<pqxx::connection> connection_;
 };
+
+/// Connects with retries; a database that stays unreachable is a FatalError (exit 3).
+std::unique_ptr<PgSession> connect_with_retries(const std::string& dsn, const RetryPolicy& retry, Logger& logger);
 
 }  // namespace sluice

@@ -27,7 +27,7 @@ std::vector<FileOutcome> PgSink::commit(const std::vector<ParsedFile>& files) {
   const std::string what = files.size() == 1 ? fmt::format("loading {}", files.front().ref.uri)
                                              : fmt::format("loading {} files ({} ...)", files.size(), files.front().ref.uri);
   return with_retries(
-      retry_, what, logger_, [](const std::exception& error) { return is_transient_db_error(error); },
+      retry_, what, logger_, is_transient_db_error,
       [&] {
         if (!lease.operator->()) lease.reconnect();
         ensure_partitions_for(*lease, files);

@@ -10,12 +10,8 @@ namespace sluice {
 
 PgTarget::PgTarget(const Config& config, PgTargetOptions options, Logger& logger, RunStats& stats)
     : options_(std::move(options)), logger_(logger), stats_(stats) {
-  admin_ = with_retries(
-      options_.retry, "connecting to PostgreSQL", logger_,
-      [](const std::exception& error) { return is_transient_db_error(error); },
-      [&] { return std::make_unique<PgSession>(options_.dsn); });
   with_retries(
-      options_.retry, "creating the schema", logger_, [](const std::exception& error) { return is_transient_db_error(error); },
+      options_.retry, "connecting to PostgreSQL and preparing the schema", logger_, is_transient_db_error,
       [&] {
         if (!admin_) admin_ = std::make_unique<PgSession>(options_.dsn);
         init_schema(admin_->connection(), config);
