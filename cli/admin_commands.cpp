@@ -13,18 +13,18 @@ namespace {
 
 void print_ledger(pqxx::connection& connection, const SqlNames& names) {
   pqxx::nontransaction txn(connection);
-  const pqxx::result files = txn.exec(fmt::format(
-      "SELECT status, count(*), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0), "
-      "coalesce(sum(size), 0) FROM {} GROUP BY status ORDER BY status",
-      names.files));
+  const pqxx::result files =
+      txn.exec(fmt::format("SELECT status, count(*), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0), "
+                           "coalesce(sum(size), 0) FROM {} GROUP BY status ORDER BY status",
+                           names.files));
   std::cout << "files by status:\n";
   if (files.empty()) std::cout << "  (none yet)\n";
   for (const auto& row : files)
     std::cout << fmt::format("  {:<8} {:>10} files {:>14} rows loaded {:>10} rejected {:>14} bytes\n", row[0].c_str(),
                              row[1].as<std::int64_t>(), row[2].as<std::int64_t>(), row[3].as<std::int64_t>(),
                              row[4].as<std::int64_t>());
-  const pqxx::result failed = txn.exec(fmt::format(
-      "SELECT uri, error FROM {} WHERE status = 'failed' ORDER BY loaded_at DESC LIMIT 10", names.files));
+  const pqxx::result failed = txn.exec(
+      fmt::format("SELECT uri, error FROM {} WHERE status = 'failed' ORDER BY loaded_at DESC LIMIT 10", names.files));
   if (!failed.empty()) std::cout << "latest failed files:\n";
   for (const auto& row : failed) std::cout << fmt::format("  {}: {}\n", row[0].c_str(), row[1].c_str());
   const pqxx::result runs = txn.exec(fmt::format(
@@ -35,10 +35,10 @@ void print_ledger(pqxx::connection& connection, const SqlNames& names) {
       names.runs));
   std::cout << "last runs:\n";
   for (const auto& row : runs)
-    std::cout << fmt::format("  #{} {} {} (exit {}) shard {} on {}: {} loaded, {} skipped, {} failed files; {} rows, {} rejected\n",
-                             row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].c_str(), row[4].c_str(),
-                             row[10].c_str(), row[5].c_str(), row[6].c_str(), row[7].c_str(), row[8].c_str(),
-                             row[9].c_str());
+    std::cout << fmt::format(
+        "  #{} {} {} (exit {}) shard {} on {}: {} loaded, {} skipped, {} failed files; {} rows, {} rejected\n",
+        row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].c_str(), row[4].c_str(), row[10].c_str(), row[5].c_str(),
+        row[6].c_str(), row[7].c_str(), row[8].c_str(), row[9].c_str());
 }
 
 }  // namespace

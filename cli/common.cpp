@@ -31,8 +31,9 @@ std::string redacted_command_line(const std::vector<std::string>& argv) {
   std::string line;
   for (const std::string& arg : argv) line += (line.empty() ? "" : " ") + redact_dsn(arg);
   const char* password = std::getenv("PGPASSWORD");
-  return redact_secrets(line, {password ? password : "", std::getenv("AWS_SECRET_ACCESS_KEY") ? std::getenv("AWS_SECRET_ACCESS_KEY") : "",
-                               std::getenv("AWS_SESSION_TOKEN") ? std::getenv("AWS_SESSION_TOKEN") : ""});
+  return redact_secrets(
+      line, {password ? password : "", std::getenv("AWS_SECRET_ACCESS_KEY") ? std::getenv("AWS_SECRET_ACCESS_KEY") : "",
+             std::getenv("AWS_SESSION_TOKEN") ? std::getenv("AWS_SESSION_TOKEN") : ""});
 }
 
 }  // namespace sluice

@@ -46,8 +46,14 @@ class Batch {
  public:
   Batch(const ConsumeOptions& options, const Config& config, PgTarget& target, PoisonFetcher& fetcher,
         KafkaConsumer& consumer, RunStats& stats, Logger& logger, MessageCounts& counts)
-      : options_(options), config_(config), target_(target), fetcher_(fetcher), consumer_(consumer), stats_(stats),
-        logger_(logger), counts_(counts) {}
+      : options_(options),
+        config_(config),
+        target_(target),
+        fetcher_(fetcher),
+        consumer_(consumer),
+        stats_(stats),
+        logger_(logger),
+        counts_(counts) {}
 
   [[nodiscard]] bool empty() const { return positions_.empty(); }
   [[nodiscard]] bool full() const {
@@ -120,7 +126,8 @@ void Batch::flush() {
   StopSignal never;
   run_pipeline({config_, planner, fetcher_, target_.sink(), stats_, never, logger_}, pipeline_options());
   if (options_.crash_before_offset_commit) {
-    static constexpr char kMessage[] = "sluice: test hook: exiting after the database commit, before the offset commit\n";
+    static constexpr char kMessage[] =
+        "sluice: test hook: exiting after the database commit, before the offset commit\n";
     (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
     ::_exit(9);
   }
@@ -159,13 +166,14 @@ void consume_until_done(KafkaConsumer& consumer, Batch& batch, const ConsumeOpti
         return;
       }
       if (assignments == 0 && now - started >= idle_limit + kJoinGrace)
-        throw FatalError(fmt::format("kafka: no partition of {} assigned in {:.0f} s: check --brokers, --topic, --group",
-                                     options.topic, std::chrono::duration<double>(now - started).count()));
+        throw FatalError(
+            fmt::format("kafka: no partition of {} assigned in {:.0f} s: check --brokers, --topic, --group",
+                        options.topic, std::chrono::duration<double>(now - started).count()));
     }
     auto wait = std::chrono::milliseconds(200);  // short, so a signal is noticed quickly
     if (!batch.empty())
-      wait = std::clamp(std::chrono::ceil<std::chrono::milliseconds>(batch.deadline() - now), std::chrono::milliseconds(0),
-                        wait);
+      wait = std::clamp(std::chrono::ceil<std::chrono::milliseconds>(batch.deadline() - now),
+                        std::chrono::milliseconds(0), wait);
     if (std::optional<KafkaMessage> message = consumer.poll(wait)) {
       batch.add(*message);
       last_activity = Clock::now();
@@ -216,7 +224,8 @@ std::vector<std::string> without_kafka_secrets(const std::vector<std::string>& a
   for (const std::string& arg : argv) {
     std::string copy = arg;
     for (const char* marker : {"password=", "secret=", "sasl.oauthbearer.config="})
-      if (const auto at = copy.find(marker); at != std::string::npos) copy = copy.substr(0, at + std::strlen(marker)) + "***";
+      if (const auto at = copy.find(marker); at != std::string::npos)
+        copy = copy.substr(0, at + std::strlen(marker)) + "***";
     out.push_back(std::move(copy));
   }
   return out;
@@ -237,7 +246,8 @@ int run_consume(const ConsumeOptions& options, const std::vector<std::string>& a
     try {
       RetryPolicy retry;
       retry.retries = options.retries;
-      PgTarget target(config, {options.common.db, false, retry, redacted_command_line(without_kafka_secrets(argv)), "0/1"},
+      PgTarget target(config,
+                      {options.common.db, false, retry, redacted_command_line(without_kafka_secrets(argv)), "0/1"},
                       logger, stats);
       outcome = target.run([&] { return consume_into(options, config, target, stats, stop, logger, counts); });
     } catch (const FatalError& error) {
@@ -248,10 +258,12 @@ int run_consume(const ConsumeOptions& options, const std::vector<std::string>& a
   }
   if (!outcome.error.empty()) logger.error(outcome.error);
   std::cout << human_summary(stats, outcome)
-            << fmt::format("  kafka: {} messages, {} files announced, {} events ignored (not ObjectCreated), {} poison, "
-                           "{} batches committed{}\n",
-                           counts.messages, counts.files, counts.ignored, counts.poison, counts.batches,
-                           counts.commits_failed > 0 ? fmt::format(" ({} with offsets not committed)", counts.commits_failed) : "")
+            << fmt::format(
+                   "  kafka: {} messages, {} files announced, {} events ignored (not ObjectCreated), {} poison, "
+                   "{} batches committed{}\n",
+                   counts.messages, counts.files, counts.ignored, counts.poison, counts.batches,
+                   counts.commits_failed > 0 ? fmt::format(" ({} with offsets not committed)", counts.commits_failed)
+                                             : "")
             << std::flush;
   if (!options.summary_json.empty()) write_file_atomically(options.summary_json, json_summary(stats, outcome));
   return outcome.exit_code;
@@ -260,11 +272,13 @@ int run_consume(const ConsumeOptions& options, const std::vector<std::string>& a
 }  // namespace
 
 void add_consume_command(CLI::App& app, ConsumeOptions& options, const std::vector<std::string>& argv, int& exit_code) {
-  CLI::App* command = app.add_subcommand("consume", "Load the files announced on a Kafka topic (S3 event notifications)");
+  CLI::App* command =
+      app.add_subcommand("consume", "Load the files announced on a Kafka topic (S3 event notifications)");
   command->add_option("--brokers", options.brokers, "Kafka bootstrap servers, host:port[,host:port...]")->required();
   command->add_option("--topic", options.topic, "topic carrying S3 event notifications or {\"uri\": ...} messages")
       ->required();
-  command->add_option("--group", options.group, "consumer group id; members of a group share the partitions")->required();
+  command->add_option("--group", options.group, "consumer group id; members of a group share the partitions")
+      ->required();
   command->add_option("--kafka-property", options.kafka_properties,
                       "KEY=VALUE librdkafka setting (security.protocol, sasl.*, session.timeout.ms, ...); repeatable");
   add_common_options(*command, options.common);
@@ -273,8 +287,9 @@ void add_consume_command(CLI::App& app, ConsumeOptions& options, const std::vect
       ->check(CLI::Range(1, 1'000'000));
   command->add_option("--batch-wait", options.batch_wait, "seconds a batch waits for more messages before loading")
       ->check(CLI::Range(0.0, 3600.0));
-  command->add_option("--exit-when-idle", options.exit_when_idle,
-                      "exit after this many seconds without a message (0: run until a signal)")
+  command
+      ->add_option("--exit-when-idle", options.exit_when_idle,
+                   "exit after this many seconds without a message (0: run until a signal)")
       ->check(CLI::Range(0.0, 1e9));
   command->add_option("--jobs", options.jobs, "parallel parsers (default: one per core)")->check(CLI::Range(0, 1024));
   command->add_option("--connections", options.connections, "PostgreSQL connections loading in parallel")
@@ -283,8 +298,10 @@ void add_consume_command(CLI::App& app, ConsumeOptions& options, const std::vect
       ->check(CLI::Range(0, 100));
   command->add_option("--max-rejects-per-file", options.max_rejects_per_file,
                       "a file with more rejected rows fails as a whole (0: no limit)");
-  command->add_option("--unit-bytes", options.unit_bytes, "small files are grouped into one transaction up to this size");
-  command->add_option("--progress", options.progress, "auto|always|never")->check(CLI::IsMember({"auto", "always", "never"}));
+  command->add_option("--unit-bytes", options.unit_bytes,
+                      "small files are grouped into one transaction up to this size");
+  command->add_option("--progress", options.progress, "auto|always|never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   command->add_option("--progress-interval", options.progress_interval, "seconds between status lines off a terminal")
       ->check(CLI::PositiveNumber);
   command->add_option("--summary-json", options.summary_json, "write the run's summary as JSON to this file");

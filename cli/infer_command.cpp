@@ -57,9 +57,10 @@ std::string file_stem(const std::string& path) {
 }  // namespace
 
 void add_infer_command(CLI::App& app, InferCommandOptions& options, int& exit_code) {
-  CLI::App* command = app.add_subcommand(
-      "infer", "Print a config (JSON) guessed from sample FILEs: dialect, columns, types, nulls, ranges; "
-               "review it, then pass it to --config");
+  CLI::App* command =
+      app.add_subcommand("infer",
+                         "Print a config (JSON) guessed from sample FILEs: dialect, columns, types, nulls, ranges; "
+                         "review it, then pass it to --config");
   command->add_option("files", options.files, "sample files of one format (plain, .gz or .zst)")->required();
   command->add_option("--rows", options.rows, "data rows read from each file")->check(CLI::Range(1, 100'000'000));
   command->add_flag("--quiet", options.quiet, "no notes about the guesses on stderr");

@@ -11,8 +11,8 @@
 #include "common.hpp"
 #include "core/errors.hpp"
 #include "core/redact.hpp"
-#include "load/pg_target.hpp"
 #include "folder_watch.hpp"
+#include "load/pg_target.hpp"
 #include "pipeline/file_disposer.hpp"
 #include "pipeline/pipeline.hpp"
 #include "report/metrics.hpp"
@@ -56,8 +56,8 @@ RunOutcome judge(const RunStats& stats, const IngestOptions& options, bool stopp
 
 // Lists, plans and runs the pipeline into `sink` once, or pass after pass with --watch; returns the
 // outcome (FatalError becomes exit 3).
-RunOutcome run_into(const IngestOptions& options, const Config& config, Ledger& ledger, UnitSink& sink,
-                    RunStats& stats, StopSignal& stop, Logger& logger) {
+RunOutcome run_into(const IngestOptions& options, const Config& config, Ledger& ledger, UnitSink& sink, RunStats& stats,
+                    StopSignal& stop, Logger& logger) {
   FileDisposer disposer(parse_disposition(options.on_success, true, "--on-success"),
                         parse_disposition(options.on_failure, false, "--on-failure"), options.sources, logger);
   PlannerOptions planner_options;
@@ -130,7 +130,8 @@ int run_ingest(const IngestOptions& options, const std::vector<std::string>& arg
                         {options.common.db, options.force, retry, redacted_command_line(argv),
                          options.shard.empty() ? "0/1" : options.shard},
                         logger, stats);
-        outcome = target.run([&] { return run_into(options, config, target.ledger(), target.sink(), stats, stop, logger); });
+        outcome =
+            target.run([&] { return run_into(options, config, target.ledger(), target.sink(), stats, stop, logger); });
       }
     } catch (const FatalError& error) {
       outcome = RunOutcome{"fatal", static_cast<int>(ExitCode::fatal), options.dry_run, redact_dsn(error.what())};
@@ -162,20 +163,24 @@ void add_ingest_command(CLI::App& app, IngestOptions& options, const std::vector
   command->add_flag("--force", options.force, "reload files the ledger already holds, replacing their rows");
   command->add_option("--max-reject-ratio", options.max_reject_ratio, "exit 1 when rejected/checked rows exceed this")
       ->check(CLI::Range(0.0, 1.0));
-  command->add_option("--progress", options.progress, "auto|always|never")->check(CLI::IsMember({"auto", "always", "never"}));
+  command->add_option("--progress", options.progress, "auto|always|never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   command->add_option("--progress-interval", options.progress_interval, "seconds between status lines off a terminal")
       ->check(CLI::PositiveNumber);
   command->add_option("--summary-json", options.summary_json, "write the run's summary as JSON to this file");
   command->add_option("--metrics-file", options.metrics_file,
                       "write Prometheus metrics here (atomically) for node_exporter's textfile collector");
-  command->add_option("--pushgateway", options.pushgateway, "push Prometheus metrics to this Pushgateway URL at the end");
+  command->add_option("--pushgateway", options.pushgateway,
+                      "push Prometheus metrics to this Pushgateway URL at the end");
   command->add_option("--retries", options.retries, "retries of a unit on transient database faults")
       ->check(CLI::Range(0, 100));
   command->add_option("--max-rejects-per-file", options.max_rejects_per_file,
                       "a file with more rejected rows fails as a whole (0: no limit)");
-  command->add_option("--max-line-bytes", options.max_line_bytes,
-                      "a file with a longer record (line breaks inside quotes included) fails as a whole (0: no limit)");
-  command->add_option("--unit-bytes", options.unit_bytes, "small files are grouped into one transaction up to this size");
+  command->add_option(
+      "--max-line-bytes", options.max_line_bytes,
+      "a file with a longer record (line breaks inside quotes included) fails as a whole (0: no limit)");
+  command->add_option("--unit-bytes", options.unit_bytes,
+                      "small files are grouped into one transaction up to this size");
   command->add_option("--on-success", options.on_success,
                       "after a file commits: keep, move:DIR (archive) or delete (local files)");
   command->add_option("--on-failure", options.on_failure,
@@ -183,8 +188,9 @@ void add_ingest_command(CLI::App& app, IngestOptions& options, const std::vector
   command->add_flag("--watch", options.watch, "keep running, loading new files as they appear (SIGTERM stops)");
   command->add_option("--interval", options.watch_interval, "with --watch: seconds between listings")
       ->check(CLI::PositiveNumber);
-  command->add_option("--settle", options.source.settle_seconds,
-                      "leave files modified in the last S seconds for a later pass (default: 0, 5 with --watch)")
+  command
+      ->add_option("--settle", options.source.settle_seconds,
+                   "leave files modified in the last S seconds for a later pass (default: 0, 5 with --watch)")
       ->check(CLI::NonNegativeNumber);
   command->add_flag("--quiet", options.quiet, "no informational log lines");
   command->callback([&options, &argv, &exit_code, command] {

@@ -11,9 +11,9 @@
 namespace sluice {
 
 struct CommonOptions {
-  std::string db;            ///< libpq DSN; empty: libpq's PG* environment
+  std::string db;  ///< libpq DSN; empty: libpq's PG* environment
   std::string config_path;
-  std::string schema;        ///< overrides the config's schema
+  std::string schema;  ///< overrides the config's schema
   std::string log_format = "text";
 };
 

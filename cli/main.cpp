@@ -1,6 +1,6 @@
 // sluice: load sensor files into PostgreSQL, validated, aggregated, exactly once.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 #include <pqxx/except>

@@ -42,8 +42,8 @@ void write_manifests(FileSource& source, const PlanOptions& options) {
   std::filesystem::create_directories(options.out);
   std::vector<std::unique_ptr<ManifestWriter>> writers;
   for (std::uint64_t i = 0; i < options.shards; ++i) {
-    const std::string path = (std::filesystem::path(options.out) /
-                              fmt::format("shard-{:04}-of-{:04}.json", i, options.shards)).string();
+    const std::string path =
+        (std::filesystem::path(options.out) / fmt::format("shard-{:04}-of-{:04}.json", i, options.shards)).string();
     writers.push_back(std::make_unique<ManifestWriter>(path, fmt::format("{}/{}", i, options.shards)));
   }
   while (auto file = source.next()) {
@@ -55,9 +55,9 @@ void write_manifests(FileSource& source, const PlanOptions& options) {
   for (std::size_t i = 0; i < writers.size(); ++i) {
     ManifestWriter& writer = *writers[i];
     writer.close();
-    listing += fmt::format("{}{{\"shard\": \"{}/{}\", \"manifest\": {}, \"files\": {}, \"bytes\": {}}}",
-                           i == 0 ? "" : ", ", i, options.shards,
-                           json_quote(std::filesystem::absolute(writer.path()).string()), writer.files(), writer.bytes());
+    listing += fmt::format(
+        "{}{{\"shard\": \"{}/{}\", \"manifest\": {}, \"files\": {}, \"bytes\": {}}}", i == 0 ? "" : ", ", i,
+        options.shards, json_quote(std::filesystem::absolute(writer.path()).string()), writer.files(), writer.bytes());
   }
   std::cout << "[" << listing << "]\n";
 }
@@ -65,7 +65,8 @@ void write_manifests(FileSource& source, const PlanOptions& options) {
 }  // namespace
 
 void add_plan_command(CLI::App& app, PlanOptions& options, int& exit_code) {
-  CLI::App* command = app.add_subcommand("plan", "Split SOURCEs into disjoint manifests for fan-out, or summarise them");
+  CLI::App* command =
+      app.add_subcommand("plan", "Split SOURCEs into disjoint manifests for fan-out, or summarise them");
   command->add_option("sources", options.sources, "folders, files, globs, s3://bucket/prefix")->required();
   add_source_options(*command, options.source);
   command->add_option("--shards", options.shards, "write this many disjoint manifests (by stable uri hash)")

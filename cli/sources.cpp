@@ -27,7 +27,8 @@ std::shared_ptr<S3Client> make_s3_client(const SourceOptions& options, Logger& l
 void check_credentials(const S3Settings& settings, Logger& logger) {
   if (settings.access_key_id.empty() != settings.secret_access_key.empty())
     throw UsageError("S3: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither (anonymous access)");
-  if (!settings.has_credentials()) logger.warn("S3: no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: requests are anonymous");
+  if (!settings.has_credentials())
+    logger.warn("S3: no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: requests are anonymous");
 }
 
 }  // namespace
@@ -41,7 +42,8 @@ void add_source_options(CLI::App& command, SourceOptions& options) {
       ->check(CLI::Range(0, 256));
   command.add_option("--s3-endpoint", options.s3_endpoint,
                      "S3-compatible endpoint URL, path-style addressing (default: AWS_ENDPOINT_URL, else AWS)");
-  command.add_option("--s3-region", options.s3_region, "S3 region (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)");
+  command.add_option("--s3-region", options.s3_region,
+                     "S3 region (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)");
 }
 
 std::unique_ptr<FileSource> make_sources(const std::vector<std::string>& arguments, const SourceOptions& options,
@@ -87,9 +89,8 @@ std::unique_ptr<Fetcher> make_fetcher(const SourceOptions& options, Logger& logg
 
 int fetch_jobs_for(const std::vector<std::string>& arguments, const SourceOptions& options) {
   if (options.fetch_jobs > 0) return options.fetch_jobs;
-  const bool any_s3 = std::any_of(arguments.begin(), arguments.end(), [](const std::string& argument) {
-    return is_s3_uri(argument);
-  });
+  const bool any_s3 =
+      std::any_of(arguments.begin(), arguments.end(), [](const std::string& argument) { return is_s3_uri(argument); });
   return any_s3 ? 8 : 2;
 }
 

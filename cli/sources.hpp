@@ -16,9 +16,9 @@ namespace sluice {
 struct SourceOptions {
   std::vector<std::string> include;  ///< file name patterns for folders and S3 prefixes; empty: the defaults
   std::uint64_t max_file_bytes = 4ull << 30;
-  int fetch_jobs = 0;  ///< parallel reads/GETs; 0: a default that suits the sources
-  std::string s3_endpoint;  ///< --s3-endpoint: wins over AWS_ENDPOINT_URL; path-style addressing when set
-  std::string s3_region;    ///< --s3-region: wins over AWS_REGION / AWS_DEFAULT_REGION
+  int fetch_jobs = 0;         ///< parallel reads/GETs; 0: a default that suits the sources
+  std::string s3_endpoint;    ///< --s3-endpoint: wins over AWS_ENDPOINT_URL; path-style addressing when set
+  std::string s3_region;      ///< --s3-region: wins over AWS_REGION / AWS_DEFAULT_REGION
   double settle_seconds = 0;  ///< local files younger than this are not listed yet (--settle, watch mode)
 };
 

@@ -39,11 +39,12 @@ void parse_timestamp_format(std::string_view text, ColumnSpec& column, std::stri
     column.timestamp_format = TimestampFormat::pattern;
     column.timestamp_pattern = std::string(text);
   } else {
-    config_error(origin, path,
-                 fmt::format("expected one of iso8601, epoch_s, epoch_ms or a pattern like \"%d/%m/%Y %H:%M:%S\"; got \"{}\"", text));
+    config_error(
+        origin, path,
+        fmt::format("expected one of iso8601, epoch_s, epoch_ms or a pattern like \"%d/%m/%Y %H:%M:%S\"; got \"{}\"",
+                    text));
   }
 }
-
 
 char single_char(std::string_view text, std::string_view origin, const std::string& path) {
   if (text == "\\t") return '\t';
@@ -122,7 +123,8 @@ ColumnSpec parse_column(value column_value, std::string_view origin, const std::
   if (column.min && column.max && *column.min > *column.max) config_error(origin, path, "min is greater than max");
   if (column.date_column.empty() != column.time_column.empty())
     config_error(origin, path, "date_column and time_column go together");
-  if (column.assembled() && (column.type != ColumnType::timestamp || column.timestamp_format != TimestampFormat::pattern))
+  if (column.assembled() &&
+      (column.type != ColumnType::timestamp || column.timestamp_format != TimestampFormat::pattern))
     config_error(origin, path,
                  "a timestamp from date_column and time_column needs \"type\": \"timestamp\" and a \"format\" pattern "
                  "for \"<date> <time>\", e.g. \"%d/%m/%Y %H.%M.%S\"");
@@ -146,7 +148,8 @@ void parse_dialect(value dialect_value, Dialect& dialect, std::string_view origi
       dialect.quote = single_char(get_or_fail(v.get_string(), origin, path, "a string"), origin, path);
     } else if (key == "decimal") {
       std::string_view decimal = get_or_fail(v.get_string(), origin, path, "a string");
-      if (decimal != "." && decimal != ",") config_error(origin, path, fmt::format("expected \".\" or \",\"; got \"{}\"", decimal));
+      if (decimal != "." && decimal != ",")
+        config_error(origin, path, fmt::format("expected \".\" or \",\"; got \"{}\"", decimal));
       dialect.decimal_comma = decimal == ",";
     } else if (key == "header") {
       dialect.header = get_or_fail(v.get_bool(), origin, path, "true or false");
@@ -187,7 +190,8 @@ void check_config(const Config& config, std::string_view origin) {
         return std::find(config.dialect.field_names.begin(), config.dialect.field_names.end(), name) !=
                config.dialect.field_names.end();
       };
-      const bool found = column.assembled() ? named(column.date_column) && named(column.time_column) : named(column.name);
+      const bool found =
+          column.assembled() ? named(column.date_column) && named(column.time_column) : named(column.name);
       if (!found && !column.default_value && column.required)
         config_error(origin, fmt::format("$.columns[{}]", i),
                      fmt::format("\"{}\" is required but not among $.dialect.columns", column.name));
@@ -283,8 +287,8 @@ Config parse_config(std::string_view json, std::string_view origin) {
       std::size_t index = 0;
       for (auto item : get_or_fail(v.get_array(), origin, path, "an array of columns")) {
         const std::string item_path = fmt::format("{}[{}]", path, index++);
-        config.columns.push_back(parse_column(get_or_fail(std::move(item), origin, item_path, "a column"),
-                                              origin, item_path));
+        config.columns.push_back(
+            parse_column(get_or_fail(std::move(item), origin, item_path, "a column"), origin, item_path));
       }
     } else {
       config_error(origin, path,

@@ -38,18 +38,18 @@ struct Dialect {
 
   char delimiter = ',';
   char quote = '"';
-  bool decimal_comma = false;               ///< "1,5" is one and a half (the delimiter must not be ',')
-  bool header = true;                       ///< the first line names the columns
-  std::vector<std::string> field_names;     ///< without a header: the fields' names in file order
+  bool decimal_comma = false;            ///< "1,5" is one and a half (the delimiter must not be ',')
+  bool header = true;                    ///< the first line names the columns
+  std::vector<std::string> field_names;  ///< without a header: the fields' names in file order
 };
 
 struct Config {
   std::string schema = "sluice";
   Dialect dialect;
   std::vector<ColumnSpec> columns;
-  std::size_t timestamp_column = 0;         ///< index into columns; the partition key
-  std::size_t sensor_column = 1;            ///< index into columns; the aggregate key
-  std::vector<std::size_t> measure_columns; ///< indexes of numeric columns aggregated per sensor-hour
+  std::size_t timestamp_column = 0;          ///< index into columns; the partition key
+  std::size_t sensor_column = 1;             ///< index into columns; the aggregate key
+  std::vector<std::size_t> measure_columns;  ///< indexes of numeric columns aggregated per sensor-hour
 
   /// Index of the column named `name`, if configured.
   [[nodiscard]] std::optional<std::size_t> find(std::string_view name) const;

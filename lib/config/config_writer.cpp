@@ -48,13 +48,15 @@ std::string column_json(const ColumnSpec& column) {
 
 std::string config_json(const Config& config) {
   std::string columns, measures, names;
-  for (const ColumnSpec& column : config.columns) columns += (columns.empty() ? "\n    " : ",\n    ") + column_json(column);
+  for (const ColumnSpec& column : config.columns)
+    columns += (columns.empty() ? "\n    " : ",\n    ") + column_json(column);
   for (std::size_t index : config.measure_columns)
     measures += (measures.empty() ? "" : ", ") + json_quote(config.columns[index].name);
   for (const std::string& name : config.dialect.field_names) names += (names.empty() ? "" : ", ") + json_quote(name);
-  std::string dialect = fmt::format("\"delimiter\": {}, \"quote\": {}, \"decimal\": \"{}\", \"header\": {}",
-                                    json_quote(char_text(config.dialect.delimiter)), json_quote(char_text(config.dialect.quote)),
-                                    config.dialect.decimal_comma ? ',' : '.', config.dialect.header ? "true" : "false");
+  std::string dialect =
+      fmt::format("\"delimiter\": {}, \"quote\": {}, \"decimal\": \"{}\", \"header\": {}",
+                  json_quote(char_text(config.dialect.delimiter)), json_quote(char_text(config.dialect.quote)),
+                  config.dialect.decimal_comma ? ',' : '.', config.dialect.header ? "true" : "false");
   if (!config.dialect.header && !names.empty()) dialect += fmt::format(", \"columns\": [{}]", names);
   return fmt::format(
       "{{\n  \"schema\": {},\n  \"dialect\": {{{}}},\n  \"timestamp_column\": {},\n  \"sensor_column\": {},\n"

@@ -64,14 +64,15 @@ Sample read_sample(const std::vector<std::string_view>& texts, const InferOption
   if (files.front().empty()) throw UsageError("infer: the first sample has no lines");
   sample.dialect.decimal_comma = sniff_decimal_comma(all, sample.dialect.delimiter);
   const std::size_t width = files.front().size() > 1 ? modal_width({files.front().begin() + 1, files.front().end()})
-                                                      : files.front().front().size();
+                                                     : files.front().front().size();
   const SampleRecord& first = files.front().front();
   std::vector<SampleRecord> rest;
   for (std::size_t i = 1; i < files.front().size(); ++i)
     if (files.front()[i].size() == width) rest.push_back(files.front()[i]);
   sample.dialect.header = first.size() != width || looks_like_header(first, rest, sample.dialect.decimal_comma);
   for (std::size_t i = 0; i < first.size(); ++i)
-    sample.names.push_back(sample.dialect.header ? std::string(trim_blanks(first[i])) : fmt::format("column_{}", i + 1));
+    sample.names.push_back(sample.dialect.header ? std::string(trim_blanks(first[i]))
+                                                 : fmt::format("column_{}", i + 1));
   if (!sample.dialect.header) sample.dialect.field_names = sample.names;
   for (const std::vector<SampleRecord>& file : files) {
     const std::size_t skip = sample.dialect.header ? 1 : 0;
@@ -128,10 +129,12 @@ ColumnSpec column_spec(const SampledColumn& sampled) {
 
 std::string unused_name(const std::vector<SampledColumn>& columns, std::initializer_list<const char*> names) {
   for (const char* name : names)
-    if (std::none_of(columns.begin(), columns.end(), [&](const SampledColumn& c) { return c.name == name; })) return name;
+    if (std::none_of(columns.begin(), columns.end(), [&](const SampledColumn& c) { return c.name == name; }))
+      return name;
   for (int n = 2;; ++n) {
     const std::string name = fmt::format("{}_{}", *names.begin(), n);
-    if (std::none_of(columns.begin(), columns.end(), [&](const SampledColumn& c) { return c.name == name; })) return name;
+    if (std::none_of(columns.begin(), columns.end(), [&](const SampledColumn& c) { return c.name == name; }))
+      return name;
   }
 }
 
@@ -155,15 +158,15 @@ ColumnSpec timestamp_spec(const std::vector<SampledColumn>& columns, const Times
                                 spec.time_column, spec.timestamp_pattern));
   } else {
     notes.push_back(fmt::format("timestamp \"{}\": {}", spec.name,
-                                spec.timestamp_format == TimestampFormat::pattern ? spec.timestamp_pattern
+                                spec.timestamp_format == TimestampFormat::pattern         ? spec.timestamp_pattern
                                 : spec.timestamp_format == TimestampFormat::epoch_seconds ? "epoch seconds"
-                                : spec.timestamp_format == TimestampFormat::epoch_millis ? "epoch milliseconds"
+                                : spec.timestamp_format == TimestampFormat::epoch_millis  ? "epoch milliseconds"
                                                                                           : "ISO-8601"));
   }
   if (!source.format.zoned) {
     spec.zone_offset_seconds = 0;
-    notes.push_back(fmt::format("timestamp \"{}\" has no zone in the data: taken as UTC (edit \"zone\", e.g. \"+01:00\")",
-                                spec.name));
+    notes.push_back(fmt::format(
+        "timestamp \"{}\" has no zone in the data: taken as UTC (edit \"zone\", e.g. \"+01:00\")", spec.name));
   }
   return spec;
 }
@@ -177,8 +180,10 @@ void build_columns(const std::vector<SampledColumn>& columns, std::size_t rows, 
   if (!timestamp) {
     std::string kinds;
     for (const SampledColumn& column : columns) kinds += (kinds.empty() ? "" : ", ") + column.name;
-    throw UsageError(fmt::format("infer: no timestamp column found among {} (expected ISO-8601, a date (and a time) "
-                                 "like 10/03/2004, or epoch seconds/milliseconds)", kinds));
+    throw UsageError(
+        fmt::format("infer: no timestamp column found among {} (expected ISO-8601, a date (and a time) "
+                    "like 10/03/2004, or epoch seconds/milliseconds)",
+                    kinds));
   }
   const std::optional<std::size_t> sensor = find_sensor(columns, timestamp->column, rows);
   std::set<std::string> seen;
@@ -233,10 +238,10 @@ InferResult infer(const std::vector<std::string_view>& samples, const InferOptio
   const Sample sample = read_sample(samples, options);
   InferResult result;
   result.rows = sample.rows.size();
-  result.notes.push_back(fmt::format("{} rows sampled; delimiter '{}', decimal {}, {}", sample.rows.size(),
-                                     sample.dialect.delimiter == '\t' ? std::string("\\t") : std::string(1, sample.dialect.delimiter),
-                                     sample.dialect.decimal_comma ? "comma" : "point",
-                                     sample.dialect.header ? "header line" : "no header line"));
+  result.notes.push_back(fmt::format(
+      "{} rows sampled; delimiter '{}', decimal {}, {}", sample.rows.size(),
+      sample.dialect.delimiter == '\t' ? std::string("\\t") : std::string(1, sample.dialect.delimiter),
+      sample.dialect.decimal_comma ? "comma" : "point", sample.dialect.header ? "header line" : "no header line"));
   if (sample.dialect.header && is_default_format(sample.names)) {
     result.config = default_config();
     result.config.dialect = sample.dialect;

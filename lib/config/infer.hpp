@@ -12,14 +12,15 @@
 namespace sluice {
 
 struct InferOptions {
-  std::size_t max_rows = 10'000;             ///< data rows read from each sample
-  std::string sensor_default = "sensor-1";   ///< the sensor id when no column holds one (`infer` uses the file name stem)
+  std::size_t max_rows = 10'000;  ///< data rows read from each sample
+  std::string sensor_default =
+      "sensor-1";  ///< the sensor id when no column holds one (`infer` uses the file name stem)
 };
 
 /// A guessed config and what the user should know about the guesses (one sentence each).
 struct InferResult {
   Config config;
-  std::size_t rows = 0;              ///< data rows sampled
+  std::size_t rows = 0;  ///< data rows sampled
   std::vector<std::string> notes;
 };
 

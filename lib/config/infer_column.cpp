@@ -12,7 +12,8 @@
 namespace sluice {
 namespace {
 
-constexpr std::array kNullWords{"NA", "N/A", "n/a", "na", "null", "NULL", "Null", "None", "none", "nan", "NaN", "NAN", "-"};
+constexpr std::array kNullWords{"NA",   "N/A",  "n/a", "na",  "null", "NULL", "Null",
+                                "None", "none", "nan", "NaN", "NAN",  "-"};
 
 // A bool spelled as a word (true/false, yes/no, on/off, t/f, y/n): 0 and 1 are integers.
 bool is_bool_word(std::string_view text) {
@@ -106,7 +107,8 @@ ColumnProfile profile_column(const std::vector<std::string_view>& values, bool d
   profile.values = present.size();
   if (present.empty()) return profile;
   classify(present, decimal_comma, profile);
-  if (profile.kind == ValueKind::integer || profile.kind == ValueKind::real) profile_numbers(present, decimal_comma, profile);
+  if (profile.kind == ValueKind::integer || profile.kind == ValueKind::real)
+    profile_numbers(present, decimal_comma, profile);
   return profile;
 }
 

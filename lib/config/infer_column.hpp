@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "config/infer_timestamp.hpp"
 #include "config/infer_numbers.hpp"
+#include "config/infer_timestamp.hpp"
 
 namespace sluice {
 
@@ -21,12 +21,12 @@ constexpr double kInferTypeShare = 0.98;
 /// The profile of one column's sample values.
 struct ColumnProfile {
   ValueKind kind = ValueKind::empty;
-  std::size_t values = 0;                ///< non-empty values seen
-  std::size_t nulls = 0;                 ///< empty values, null words and sentinels
-  std::vector<std::string> null_tokens;  ///< null words and sentinels as spelled in the file ("NA", "-200")
-  std::optional<TimestampGuess> timestamp;    ///< datetime, date and time kinds
-  std::optional<TimestampFormat> epoch;       ///< integer and real kinds in the epoch range
-  SuggestedRange range;                  ///< integer and real kinds, from the values other than sentinels
+  std::size_t values = 0;                   ///< non-empty values seen
+  std::size_t nulls = 0;                    ///< empty values, null words and sentinels
+  std::vector<std::string> null_tokens;     ///< null words and sentinels as spelled in the file ("NA", "-200")
+  std::optional<TimestampGuess> timestamp;  ///< datetime, date and time kinds
+  std::optional<TimestampFormat> epoch;     ///< integer and real kinds in the epoch range
+  SuggestedRange range;                     ///< integer and real kinds, from the values other than sentinels
 };
 
 /// Profiles one column from its values (in sample order).

@@ -15,8 +15,8 @@ constexpr std::size_t kSniffRecords = 200;
 constexpr std::size_t kSniffBytes = 256 * 1024;
 
 struct DelimiterScore {
-  double consistency = 0;   // share of records with the most common field count
-  std::size_t fields = 0;   // that field count
+  double consistency = 0;  // share of records with the most common field count
+  std::size_t fields = 0;  // that field count
 };
 
 DelimiterScore score_delimiter(std::string_view head, char delimiter, char quote) {

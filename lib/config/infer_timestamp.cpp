@@ -39,8 +39,10 @@ std::optional<TimestampGuess> guess_datetime(const std::vector<std::string_view>
   std::size_t zoned = 0, naive = 0;
   std::int64_t micros = 0;
   for (std::string_view value : values) {
-    if (parse_iso8601(value, micros)) ++zoned;
-    else if (parse_iso8601(value, 0, micros)) ++naive;
+    if (parse_iso8601(value, micros))
+      ++zoned;
+    else if (parse_iso8601(value, 0, micros))
+      ++naive;
   }
   if (zoned > 0 && zoned >= needed) return TimestampGuess{TimestampFormat::iso8601, {}, true, zoned};
   if (zoned + naive > 0 && zoned + naive >= needed)

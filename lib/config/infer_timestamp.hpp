@@ -13,8 +13,8 @@ namespace sluice {
 /// A timestamp format that fits a column, and how many of its values it parsed.
 struct TimestampGuess {
   TimestampFormat format = TimestampFormat::iso8601;
-  std::string pattern;   ///< for TimestampFormat::pattern
-  bool zoned = true;     ///< false: the values carry no zone (the config states one)
+  std::string pattern;  ///< for TimestampFormat::pattern
+  bool zoned = true;    ///< false: the values carry no zone (the config states one)
   std::size_t matches = 0;
 };
 

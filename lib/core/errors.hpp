@@ -7,11 +7,11 @@ namespace sluice {
 
 /// Exit codes: the interface a scheduler acts on (DESIGN.md).
 enum class ExitCode : int {
-  ok = 0,          ///< everything asked for is loaded (or skipped as already loaded)
-  partial = 1,     ///< done, but some files failed or the reject ratio is over the limit
-  usage = 2,       ///< bad command line or configuration
-  fatal = 3,       ///< the database (or S3) stayed unreachable after the retries
-  stopped = 130,   ///< stopped by SIGINT/SIGTERM after draining
+  ok = 0,         ///< everything asked for is loaded (or skipped as already loaded)
+  partial = 1,    ///< done, but some files failed or the reject ratio is over the limit
+  usage = 2,      ///< bad command line or configuration
+  fatal = 3,      ///< the database (or S3) stayed unreachable after the retries
+  stopped = 130,  ///< stopped by SIGINT/SIGTERM after draining
 };
 
 /// A mistake in the command line or the configuration: reported before any file is read.

@@ -7,12 +7,10 @@ namespace sluice {
 std::string redact_dsn(std::string_view dsn) {
   std::string out(dsn);
   // URI form: postgresql://user:secret@host/db  (the password is everything between ':' and '@').
-  static const std::regex uri_password(R"(((?:postgres|postgresql)://[^:/@\s]*:)[^@\s]*@)",
-                                       std::regex::icase);
+  static const std::regex uri_password(R"(((?:postgres|postgresql)://[^:/@\s]*:)[^@\s]*@)", std::regex::icase);
   out = std::regex_replace(out, uri_password, "$1***@");
   // key=value form, quoted or not, and a password= query parameter in a URI.
-  static const std::regex kv_password(R"((password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]*))",
-                                      std::regex::icase);
+  static const std::regex kv_password(R"((password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]*))", std::regex::icase);
   return std::regex_replace(out, kv_password, "$1***");
 }
 

@@ -16,9 +16,9 @@
 namespace sluice {
 
 struct RetryPolicy {
-  int retries = 8;                  ///< attempts after the first
-  double base_seconds = 0.25;       ///< first delay ceiling; doubles each attempt
-  double max_seconds = 20.0;        ///< delay ceiling
+  int retries = 8;             ///< attempts after the first
+  double base_seconds = 0.25;  ///< first delay ceiling; doubles each attempt
+  double max_seconds = 20.0;   ///< delay ceiling
 };
 
 /// Delay before attempt `attempt` (1-based): uniform in [ceiling/2, ceiling], ceiling = base * 2^(attempt-1).

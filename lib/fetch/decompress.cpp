@@ -16,7 +16,8 @@ constexpr std::size_t kChunk = 1 << 20;
 void grow(std::string& out, std::size_t used, std::uint64_t max_bytes, std::string_view format) {
   if (used < out.size()) return;
   if (used >= max_bytes)
-    throw FileError(fmt::format("{} content exceeds --max-file-bytes ({} bytes) after decompression", format, max_bytes));
+    throw FileError(
+        fmt::format("{} content exceeds --max-file-bytes ({} bytes) after decompression", format, max_bytes));
   out.resize(static_cast<std::size_t>(std::min<std::uint64_t>(max_bytes, out.size() * 2 + kChunk)));
 }
 

@@ -29,8 +29,7 @@ std::string read_local_file(const FileRef& file, std::uint64_t max_bytes) {
   if (::fstat(fd, &info) != 0) throw FileError(fmt::format("cannot stat: {}", std::strerror(errno)));
   if (!S_ISREG(info.st_mode)) throw FileError("not a regular file");
   const auto size = static_cast<std::uint64_t>(info.st_size);
-  if (size > max_bytes)
-    throw FileError(fmt::format("file of {} bytes exceeds --max-file-bytes ({})", size, max_bytes));
+  if (size > max_bytes) throw FileError(fmt::format("file of {} bytes exceeds --max-file-bytes ({})", size, max_bytes));
   if (size != file.size)
     throw FileError(fmt::format("file changed while being loaded: listed with {} bytes, now {}", file.size, size));
   std::string bytes(static_cast<std::size_t>(size), '\0');
@@ -39,7 +38,8 @@ std::string read_local_file(const FileRef& file, std::uint64_t max_bytes) {
     const ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) throw FileError(fmt::format("read failed: {}", std::strerror(errno)));
-    if (got == 0) throw FileError(fmt::format("file changed while being read: it shrank ({} of {} bytes read)", done, size));
+    if (got == 0)
+      throw FileError(fmt::format("file changed while being read: it shrank ({} of {} bytes read)", done, size));
     done += static_cast<std::size_t>(got);
   }
   char extra;

@@ -49,10 +49,8 @@ bool curl_code_is_transient(CURLcode code) {
     case CURLE_PARTIAL_FILE:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-      return true;
-    default:
-      return false;
+    case CURLE_HTTP2_STREAM: return true;
+    default: return false;
   }
 }
 
@@ -114,8 +112,7 @@ std::string S3Client::perform(const Request& request) {
                      &curl_slist_free_all);
   if (!settings_.session_token.empty())
     headers.reset(curl_slist_append(headers.release(), ("x-amz-security-token: " + settings_.session_token).c_str()));
-  for (const std::string& header : request.headers)
-    headers.reset(curl_slist_append(headers.release(), header.c_str()));
+  for (const std::string& header : request.headers) headers.reset(curl_slist_append(headers.release(), header.c_str()));
 
   char error_text[CURL_ERROR_SIZE] = {0};
   ResponseBody body;
@@ -173,8 +170,8 @@ std::string S3Client::perform(const Request& request) {
 
 std::string S3Client::perform_with_retries(const Request& request) {
   return with_retries(
-      retry_, fmt::format("S3 {}", request.method), logger_, &is_transient_s3_error,
-      [&] { return perform(request); }, {}, on_retry_);
+      retry_, fmt::format("S3 {}", request.method), logger_, &is_transient_s3_error, [&] { return perform(request); },
+      {}, on_retry_);
 }
 
 S3ListingPage S3Client::list_objects_v2(std::string_view bucket, std::string_view prefix,

@@ -33,8 +33,7 @@ class S3Client {
   /// The object's stored bytes. A non-empty `etag` is sent as If-Match, so an object replaced since it was
   /// listed fails (412) instead of loading another version. Throws S3RequestError (not transient) for an
   /// error answer or an object over `max_bytes`, FatalError when transient faults outlast the retries.
-  std::string get_object(std::string_view bucket, std::string_view key, std::string_view etag,
-                         std::uint64_t max_bytes);
+  std::string get_object(std::string_view bucket, std::string_view key, std::string_view etag, std::uint64_t max_bytes);
 
   /// Stores `body` as the object (payload hash signed). Throws like get_object.
   void put_object(std::string_view bucket, std::string_view key, std::string_view body,
@@ -44,7 +43,7 @@ class S3Client {
 
  private:
   struct Request {
-    std::string method;                ///< GET or PUT
+    std::string method;  ///< GET or PUT
     std::string url;
     std::vector<std::string> headers;  ///< "Name: value", beyond the signing ones
     std::string_view body;             ///< PUT only

@@ -13,9 +13,10 @@ namespace {
 std::string normalised_endpoint(std::string endpoint) {
   while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
   if (endpoint.rfind("http://", 0) != 0 && endpoint.rfind("https://", 0) != 0)
-    throw UsageError(fmt::format("S3 endpoint {}: expected an http:// or https:// URL (AWS_ENDPOINT_URL or "
-                                 "--s3-endpoint), e.g. http://127.0.0.1:9000",
-                                 endpoint));
+    throw UsageError(
+        fmt::format("S3 endpoint {}: expected an http:// or https:// URL (AWS_ENDPOINT_URL or "
+                    "--s3-endpoint), e.g. http://127.0.0.1:9000",
+                    endpoint));
   return endpoint;
 }
 

@@ -3,9 +3,9 @@
 // Format: https://www.postgresql.org/docs/15/sql-copy.html ("Binary Format").
 #include <algorithm>
 #include <bit>
-#include <memory>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 

@@ -23,8 +23,8 @@ std::vector<LedgerEntry> PgLedger::known(const std::vector<FileRef>& files) {
   std::vector<std::string> uris;
   uris.reserve(files.size());
   for (const FileRef& file : files) uris.push_back(file.uri);
-  const std::string sql =
-      fmt::format("SELECT uri, size, etag, status, coalesce(error, '') FROM {} WHERE uri = ANY($1::text[])", names_.files);
+  const std::string sql = fmt::format(
+      "SELECT uri, size, etag, status, coalesce(error, '') FROM {} WHERE uri = ANY($1::text[])", names_.files);
   const pqxx::result rows = with_session("reading the file ledger", [&](pqxx::connection& connection) {
     pqxx::nontransaction txn(connection);
     return txn.exec_params(sql, text_array_literal(uris));

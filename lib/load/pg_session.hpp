@@ -15,7 +15,8 @@ namespace sluice {
 
 /// A server error met outside libpqxx (during COPY), with its SQLSTATE.
 struct PgError : std::runtime_error {
-  PgError(const std::string& message, std::string sqlstate) : std::runtime_error(message), sqlstate(std::move(sqlstate)) {}
+  PgError(const std::string& message, std::string sqlstate)
+      : std::runtime_error(message), sqlstate(std::move(sqlstate)) {}
   std::string sqlstate;
 };
 

@@ -12,8 +12,7 @@ void PgSink::ensure_partitions_for(PgSession& session, const std::vector<ParsedF
     std::lock_guard lock(partitions_mutex_);
     for (const ParsedFile& file : files)
       for (int year : file.years)
-        if (!partitions_ready_.contains(year) &&
-            std::find(missing.begin(), missing.end(), year) == missing.end())
+        if (!partitions_ready_.contains(year) && std::find(missing.begin(), missing.end(), year) == missing.end())
           missing.push_back(year);
   }
   if (missing.empty()) return;
@@ -24,8 +23,9 @@ void PgSink::ensure_partitions_for(PgSession& session, const std::vector<ParsedF
 
 std::vector<FileOutcome> PgSink::commit(const std::vector<ParsedFile>& files) {
   ConnectionPool::Lease lease = pool_.acquire();
-  const std::string what = files.size() == 1 ? fmt::format("loading {}", files.front().ref.uri)
-                                             : fmt::format("loading {} files ({} ...)", files.size(), files.front().ref.uri);
+  const std::string what = files.size() == 1
+                               ? fmt::format("loading {}", files.front().ref.uri)
+                               : fmt::format("loading {} files ({} ...)", files.size(), files.front().ref.uri);
   return with_retries(
       retry_, what, logger_, is_transient_db_error,
       [&] {

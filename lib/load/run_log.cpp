@@ -20,11 +20,12 @@ std::int64_t start_run(pqxx::connection& connection, const SqlNames& names, cons
 void finish_run(pqxx::connection& connection, const SqlNames& names, std::int64_t run_id, const RunStats& stats,
                 const std::string& status, int exit_code) {
   pqxx::work txn(connection);
-  txn.exec_params(fmt::format("UPDATE {} SET finished_at = now(), status = $2, files_loaded = $3, files_skipped = $4, "
-                              "files_failed = $5, rows_loaded = $6, rows_rejected = $7, exit_code = $8 WHERE run_id = $1",
-                              names.runs),
-                  run_id, status, stats.files_loaded.load(), stats.files_skipped.load(), stats.files_failed.load(),
-                  stats.rows_loaded.load(), stats.rows_rejected.load(), exit_code);
+  txn.exec_params(
+      fmt::format("UPDATE {} SET finished_at = now(), status = $2, files_loaded = $3, files_skipped = $4, "
+                  "files_failed = $5, rows_loaded = $6, rows_rejected = $7, exit_code = $8 WHERE run_id = $1",
+                  names.runs),
+      run_id, status, stats.files_loaded.load(), stats.files_skipped.load(), stats.files_failed.load(),
+      stats.rows_loaded.load(), stats.rows_rejected.load(), exit_code);
   txn.commit();
 }
 

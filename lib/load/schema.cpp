@@ -24,8 +24,9 @@ std::string sql_type(ColumnType type) {
 std::string hourly_columns(const SqlNames& names) {
   std::string out;
   for (const auto& m : names.measures)
-    out += fmt::format(",\n  {} bigint NOT NULL DEFAULT 0, {} double precision, {} double precision, {} double precision",
-                       m.count, m.min, m.max, m.sum);
+    out +=
+        fmt::format(",\n  {} bigint NOT NULL DEFAULT 0, {} double precision, {} double precision, {} double precision",
+                    m.count, m.min, m.max, m.sum);
   return out;
 }
 
@@ -40,9 +41,9 @@ void check_readings_columns(pqxx::work& txn, const SqlNames& names, const Config
   for (const ColumnSpec& column : config.columns) want += column.name + ",";
   want += "file_id";
   if (have != want)
-    throw FatalError(fmt::format(
-        "table {} has columns ({}) but the config needs ({}); use another --schema or migrate the table",
-        names.readings, have, want));
+    throw FatalError(
+        fmt::format("table {} has columns ({}) but the config needs ({}); use another --schema or migrate the table",
+                    names.readings, have, want));
 }
 
 }  // namespace
@@ -67,7 +68,8 @@ std::string schema_ddl(const SqlNames& names, const Config& config) {
       "  error text,\n  loaded_at timestamptz NOT NULL DEFAULT now(),\n  run_id bigint\n);\n"
       "CREATE TABLE IF NOT EXISTS {hourly} (\n  {sensor} text NOT NULL,\n  hour timestamptz NOT NULL,\n"
       "  rows bigint NOT NULL{hourly_cols},\n  PRIMARY KEY ({sensor}, hour)\n);\n"
-      "CREATE TABLE IF NOT EXISTS {runs} (\n  run_id bigserial PRIMARY KEY,\n  started_at timestamptz NOT NULL DEFAULT now(),\n"
+      "CREATE TABLE IF NOT EXISTS {runs} (\n  run_id bigserial PRIMARY KEY,\n  started_at timestamptz NOT NULL DEFAULT "
+      "now(),\n"
       "  finished_at timestamptz,\n  status text NOT NULL DEFAULT 'running',\n  host text,\n  args text,\n"
       "  shard text,\n  files_loaded bigint, files_skipped bigint, files_failed bigint,\n"
       "  rows_loaded bigint, rows_rejected bigint,\n  exit_code int\n);\n",
@@ -95,9 +97,10 @@ void ensure_partitions(pqxx::connection& connection, const SqlNames& names, cons
   for (int year : years) {
     const std::string partition = names.partition(year);
     if (txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", partition)[0].as<bool>()) continue;
-    txn.exec(fmt::format("CREATE TABLE {} PARTITION OF {} FOR VALUES FROM ('{:04}-01-01 00:00:00+00') "
-                         "TO ('{:04}-01-01 00:00:00+00')",
-                         partition, names.readings, year, year + 1));
+    txn.exec(
+        fmt::format("CREATE TABLE {} PARTITION OF {} FOR VALUES FROM ('{:04}-01-01 00:00:00+00') "
+                    "TO ('{:04}-01-01 00:00:00+00')",
+                    partition, names.readings, year, year + 1));
   }
   txn.commit();
 }

@@ -4,8 +4,7 @@
 
 namespace sluice {
 
-SqlNames::SqlNames(pqxx::connection& connection, const Config& config)
-    : schema_raw(config.schema) {
+SqlNames::SqlNames(pqxx::connection& connection, const Config& config) : schema_raw(config.schema) {
   schema = connection.quote_name(config.schema);
   auto qualified = [&](const std::string& name) { return schema + "." + connection.quote_name(name); };
   readings = qualified("readings");

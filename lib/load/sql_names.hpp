@@ -12,8 +12,8 @@ namespace sluice {
 struct SqlNames {
   SqlNames(pqxx::connection& connection, const Config& config);
 
-  std::string schema;         ///< "sluice"
-  std::string readings;       ///< "sluice"."readings"
+  std::string schema;    ///< "sluice"
+  std::string readings;  ///< "sluice"."readings"
   std::string rejects, files, sensor_hourly, runs, file_id_seq;
   std::vector<std::string> columns;  ///< quoted configured column names, config order
   std::string ts, sensor;            ///< quoted timestamp and sensor column names

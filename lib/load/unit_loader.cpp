@@ -59,7 +59,8 @@ UnitLoader::UnitLoader(const Config& config, const SqlNames& names, std::int64_t
       names.sensor_hourly, names.sensor, hourly_list, recompute_select, names.readings, names.ts);
   ledger_sql_ = fmt::format(
       "INSERT INTO {0} AS f (file_id, uri, size, etag, rows_loaded, rows_rejected, status, error, loaded_at, run_id) "
-      "SELECT file_id, uri, size, etag, rows_loaded, rows_rejected, status, error, now(), {1} FROM pg_temp.sluice_ledger "
+      "SELECT file_id, uri, size, etag, rows_loaded, rows_rejected, status, error, now(), {1} FROM "
+      "pg_temp.sluice_ledger "
       "ON CONFLICT (uri) DO UPDATE SET file_id = EXCLUDED.file_id, size = EXCLUDED.size, etag = EXCLUDED.etag, "
       "rows_loaded = EXCLUDED.rows_loaded, rows_rejected = EXCLUDED.rows_rejected, status = EXCLUDED.status, "
       "error = EXCLUDED.error, loaded_at = EXCLUDED.loaded_at, run_id = EXCLUDED.run_id",
@@ -88,9 +89,9 @@ std::vector<FileOutcome> UnitLoader::decide(pqxx::work& txn, const std::vector<P
   // Locks in sorted order: two processes loading overlapping files wait for each other instead of deadlocking.
   txn.exec_params("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest($1::bigint[]) AS k ORDER BY 1) s",
                   fmt::format("{{{}}}", fmt::join(lock_keys, ",")));
-  const pqxx::result known = txn.exec_params(
-      fmt::format("SELECT uri, file_id, size, etag FROM {} WHERE uri = ANY($1::text[])", names_.files),
-      text_array_literal(uris));
+  const pqxx::result known =
+      txn.exec_params(fmt::format("SELECT uri, file_id, size, etag FROM {} WHERE uri = ANY($1::text[])", names_.files),
+                      text_array_literal(uris));
   std::unordered_map<std::string, std::size_t> index_of;
   for (std::size_t i = 0; i < files.size(); ++i) index_of.emplace(files[i].ref.uri, i);
   std::vector<FileOutcome> outcomes(files.size());
@@ -138,11 +139,12 @@ void UnitLoader::copy_rows(PgSession& session, pqxx::work& txn, const std::vecto
     }
   }
   if (!parts.empty())
-    session.copy_binary(txn, fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", names_.readings,
-                                         names_.readings_column_list()),
-                        parts);
+    session.copy_binary(
+        txn, fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", names_.readings, names_.readings_column_list()),
+        parts);
   if (!rejects.empty())
-    session.copy_binary(txn, fmt::format("COPY {} (file_id, line, reason, raw) FROM STDIN (FORMAT binary)", names_.rejects),
+    session.copy_binary(txn,
+                        fmt::format("COPY {} (file_id, line, reason, raw) FROM STDIN (FORMAT binary)", names_.rejects),
                         {rejects.bytes()});
 }
 

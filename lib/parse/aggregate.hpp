@@ -38,7 +38,8 @@ struct SensorHour {
 
 struct SensorHourHash {
   std::size_t operator()(const SensorHour& key) const noexcept {
-    return std::hash<std::string_view>{}(key.sensor) ^ (std::hash<std::int64_t>{}(key.hour_micros) * 0x9E3779B97F4A7C15ull);
+    return std::hash<std::string_view>{}(key.sensor) ^
+           (std::hash<std::int64_t>{}(key.hour_micros) * 0x9E3779B97F4A7C15ull);
   }
 };
 

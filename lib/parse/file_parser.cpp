@@ -43,7 +43,8 @@ void encode_row(const Config& config, const std::vector<FieldValue>& values, std
   rows.add_int8(file_id);
 }
 
-void aggregate_row(const Config& config, const std::vector<FieldValue>& values, std::int64_t ts, AggregateDeltas& deltas) {
+void aggregate_row(const Config& config, const std::vector<FieldValue>& values, std::int64_t ts,
+                   AggregateDeltas& deltas) {
   HourAggregate& hour = deltas.at(values[config.sensor_column].text, hour_floor(ts));
   ++hour.rows;
   for (std::size_t m = 0; m < config.measure_columns.size(); ++m) {

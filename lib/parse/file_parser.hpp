@@ -12,7 +12,7 @@ namespace sluice {
 constexpr std::uint64_t kDefaultMaxLineBytes = 16ull << 20;
 
 struct ParseLimits {
-  std::int64_t max_rejects_per_file = 0;  ///< 0: no limit; beyond it the whole file fails
+  std::int64_t max_rejects_per_file = 0;                ///< 0: no limit; beyond it the whole file fails
   std::uint64_t max_line_bytes = kDefaultMaxLineBytes;  ///< a longer record (header too) fails the file; 0: no limit
 };
 

@@ -22,12 +22,12 @@ struct Reject {
 struct ParsedFile {
   FileRef ref;
   std::int64_t file_id = 0;
-  CopyBuffer rows;               ///< valid rows as binary COPY rows for `readings`
+  CopyBuffer rows;  ///< valid rows as binary COPY rows for `readings`
   std::vector<Reject> rejects;
   AggregateDeltas deltas;
-  std::vector<int> years;        ///< calendar years of the valid rows: the partitions they need
+  std::vector<int> years;           ///< calendar years of the valid rows: the partitions they need
   std::uint64_t content_bytes = 0;  ///< decompressed size
-  std::string failure;           ///< why the whole file failed; empty when it parsed
+  std::string failure;              ///< why the whole file failed; empty when it parsed
 
   [[nodiscard]] bool failed() const { return !failure.empty(); }
   [[nodiscard]] std::int64_t rows_loaded() const { return rows.rows(); }

@@ -38,8 +38,7 @@ bool in_range(const ColumnSpec& column, double value) {
 
 bool is_sentinel(const ColumnSpec& column, std::string_view text) {
   const std::string_view trimmed = trim_blanks(text);
-  return trimmed.empty() ||
-         std::find(column.nulls.begin(), column.nulls.end(), trimmed) != column.nulls.end();
+  return trimmed.empty() || std::find(column.nulls.begin(), column.nulls.end(), trimmed) != column.nulls.end();
 }
 
 inline bool is_null(const ColumnSpec& column, std::string_view text) {
@@ -93,9 +92,12 @@ void RowValidator::map_fields(const std::vector<std::string_view>& field_names) 
       const ColumnSpec& column = config_.columns[i];
       FieldRole role{static_cast<int>(i), FieldRole::Part::whole};
       if (column.assembled()) {
-        if (name == column.date_column) role.part = FieldRole::Part::date;
-        else if (name == column.time_column) role.part = FieldRole::Part::time;
-        else continue;
+        if (name == column.date_column)
+          role.part = FieldRole::Part::date;
+        else if (name == column.time_column)
+          role.part = FieldRole::Part::time;
+        else
+          continue;
       } else if (name != column.name) {
         continue;
       }
@@ -111,7 +113,8 @@ void RowValidator::map_fields(const std::vector<std::string_view>& field_names) 
     const int needed = column.assembled() ? 2 : 1;
     from_default_[i] = seen[i] < needed;
     if (seen[i] < needed && column.required && !column.default_value)
-      missing += (missing.empty() ? "" : ",") + (column.assembled() ? column.date_column + "+" + column.time_column : column.name);
+      missing += (missing.empty() ? "" : ",") +
+                 (column.assembled() ? column.date_column + "+" + column.time_column : column.name);
   }
   if (!missing.empty())
     throw FileError(fmt::format("bad header: expected a header with {} (required: missing {}); got {}",
@@ -165,7 +168,7 @@ std::string_view RowValidator::check_field(std::size_t column_index, std::string
     case ColumnType::int8:
       if (!parse_int64(text, value.integer)) return type_[column_index];
       return in_range(column, static_cast<double>(value.integer)) ? std::string_view()
-                                                                   : std::string_view(range_[column_index]);
+                                                                  : std::string_view(range_[column_index]);
     case ColumnType::boolean: {
       bool flag = false;
       if (!parse_bool(text, flag)) return type_[column_index];
@@ -204,8 +207,9 @@ std::string_view RowValidator::validate(const CsvRecord& record) {
     const FieldRole role = roles_[field];
     if (role.column < 0) continue;
     const auto column = static_cast<std::size_t>(role.column);
-    const std::string_view reason = role.part == FieldRole::Part::whole ? check_field(column, record.fields[field])
-                                                                        : check_part(column, role.part, record.fields[field]);
+    const std::string_view reason = role.part == FieldRole::Part::whole
+                                        ? check_field(column, record.fields[field])
+                                        : check_part(column, role.part, record.fields[field]);
     if (!reason.empty()) return reason;
   }
   return {};

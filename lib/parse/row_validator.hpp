@@ -44,14 +44,14 @@ class RowValidator {
   bool parse_timestamp(const ColumnSpec& column, std::string_view text, std::int64_t& micros) const;
 
   const Config& config_;
-  std::vector<FieldRole> roles_;            // per file field
+  std::vector<FieldRole> roles_;  // per file field
   std::vector<FieldValue> values_;
-  std::vector<FieldValue> defaults_;        // per column: the value when the file lacks the column
+  std::vector<FieldValue> defaults_;  // per column: the value when the file lacks the column
   std::vector<bool> from_default_;
-  std::vector<std::string> missing_, type_, range_;  // reason codes per column, built once
+  std::vector<std::string> missing_, type_, range_;        // reason codes per column, built once
   std::vector<std::string_view> date_parts_, time_parts_;  // per column, for assembled timestamps
-  std::string assembled_;                   // "<date> <time>" scratch
-  bool has_defaults_ = false, has_assembled_ = false;  // skip their per-row resets when unused
+  std::string assembled_;                                  // "<date> <time>" scratch
+  bool has_defaults_ = false, has_assembled_ = false;      // skip their per-row resets when unused
 };
 
 /// True/false spellings accepted for bool columns: true/false, t/f, yes/no, y/n, 1/0, on/off (any case).

@@ -114,8 +114,8 @@ std::int64_t to_unix_micros(unsigned year, unsigned month, unsigned day, unsigne
 bool iso8601(std::string_view text, const int* default_offset, std::int64_t& unix_micros) {
   text = trim_blanks(text);
   unsigned year, month, day, hour, minute, second;
-  if (text.size() < 19 || !digits(text, 0, 4, year) || text[4] != '-' || !digits(text, 5, 2, month) ||
-      text[7] != '-' || !digits(text, 8, 2, day) || !(text[10] == 'T' || text[10] == 't' || text[10] == ' ') ||
+  if (text.size() < 19 || !digits(text, 0, 4, year) || text[4] != '-' || !digits(text, 5, 2, month) || text[7] != '-' ||
+      !digits(text, 8, 2, day) || !(text[10] == 'T' || text[10] == 't' || text[10] == ' ') ||
       !digits(text, 11, 2, hour) || text[13] != ':' || !digits(text, 14, 2, minute) || text[16] != ':' ||
       !digits(text, 17, 2, second))
     return false;

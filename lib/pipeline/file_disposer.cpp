@@ -56,8 +56,7 @@ FileDisposer::FileDisposer(Disposition on_success, Disposition on_failure, const
                                      disposition->folder, root));
   }
   for (const std::string& root : roots)
-    if (active() && root.starts_with("s3://"))
-      throw UsageError("--on-success/--on-failure work on local files only");
+    if (active() && root.starts_with("s3://")) throw UsageError("--on-success/--on-failure work on local files only");
 }
 
 bool FileDisposer::active() const {

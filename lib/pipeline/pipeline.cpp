@@ -133,9 +133,8 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
     flow::function_node<UnitPtr, UnitPtr> fetch(graph, static_cast<std::size_t>(options.fetch_jobs), [&](UnitPtr unit) {
       // A unit of many small S3 objects would wait on one GET after another: fetch them side by side.
       unit->fetched.resize(unit->plan.files.size());
-      tbb::parallel_for(std::size_t{0}, unit->plan.files.size(), [&](std::size_t i) {
-        unit->fetched[i] = fetch_one(unit->plan.files[i], parts);
-      });
+      tbb::parallel_for(std::size_t{0}, unit->plan.files.size(),
+                        [&](std::size_t i) { unit->fetched[i] = fetch_one(unit->plan.files[i], parts); });
       return unit;
     });
     flow::function_node<UnitPtr, UnitPtr> parse(graph, static_cast<std::size_t>(options.jobs), [&](UnitPtr unit) {

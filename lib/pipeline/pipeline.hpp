@@ -16,9 +16,9 @@
 namespace sluice {
 
 struct PipelineOptions {
-  int jobs = 2;                 ///< parallel parse+validate
-  int fetch_jobs = 2;           ///< parallel reads / GETs
-  int connections = 2;          ///< parallel load units
+  int jobs = 2;                               ///< parallel parse+validate
+  int fetch_jobs = 2;                         ///< parallel reads / GETs
+  int connections = 2;                        ///< parallel load units
   std::uint64_t max_file_bytes = 4ull << 30;  ///< after decompression
   ParseLimits limits;
   /// Called for each file once its unit has committed (to archive or quarantine it); not for skips.

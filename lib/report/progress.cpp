@@ -37,15 +37,18 @@ void Progress::draw(bool final_line) {
   const double seconds = stats_.elapsed_seconds();
   const auto done_files = stats_.files_loaded + stats_.files_skipped + stats_.files_failed;
   const auto total_files = stats_.files_listed.load();
-  const double done_bytes = static_cast<double>(stats_.bytes_done), total_bytes = static_cast<double>(stats_.bytes_listed);
+  const double done_bytes = static_cast<double>(stats_.bytes_done),
+               total_bytes = static_cast<double>(stats_.bytes_listed);
   const double fraction = total_bytes > 0 ? done_bytes / total_bytes : 0;
   const double rows_per_second = seconds > 0 ? static_cast<double>(stats_.rows_loaded) / seconds : 0;
   std::string eta = "?";
-  if (stats_.listing_done && fraction > 0.01 && fraction < 1) eta = fmt::format("{:.0f}s", seconds * (1 - fraction) / fraction);
+  if (stats_.listing_done && fraction > 0.01 && fraction < 1)
+    eta = fmt::format("{:.0f}s", seconds * (1 - fraction) / fraction);
   if (fraction >= 1) eta = "0s";
-  std::string line = fmt::format("files {}/{}{}  {:.1f}/{:.1f} MB  {:.0f} rows/s  rejects {}  failed {}  ETA {}", done_files,
-                                 total_files, stats_.listing_done ? "" : "+", done_bytes / 1e6, total_bytes / 1e6,
-                                 rows_per_second, stats_.rows_rejected.load(), stats_.files_failed.load(), eta);
+  std::string line =
+      fmt::format("files {}/{}{}  {:.1f}/{:.1f} MB  {:.0f} rows/s  rejects {}  failed {}  ETA {}", done_files,
+                  total_files, stats_.listing_done ? "" : "+", done_bytes / 1e6, total_bytes / 1e6, rows_per_second,
+                  stats_.rows_rejected.load(), stats_.files_failed.load(), eta);
   std::lock_guard terminal(terminal_mutex_);
   if (terminal_) {
     constexpr int kWidth = 24;

@@ -18,21 +18,21 @@ struct FailedFile {
 
 class RunStats {
  public:
-  std::atomic<std::int64_t> files_listed{0};    ///< after the shard filter
-  std::atomic<std::int64_t> files_skipped{0};   ///< already in the ledger
+  std::atomic<std::int64_t> files_listed{0};   ///< after the shard filter
+  std::atomic<std::int64_t> files_skipped{0};  ///< already in the ledger
   std::atomic<std::int64_t> files_loaded{0};
   std::atomic<std::int64_t> files_replaced{0};  ///< loaded over an earlier version
   std::atomic<std::int64_t> files_failed{0};
   std::atomic<std::int64_t> rows_loaded{0};
   std::atomic<std::int64_t> rows_rejected{0};
   std::atomic<std::int64_t> bytes_listed{0};
-  std::atomic<std::int64_t> bytes_read{0};      ///< as stored (compressed)
-  std::atomic<std::int64_t> bytes_parsed{0};    ///< decompressed
-  std::atomic<std::int64_t> bytes_done{0};      ///< listed bytes of files finished (loaded, failed, skipped)
+  std::atomic<std::int64_t> bytes_read{0};    ///< as stored (compressed)
+  std::atomic<std::int64_t> bytes_parsed{0};  ///< decompressed
+  std::atomic<std::int64_t> bytes_done{0};    ///< listed bytes of files finished (loaded, failed, skipped)
   std::atomic<std::int64_t> batches{0};
   std::atomic<std::int64_t> units_committed{0};
   std::atomic<std::int64_t> retries{0};
-  std::atomic<std::int64_t> listing_done{0};    ///< 1 once the sources are exhausted
+  std::atomic<std::int64_t> listing_done{0};                                   ///< 1 once the sources are exhausted
   std::atomic<std::int64_t> fetch_micros{0}, parse_micros{0}, load_micros{0};  ///< summed over threads
 
   void add_rejects(const std::map<std::string, std::int64_t>& by_reason);

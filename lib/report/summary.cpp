@@ -78,9 +78,9 @@ std::string json_summary(const RunStats& stats, const RunOutcome& outcome) {
       stats.files_replaced.load(), stats.files_skipped.load(), stats.files_failed.load(), stats.rows_loaded.load(),
       stats.rows_rejected.load(), reasons, failures, stats.bytes_listed.load(), stats.bytes_read.load(),
       stats.bytes_parsed.load(), stats.batches.load(), stats.units_committed.load(), stats.retries.load(), seconds,
-      rate(static_cast<double>(stats.rows_loaded), seconds), rate(static_cast<double>(stats.bytes_parsed) / 1e6, seconds),
-      static_cast<double>(stats.fetch_micros) / 1e6, static_cast<double>(stats.parse_micros) / 1e6,
-      static_cast<double>(stats.load_micros) / 1e6);
+      rate(static_cast<double>(stats.rows_loaded), seconds),
+      rate(static_cast<double>(stats.bytes_parsed) / 1e6, seconds), static_cast<double>(stats.fetch_micros) / 1e6,
+      static_cast<double>(stats.parse_micros) / 1e6, static_cast<double>(stats.load_micros) / 1e6);
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {

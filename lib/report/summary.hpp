@@ -10,7 +10,7 @@ struct RunOutcome {
   std::string status;  ///< ok, partial, fatal, stopped
   int exit_code = 0;
   bool dry_run = false;
-  std::string error;   ///< the fatal error, if any (secrets removed)
+  std::string error;  ///< the fatal error, if any (secrets removed)
 };
 
 std::string human_summary(const RunStats& stats, const RunOutcome& outcome);

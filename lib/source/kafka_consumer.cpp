@@ -12,7 +12,8 @@
 namespace sluice {
 namespace {
 
-using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)>;
+using PartitionList =
+    std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)>;
 
 PartitionList new_list(int size) {
   return PartitionList(rd_kafka_topic_partition_list_new(size), &rd_kafka_topic_partition_list_destroy);
@@ -31,9 +32,12 @@ constexpr const char* kFixedSettings[] = {"bootstrap.servers", "group.id", "enab
 
 void log_line(Logger& logger, int level, const char* facility, const char* text) {
   const std::string line = fmt::format("kafka {}: {}", facility, text);
-  if (level <= 3) logger.error(line);
-  else if (level <= 5) logger.warn(line);
-  else logger.info(line);
+  if (level <= 3)
+    logger.error(line);
+  else if (level <= 5)
+    logger.warn(line);
+  else
+    logger.info(line);
 }
 
 }  // namespace
@@ -72,10 +76,10 @@ KafkaConsumer::KafkaConsumer(const KafkaConsumerOptions& options, Logger& logger
   rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t* handle, int level, const char* facility, const char* text) {
     log_line(static_cast<KafkaConsumer*>(rd_kafka_opaque(handle))->logger_, level, facility, text);
   });
-  rd_kafka_conf_set_rebalance_cb(conf, [](rd_kafka_t*, rd_kafka_resp_err_t error,
-                                          rd_kafka_topic_partition_list_t* partitions, void* opaque) {
-    static_cast<KafkaConsumer*>(opaque)->rebalance(static_cast<int>(error), partitions);
-  });
+  rd_kafka_conf_set_rebalance_cb(
+      conf, [](rd_kafka_t*, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+        static_cast<KafkaConsumer*>(opaque)->rebalance(static_cast<int>(error), partitions);
+      });
   handle_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, error_text, sizeof error_text);
   if (handle_ == nullptr) {
     rd_kafka_conf_destroy(conf);

@@ -76,8 +76,10 @@ void read_record(ondemand::value value, FileEvent& event) {
   S3Record record;
   for (auto field : read_object(value, "record")) {
     const std::string_view name = field.unescaped_key();
-    if (name == "eventName") record.event_name = read_string(field.value(), "eventName");
-    else if (name == "s3") read_s3(field.value(), record);
+    if (name == "eventName")
+      record.event_name = read_string(field.value(), "eventName");
+    else if (name == "s3")
+      read_s3(field.value(), record);
   }
   if (record.event_name.empty()) throw ShapeError("no eventName");
   if (!record.event_name.starts_with("ObjectCreated:")) {

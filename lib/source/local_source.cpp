@@ -52,8 +52,8 @@ LocalSource::LocalSource(const std::string& argument, LocalListing listing) : li
 
 bool LocalSource::settling(const FileRef& ref) const {
   if (listing_.min_age_seconds <= 0) return false;
-  const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto now_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   const double age = static_cast<double>(now_ns - std::stoll(ref.etag)) / 1e9;
   return age < listing_.min_age_seconds;
 }

@@ -15,8 +15,8 @@ namespace sluice {
 
 struct LocalListing {
   /// File name patterns (fnmatch) a file inside a folder must match; files named directly always count.
-  std::vector<std::string> include = {"*.csv", "*.csv.gz", "*.csv.zst", "*.tsv", "*.tsv.gz", "*.tsv.zst",
-                                      "*.txt", "*.txt.gz", "*.txt.zst"};
+  std::vector<std::string> include = {"*.csv",     "*.csv.gz", "*.csv.zst", "*.tsv",    "*.tsv.gz",
+                                      "*.tsv.zst", "*.txt",    "*.txt.gz",  "*.txt.zst"};
   /// Files modified less than this many seconds ago are left for a later listing (still being written).
   double min_age_seconds = 0;
   /// Told about entries that cannot be listed (permission denied, broken links); they are not loaded.

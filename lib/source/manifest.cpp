@@ -52,9 +52,7 @@ void ManifestWriter::close() {
 }
 
 Manifest read_manifest(const std::string& path) {
-  auto fail = [&](std::string_view what) -> Manifest {
-    throw UsageError(fmt::format("manifest {}: {}", path, what));
-  };
+  auto fail = [&](std::string_view what) -> Manifest { throw UsageError(fmt::format("manifest {}: {}", path, what)); };
   simdjson::padded_string json;
   if (simdjson::padded_string::load(path).get(json)) return fail("cannot read the file");
   simdjson::ondemand::parser parser;

@@ -33,8 +33,7 @@ S3ListingPage parse_list_objects_v2(std::string_view xml) {
   const pugi::xml_node root = document.child("ListBucketResult");
   if (!root) {
     const pugi::xml_node first = document.first_child();
-    throw std::runtime_error(
-        fmt::format("expected a ListBucketResult document, got <{}>", first ? first.name() : ""));
+    throw std::runtime_error(fmt::format("expected a ListBucketResult document, got <{}>", first ? first.name() : ""));
   }
   S3ListingPage page;
   for (pugi::xml_node contents : root.children("Contents")) {

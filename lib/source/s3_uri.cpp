@@ -29,8 +29,7 @@ std::string bucket_problem(std::string_view bucket) {
 bool is_s3_uri(std::string_view text) { return text.substr(0, kScheme.size()) == kScheme; }
 
 S3Uri parse_s3_uri(std::string_view text) {
-  if (!is_s3_uri(text))
-    throw UsageError(fmt::format("source {}: expected s3://bucket/prefix", text));
+  if (!is_s3_uri(text)) throw UsageError(fmt::format("source {}: expected s3://bucket/prefix", text));
   const std::string_view rest = text.substr(kScheme.size());
   const std::size_t slash = rest.find('/');
   S3Uri uri;

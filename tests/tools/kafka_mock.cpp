@@ -63,18 +63,24 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (i + 1 >= argc) fail("usage: kafka_mock --topic T [--partitions P] [--brokers N] [--messages FILE]");
-    if (arg == "--topic") topic = argv[++i];
-    else if (arg == "--partitions") partitions = std::atoi(argv[++i]);
-    else if (arg == "--brokers") brokers = argv[++i];
-    else if (arg == "--messages") messages_path = argv[++i];
-    else fail("unknown argument " + arg);
+    if (arg == "--topic")
+      topic = argv[++i];
+    else if (arg == "--partitions")
+      partitions = std::atoi(argv[++i]);
+    else if (arg == "--brokers")
+      brokers = argv[++i];
+    else if (arg == "--messages")
+      messages_path = argv[++i];
+    else
+      fail("unknown argument " + arg);
   }
   if (topic.empty() || partitions < 1) fail("--topic is required and --partitions must be >= 1");
   std::signal(SIGPIPE, SIG_IGN);
 
   char error_text[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  if (rd_kafka_conf_set(conf, "test.mock.num.brokers", brokers.c_str(), error_text, sizeof error_text) != RD_KAFKA_CONF_OK)
+  if (rd_kafka_conf_set(conf, "test.mock.num.brokers", brokers.c_str(), error_text, sizeof error_text) !=
+      RD_KAFKA_CONF_OK)
     fail(error_text);
   rd_kafka_conf_set(conf, "log_level", "3", error_text, sizeof error_text);  // no MOCK notice on stderr
   rd_kafka_conf_set_dr_msg_cb(conf, delivery_report);

@@ -49,12 +49,9 @@ TEST_CASE("config: default_config is DESIGN.md's sensor format") {
     double min, max;
   };
   const Expected expected[] = {
-      {"ts", ColumnType::timestamp, true, false, 0, 0},
-      {"sensor_id", ColumnType::text, true, false, 0, 0},
-      {"temperature", ColumnType::float8, true, true, -50, 150},
-      {"humidity", ColumnType::float8, false, true, 0, 100},
-      {"pressure", ColumnType::float8, false, true, 300, 1100},
-      {"battery", ColumnType::float8, false, true, 0, 5},
+      {"ts", ColumnType::timestamp, true, false, 0, 0},          {"sensor_id", ColumnType::text, true, false, 0, 0},
+      {"temperature", ColumnType::float8, true, true, -50, 150}, {"humidity", ColumnType::float8, false, true, 0, 100},
+      {"pressure", ColumnType::float8, false, true, 300, 1100},  {"battery", ColumnType::float8, false, true, 0, 5},
   };
   for (std::size_t i = 0; i < 6; ++i) {
     INFO("column " << expected[i].name);
@@ -141,9 +138,9 @@ TEST_CASE("config: defaults when keys are omitted") {
 
 TEST_CASE("config: tab delimiter and epoch_ms") {
   const sluice::Config escaped = sluice::parse_config(
-      with_columns(R"({"name": "ts", "type": "timestamp", "required": true, "format": "epoch_ms"},)" +
-                       std::string(kSensor),
-                   R"("delimiter": "\\t", )"),
+      with_columns(
+          R"({"name": "ts", "type": "timestamp", "required": true, "format": "epoch_ms"},)" + std::string(kSensor),
+          R"("delimiter": "\\t", )"),
       "tab.json");
   CHECK(escaped.dialect.delimiter == '\t');
   CHECK(escaped.columns[0].timestamp_format == TimestampFormat::epoch_millis);
@@ -162,7 +159,8 @@ TEST_CASE("config: unknown type names the path and the expected types") {
 }
 
 TEST_CASE("config: unknown keys, at the root and in a column") {
-  std::string message = usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor), R"("delimeter": ";", )"));
+  std::string message =
+      usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor), R"("delimeter": ";", )"));
   CHECK(message.find("$.delimeter") != std::string::npos);
   CHECK(message.find("unknown key") != std::string::npos);
   CHECK(message.find("expected schema, delimiter") != std::string::npos);
@@ -173,26 +171,27 @@ TEST_CASE("config: unknown keys, at the root and in a column") {
 }
 
 TEST_CASE("config: min greater than max") {
-  const std::string message = usage_error(
-      with_columns(std::string(kTs) + "," + std::string(kSensor) + R"(, {"name": "t", "type": "float", "min": 5, "max": 1})"));
+  const std::string message = usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor) +
+                                                       R"(, {"name": "t", "type": "float", "min": 5, "max": 1})"));
   CHECK(message.find("$.columns[2]") != std::string::npos);
   CHECK(message.find("min is greater than max") != std::string::npos);
 }
 
 TEST_CASE("config: min/max on a text column") {
-  const std::string message =
-      usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor) + R"(, {"name": "t", "type": "text", "max": 1})"));
+  const std::string message = usage_error(
+      with_columns(std::string(kTs) + "," + std::string(kSensor) + R"(, {"name": "t", "type": "text", "max": 1})"));
   CHECK(message.find("$.columns[2]") != std::string::npos);
   CHECK(message.find("float and int columns only") != std::string::npos);
 }
 
 TEST_CASE("config: timestamp_column must name a required timestamp column") {
-  std::string message = usage_error(
-      with_columns(R"({"name": "ts", "type": "timestamp", "required": false},)" + std::string(kSensor)));
+  std::string message =
+      usage_error(with_columns(R"({"name": "ts", "type": "timestamp", "required": false},)" + std::string(kSensor)));
   CHECK(message.find("$.timestamp_column") != std::string::npos);
   CHECK(message.find("must be a required timestamp column") != std::string::npos);
 
-  message = usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor), R"("timestamp_column": "sensor_id", )"));
+  message =
+      usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor), R"("timestamp_column": "sensor_id", )"));
   CHECK(message.find("$.timestamp_column") != std::string::npos);
   CHECK(message.find("\"sensor_id\" must be a required timestamp column") != std::string::npos);
 
@@ -202,20 +201,22 @@ TEST_CASE("config: timestamp_column must name a required timestamp column") {
 }
 
 TEST_CASE("config: sensor_column must name a required text column") {
-  const std::string message = usage_error(
-      with_columns(std::string(kTs) + R"(, {"name": "sensor_id", "type": "int", "required": true})"));
+  const std::string message =
+      usage_error(with_columns(std::string(kTs) + R"(, {"name": "sensor_id", "type": "int", "required": true})"));
   CHECK(message.find("$.sensor_column") != std::string::npos);
   CHECK(message.find("must be a required text column") != std::string::npos);
 }
 
 TEST_CASE("config: aggregate naming a text column or an unknown column") {
-  std::string message = usage_error(with_columns(
-      std::string(kTs) + "," + std::string(kSensor) + R"(, {"name": "t", "type": "float"})", R"("aggregate": ["t", "sensor_id"], )"));
+  std::string message =
+      usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor) + R"(, {"name": "t", "type": "float"})",
+                               R"("aggregate": ["t", "sensor_id"], )"));
   CHECK(message.find("$.aggregate") != std::string::npos);
   CHECK(message.find("\"sensor_id\" is not a float or int column") != std::string::npos);
 
-  message = usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor) + R"(, {"name": "t", "type": "float"})",
-                                     R"("aggregate": ["t", "humidity"], )"));
+  message =
+      usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor) + R"(, {"name": "t", "type": "float"})",
+                               R"("aggregate": ["t", "humidity"], )"));
   CHECK(message.find("$.aggregate[1]") != std::string::npos);
   CHECK(message.find("no column named \"humidity\"") != std::string::npos);
 
@@ -225,8 +226,9 @@ TEST_CASE("config: aggregate naming a text column or an unknown column") {
 }
 
 TEST_CASE("config: duplicate column names") {
-  const std::string message = usage_error(with_columns(
-      std::string(kTs) + "," + std::string(kSensor) + R"(, {"name": "t", "type": "float"}, {"name": "t", "type": "int"})"));
+  const std::string message =
+      usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor) +
+                               R"(, {"name": "t", "type": "float"}, {"name": "t", "type": "int"})"));
   CHECK(message.find("$.columns[3].name") != std::string::npos);
   CHECK(message.find("duplicate column name \"t\"") != std::string::npos);
 }
@@ -237,7 +239,8 @@ TEST_CASE("config: wrong value types name the path and what was expected") {
   CHECK(message.find("$.columns[1].required") != std::string::npos);
   CHECK(message.find("expected true or false") != std::string::npos);
 
-  message = usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor) + R"(, {"name": "t", "type": "float", "min": "0"})"));
+  message = usage_error(
+      with_columns(std::string(kTs) + "," + std::string(kSensor) + R"(, {"name": "t", "type": "float", "min": "0"})"));
   CHECK(message.find("$.columns[2].min") != std::string::npos);
   CHECK(message.find("expected a number") != std::string::npos);
 

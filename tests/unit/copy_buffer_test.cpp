@@ -126,7 +126,8 @@ TEST_CASE("copy_buffer: a whole row, clear and release") {
   buffer.add_int8(1);
   buffer.add_null();
   buffer.add_text("a");
-  const std::string expected = bytes({0, 3, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 1, 'a'});
+  const std::string expected =
+      bytes({0, 3, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 1, 'a'});
   CHECK(buffer.bytes() == expected);
   CHECK(buffer.rows() == 1);
   buffer.clear();

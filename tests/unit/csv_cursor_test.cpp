@@ -345,8 +345,8 @@ TEST_CASE("csv_cursor: same values as fast-cpp-csv-parser's CSVReader on generat
     expected_rows.push_back(std::move(values));
   }
 
-  io::CSVReader<6, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>> reader(
-      "generated.csv", data.data(), data.data() + data.size());
+  io::CSVReader<6, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>> reader("generated.csv", data.data(),
+                                                                                        data.data() + data.size());
   reader.read_header(io::ignore_no_column, "ts", "sensor_id", "temperature", "humidity", "pressure", "battery");
   CsvCursor cursor(data, Dialect{});
   CsvRecord record;

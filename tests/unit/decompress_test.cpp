@@ -146,14 +146,13 @@ TEST_CASE("decompress: truncated gzip throws FileError") {
   CHECK_THROWS_AS(decompress(packed.substr(0, packed.size() / 2), kNoLimit), FileError);
   CHECK_THROWS_AS(decompress(packed.substr(0, 10), kNoLimit), FileError);  // header only
   CHECK_THROWS_AS(decompress(packed.substr(0, 2), kNoLimit), FileError);   // magic only
-  CHECK_THROWS_AS(decompress(gzip("") .substr(0, 12), kNoLimit), FileError);
+  CHECK_THROWS_AS(decompress(gzip("").substr(0, 12), kNoLimit), FileError);
 }
 
 TEST_CASE("decompress: truncated zstd throws FileError") {
   const std::string plain = sample_csv(200'000);
   const std::string packed = zstd(plain);
-  CHECK_THROWS_WITH_AS(decompress(packed.substr(0, packed.size() - 1), kNoLimit), doctest::Contains("zstd"),
-                       FileError);
+  CHECK_THROWS_WITH_AS(decompress(packed.substr(0, packed.size() - 1), kNoLimit), doctest::Contains("zstd"), FileError);
   CHECK_THROWS_AS(decompress(packed.substr(0, packed.size() / 2), kNoLimit), FileError);
   CHECK_THROWS_AS(decompress(packed.substr(0, 6), kNoLimit), FileError);
   CHECK_THROWS_AS(decompress(packed.substr(0, 4), kNoLimit), FileError);

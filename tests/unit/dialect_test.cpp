@@ -28,7 +28,8 @@ std::int64_t at(int year, unsigned month, unsigned day, int hour, int minute, in
 TEST_CASE("dialect: a headerless file takes its field names from the config, first line is data") {
   const Config config = parse_config(R"({"dialect": {"header": false, "columns": ["ts", "sensor_id", "temperature"]},
     "columns": [{"name": "ts", "type": "timestamp", "required": true}, {"name": "sensor_id", "type": "text", "required": true},
-                {"name": "temperature", "type": "float", "required": true}]})", "t");
+                {"name": "temperature", "type": "float", "required": true}]})",
+                                     "t");
   const ParsedFile file = parse("2026-01-01T00:00:00Z,s1,1.5\n2026-01-01T00:01:00Z,s1,abc\n", config);
   CHECK(file.rows_loaded() == 1);
   REQUIRE(file.rejects.size() == 1);
@@ -42,7 +43,8 @@ TEST_CASE("dialect: semicolons, decimal comma, -200 sentinels, a default station
     "columns": [{"name": "ts", "type": "timestamp", "required": true, "date_column": "Date", "time_column": "Time",
                  "format": "%d/%m/%Y %H.%M.%S", "zone": "+01:00"},
                 {"name": "station", "type": "text", "required": true, "default": "uci-1"},
-                {"name": "T", "type": "float", "null": ["-200"], "min": -40, "max": 60}]})", "t");
+                {"name": "T", "type": "float", "null": ["-200"], "min": -40, "max": 60}]})",
+                                     "t");
   const ParsedFile file = parse(
       "Date;Time;T;;\n10/03/2004;18.00.00;13,6;;\n10/03/2004;19.00.00;-200;;\n31/02/2004;20.00.00;1,0;;\n"
       "10/03/2004;21.00.00;99,5;;\n10/03/2004;22.00.00;1.5;;\n",
@@ -66,7 +68,8 @@ TEST_CASE("dialect: bool columns and epoch seconds with fractions") {
   const Config config = parse_config(R"({"sensor_column": "device", "timestamp_column": "ts",
     "columns": [{"name": "ts", "type": "timestamp", "required": true, "format": "epoch_s"},
                 {"name": "device", "type": "text", "required": true},
-                {"name": "light", "type": "bool", "required": true}]})", "t");
+                {"name": "light", "type": "bool", "required": true}]})",
+                                     "t");
   const ParsedFile file = parse(
       "\"ts\",\"device\",\"light\"\n\"1594512094.3859746\",\"b8:27:eb:bf:9d:51\",\"false\"\n"
       "\"1594512095\",\"b8:27:eb:bf:9d:51\",\"maybe\"\n",
@@ -96,13 +99,19 @@ TEST_CASE("timestamp patterns: fields, fractions, zones, impossible dates") {
 }
 
 TEST_CASE("config: dialect mistakes are reported with their path") {
-  CHECK_THROWS_WITH(parse_config(R"({"dialect": {"decimal": ","}, "columns": [{"name": "ts", "type": "timestamp", "required": true},
-    {"name": "sensor_id", "type": "text", "required": true}]})", "t"),
-                    doctest::Contains("$.dialect.decimal"));
-  CHECK_THROWS_WITH(parse_config(R"({"columns": [{"name": "ts", "type": "timestamp", "required": true, "date_column": "D"},
-    {"name": "sensor_id", "type": "text", "required": true}]})", "t"),
-                    doctest::Contains("date_column and time_column go together"));
-  CHECK_THROWS_WITH(parse_config(R"({"columns": [{"name": "ts", "type": "timestamp", "required": true, "zone": "Mars/Olympus"},
-    {"name": "sensor_id", "type": "text", "required": true}]})", "t"),
-                    doctest::Contains("$.columns[0].zone"));
+  CHECK_THROWS_WITH(
+      parse_config(R"({"dialect": {"decimal": ","}, "columns": [{"name": "ts", "type": "timestamp", "required": true},
+    {"name": "sensor_id", "type": "text", "required": true}]})",
+                   "t"),
+      doctest::Contains("$.dialect.decimal"));
+  CHECK_THROWS_WITH(
+      parse_config(R"({"columns": [{"name": "ts", "type": "timestamp", "required": true, "date_column": "D"},
+    {"name": "sensor_id", "type": "text", "required": true}]})",
+                   "t"),
+      doctest::Contains("date_column and time_column go together"));
+  CHECK_THROWS_WITH(
+      parse_config(R"({"columns": [{"name": "ts", "type": "timestamp", "required": true, "zone": "Mars/Olympus"},
+    {"name": "sensor_id", "type": "text", "required": true}]})",
+                   "t"),
+      doctest::Contains("$.columns[0].zone"));
 }

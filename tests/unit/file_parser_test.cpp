@@ -46,14 +46,12 @@ sluice::ParsedFile parse(std::string_view content, std::int64_t max_rejects = 0,
   return out;
 }
 
-const sluice::HourAggregate* find(const sluice::AggregateDeltas& deltas, const std::string& sensor,
-                                  std::int64_t hour) {
+const sluice::HourAggregate* find(const sluice::AggregateDeltas& deltas, const std::string& sensor, std::int64_t hour) {
   auto found = deltas.entries().find(sluice::SensorHour{sensor, hour});
   return found == deltas.entries().end() ? nullptr : &found->second;
 }
 
-void check_measure(const sluice::MeasureAggregate& measure, std::int64_t count, double min, double max,
-                   double sum) {
+void check_measure(const sluice::MeasureAggregate& measure, std::int64_t count, double min, double max, double sum) {
   CHECK(measure.count == count);
   CHECK(measure.min == min);
   CHECK(measure.max == max);
@@ -93,8 +91,10 @@ TEST_CASE("file_parser: valid rows are encoded as binary COPY rows in config ord
     expected.add_text(sensor);
     expected.add_float8(temperature);
     for (const double* value : {humidity, pressure, battery}) {
-      if (value) expected.add_float8(*value);
-      else expected.add_null();
+      if (value)
+        expected.add_float8(*value);
+      else
+        expected.add_null();
     }
     expected.add_int8(42);
   };
@@ -211,13 +211,16 @@ TEST_CASE("file_parser: max_line_bytes fails the file at the first longer record
   };
   // kFile's longest record is its header (50 bytes).
   CHECK(parse_with(kFile, 50).rows_loaded() == 6);
-  CHECK_THROWS_WITH_AS(parse_with(kFile, 49), doctest::Contains("line 1: record of 50 bytes exceeds --max-line-bytes (49)"),
+  CHECK_THROWS_WITH_AS(parse_with(kFile, 49),
+                       doctest::Contains("line 1: record of 50 bytes exceeds --max-line-bytes (49)"),
                        sluice::FileError);
-  const std::string long_row = std::string(kFile.substr(0, 51)) + "2026-01-01T00:00:00Z,s" + std::string(100, 'x') + ",1,,,\n";
+  const std::string long_row =
+      std::string(kFile.substr(0, 51)) + "2026-01-01T00:00:00Z,s" + std::string(100, 'x') + ",1,,,\n";
   CHECK_THROWS_WITH_AS(parse_with(long_row, 100), doctest::Contains("line 2:"), sluice::FileError);
   CHECK(parse_with(long_row, 0).rows_loaded() == 1);  // 0: no limit
   // A line break inside quotes belongs to the record: the record is measured, not the physical line.
-  const std::string quoted = std::string(kFile.substr(0, 51)) + "2026-01-01T00:00:00Z,\"s\n" + std::string(60, 'y') + "\",1,,,\n";
+  const std::string quoted =
+      std::string(kFile.substr(0, 51)) + "2026-01-01T00:00:00Z,\"s\n" + std::string(60, 'y') + "\",1,,,\n";
   CHECK_THROWS_WITH_AS(parse_with(quoted, 70), doctest::Contains("line 2:"), sluice::FileError);
   CHECK(sluice::ParseLimits{}.max_line_bytes == sluice::kDefaultMaxLineBytes);
 }
@@ -227,13 +230,14 @@ TEST_CASE("file_parser: printable_raw keeps valid UTF-8 and escapes the rest") {
   CHECK(printable_raw("abc,1,2") == "abc,1,2");
   CHECK(printable_raw("") == "");
   CHECK(printable_raw("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80") == "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
-  CHECK(printable_raw("a\xff" "b") == "a\\xFFb");
+  CHECK(printable_raw("a\xff"
+                      "b") == "a\\xFFb");
   CHECK(printable_raw(std::string_view("a\0b", 3)) == "a\\x00b");
-  CHECK(printable_raw("\xC0\x80") == "\\xC0\\x80");              // overlong NUL
-  CHECK(printable_raw("\xED\xA0\x80") == "\\xED\\xA0\\x80");     // UTF-16 surrogate
-  CHECK(printable_raw("x\xE2\x82") == "x\\xE2\\x82");            // truncated sequence at the end
-  CHECK(printable_raw("\xE2\x82z") == "\\xE2\\x82z");            // truncated sequence in the middle
-  CHECK(printable_raw("\x80") == "\\x80");                       // lone continuation byte
+  CHECK(printable_raw("\xC0\x80") == "\\xC0\\x80");                    // overlong NUL
+  CHECK(printable_raw("\xED\xA0\x80") == "\\xED\\xA0\\x80");           // UTF-16 surrogate
+  CHECK(printable_raw("x\xE2\x82") == "x\\xE2\\x82");                  // truncated sequence at the end
+  CHECK(printable_raw("\xE2\x82z") == "\\xE2\\x82z");                  // truncated sequence in the middle
+  CHECK(printable_raw("\x80") == "\\x80");                             // lone continuation byte
   CHECK(printable_raw("\xF4\x90\x80\x80") == "\\xF4\\x90\\x80\\x80");  // beyond U+10FFFF
 }
 

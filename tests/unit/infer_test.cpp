@@ -131,14 +131,14 @@ TEST_CASE("profile_column: -200 becomes a null word, as spelled in the file, and
   CHECK(p.null_tokens == std::vector<std::string>{"-200"});
   CHECK(p.nulls == 50);
   REQUIRE(p.range.min);
-  CHECK(*p.range.min == 0);  // never negative apart from the sentinel
+  CHECK(*p.range.min == 0);    // never negative apart from the sentinel
   CHECK(*p.range.max == 110);  // p99 89.5 + 0.25 x 79, rounded up
 }
 
 TEST_CASE("suggest_range: robust bounds, rounded outwards, far outliers outside") {
   std::vector<double> values;
   for (int i = 0; i <= 1000; ++i) values.push_back(-10 + i * 0.05);  // -10 .. 40
-  values.push_back(9999);  // one far outlier does not widen the range
+  values.push_back(9999);                                            // one far outlier does not widen the range
   const auto range = sluice::suggest_range(values, false);
   REQUIRE(range.min);
   REQUIRE(range.max);
@@ -231,9 +231,9 @@ TEST_CASE("infer: a UCI-like file: ';', decimal comma, Date;Time, -200, trailing
 
 TEST_CASE("infer: an IoT-like file: quoted values, epoch seconds, device column, bools") {
   const std::string sample = csv("\"ts\",\"device\",\"co\",\"light\",\"humidity\"", 300, [](int i) {
-    return "\"" + std::to_string(1594512094 + i) + ".3859746\",\"" + (i % 2 ? "b8:27:eb:bf:9d:51" : "00:0f:00:70:91:0a") +
-           "\",\"0.00" + std::to_string(4 + i % 5) + "\",\"" + (i % 3 ? "false" : "true") + "\",\"" +
-           (i % 50 == 0 ? "" : std::to_string(40 + i % 30) + ".0") + "\"";
+    return "\"" + std::to_string(1594512094 + i) + ".3859746\",\"" +
+           (i % 2 ? "b8:27:eb:bf:9d:51" : "00:0f:00:70:91:0a") + "\",\"0.00" + std::to_string(4 + i % 5) + "\",\"" +
+           (i % 3 ? "false" : "true") + "\",\"" + (i % 50 == 0 ? "" : std::to_string(40 + i % 30) + ".0") + "\"";
   });
   const auto config = sluice::infer_config(sample);
   CHECK(config.dialect.delimiter == ',');
@@ -258,16 +258,20 @@ TEST_CASE("infer: sensor id by name, or a constant when no column names one") {
   }));
   CHECK(by_name.columns[by_name.sensor_column].name == "station_code");
   // A unique "id" per row is a row number, not a sensor.
-  const auto row_ids = sluice::infer_config(csv("id,time,value", 20, [](int i) {
-    return "r" + std::to_string(i) + ",2026-01-01T00:00:" + std::to_string(10 + i) + "Z," + std::to_string(i);
-  }), {10'000, "site7"});
+  const auto row_ids = sluice::infer_config(
+      csv("id,time,value", 20,
+          [](int i) {
+            return "r" + std::to_string(i) + ",2026-01-01T00:00:" + std::to_string(10 + i) + "Z," + std::to_string(i);
+          }),
+      {10'000, "site7"});
   CHECK(row_ids.columns[row_ids.sensor_column].name == "station");
   CHECK(row_ids.columns[row_ids.sensor_column].default_value == "site7");
 }
 
 TEST_CASE("infer: a file without a header gets column names in the dialect") {
   const auto config = sluice::infer_config(csv("2026-01-01T00:00:00Z,s1,1.5", 20, [](int i) {
-    return "2026-01-01T00:00:" + std::to_string(10 + i) + "Z,s" + std::to_string(i % 2) + "," + std::to_string(i) + ".5";
+    return "2026-01-01T00:00:" + std::to_string(10 + i) + "Z,s" + std::to_string(i % 2) + "," + std::to_string(i) +
+           ".5";
   }));
   CHECK_FALSE(config.dialect.header);
   CHECK(config.dialect.field_names == std::vector<std::string>{"column_1", "column_2", "column_3"});

@@ -128,7 +128,7 @@ TEST_CASE("poison: not JSON, wrong shape, empty") {
   CHECK(poison_of("") == "empty message");
   CHECK(poison_of(" \n") == "empty message");
   CHECK_FALSE(poison_of("not json").empty());
-  CHECK_FALSE(poison_of("{\"uri\": \"/a.csv\"").empty());          // truncated
+  CHECK_FALSE(poison_of("{\"uri\": \"/a.csv\"").empty());            // truncated
   CHECK_FALSE(poison_of("{\"uri\": \"/a.csv\"} trailing").empty());  // content after the object
   CHECK(poison_of("[1, 2]") == "not a JSON object");
   CHECK(poison_of("\"/data/x.csv\"") == "not a JSON object");

@@ -40,11 +40,35 @@ bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof(double)) 
 }  // namespace
 
 TEST_CASE("number: parse_double equals std::from_chars bit for bit") {
-  for (std::string_view text :
-       {"0", "1", "-1", "0.1", "0.2", "0.3", "-478.9758", "1e-5", "1E-5", "1e5", "123456789012345678",
-        "3.141592653589793238462643383279", "2.2250738585072014e-308", "1.7976931348623157e308", "4.9e-324",
-        "9007199254740993", "0.000001", "21.5", "-50", "150", "150.01", "1013.25", "99.99999999999999",
-        "1.00000000000000011102230246251565404236316680908203125", "5e-1", "-0.5", ".5", "7.", "1e0"}) {
+  for (std::string_view text : {"0",
+                                "1",
+                                "-1",
+                                "0.1",
+                                "0.2",
+                                "0.3",
+                                "-478.9758",
+                                "1e-5",
+                                "1E-5",
+                                "1e5",
+                                "123456789012345678",
+                                "3.141592653589793238462643383279",
+                                "2.2250738585072014e-308",
+                                "1.7976931348623157e308",
+                                "4.9e-324",
+                                "9007199254740993",
+                                "0.000001",
+                                "21.5",
+                                "-50",
+                                "150",
+                                "150.01",
+                                "1013.25",
+                                "99.99999999999999",
+                                "1.00000000000000011102230246251565404236316680908203125",
+                                "5e-1",
+                                "-0.5",
+                                ".5",
+                                "7.",
+                                "1e0"}) {
     INFO("text = " << text);
     const auto parsed = parse(text);
     REQUIRE(parsed.has_value());
@@ -64,9 +88,10 @@ TEST_CASE("number: leading plus and surrounding blanks") {
 }
 
 TEST_CASE("number: not numbers are rejected") {
-  for (std::string_view text : {"", " ", "\t", "+", "-", ".", "abc", "1.2.3", "NaNx", "nan", "NaN", "-nan", "inf",
-                                "-inf", "+inf", "infinity", "-Infinity", "1e309", "-1e309", "0x1p3", "0x10", "1,5",
-                                "1 2", "12abc", "1e", "1e+", "--1", "++1", "+ 1", "- 1", "e5", "1.5f", "1_000"}) {
+  for (std::string_view text :
+       {"",     " ",     "\t",   "+",    "-",        ".",         "abc",   "1.2.3",  "NaNx",  "nan",  "NaN",
+        "-nan", "inf",   "-inf", "+inf", "infinity", "-Infinity", "1e309", "-1e309", "0x1p3", "0x10", "1,5",
+        "1 2",  "12abc", "1e",   "1e+",  "--1",      "++1",       "+ 1",   "- 1",    "e5",    "1.5f", "1_000"}) {
     INFO("text = '" << text << "'");
     CHECK_FALSE(parse(text).has_value());
   }
@@ -117,8 +142,8 @@ TEST_CASE("number: parse_int64 values and limits") {
 }
 
 TEST_CASE("number: parse_int64 rejects overflow and non-integers") {
-  for (std::string_view text : {"9223372036854775808", "-9223372036854775809", "99999999999999999999", "", " ",
-                                "+", "-", "abc", "1.0", "1e3", "0x10", "12a", "1 2", "--1", "++1", "nan"}) {
+  for (std::string_view text : {"9223372036854775808", "-9223372036854775809", "99999999999999999999", "", " ", "+",
+                                "-", "abc", "1.0", "1e3", "0x10", "12a", "1 2", "--1", "++1", "nan"}) {
     INFO("text = '" << text << "'");
     CHECK_FALSE(parse_int(text).has_value());
   }

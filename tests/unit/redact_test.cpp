@@ -41,9 +41,9 @@ TEST_CASE("redact: the secret never survives") {
 }
 
 TEST_CASE("redact: DSNs without a password are unchanged") {
-  for (const char* dsn : {"postgresql://u@h/db", "postgresql://u@h:5432/db", "postgresql://h:5432/db",
-                          "postgresql:///db", "host=h user=u dbname=d", "", "service=prod",
-                          "postgresql://u@h/db?sslmode=require&application_name=sluice"}) {
+  for (const char* dsn :
+       {"postgresql://u@h/db", "postgresql://u@h:5432/db", "postgresql://h:5432/db", "postgresql:///db",
+        "host=h user=u dbname=d", "", "service=prod", "postgresql://u@h/db?sslmode=require&application_name=sluice"}) {
     INFO("dsn = " << dsn);
     CHECK(redact_dsn(dsn) == dsn);
   }
@@ -51,8 +51,7 @@ TEST_CASE("redact: DSNs without a password are unchanged") {
 
 TEST_CASE("redact: redact_secrets replaces every occurrence of each secret") {
   CHECK(redact_secrets("key AKIA123 and AKIA123 again", {"AKIA123"}) == "key *** and *** again");
-  CHECK(redact_secrets("id=AKIA secret=wJalr token=tk9", {"AKIA", "wJalr", "tk9"}) ==
-        "id=*** secret=*** token=***");
+  CHECK(redact_secrets("id=AKIA secret=wJalr token=tk9", {"AKIA", "wJalr", "tk9"}) == "id=*** secret=*** token=***");
   CHECK(redact_secrets("aaaa", {"a"}) == "************");
   CHECK(redact_secrets("xyxy", {"xy"}) == "******");
   CHECK(redact_secrets("nothing here", {"s3cret"}) == "nothing here");

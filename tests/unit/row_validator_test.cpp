@@ -118,10 +118,8 @@ TEST_CASE("row_validator: a quoted empty value (\"\") is empty") {
         "missing:sensor_id");
   CHECK(validate_csv("ts,sensor_id,temperature,humidity,pressure,battery\n" + kTs + ",s1,\"\",,,\n") ==
         "missing:temperature");
-  CHECK(validate_csv("ts,sensor_id,temperature,humidity,pressure,battery\n" + kTs + ",s1,20,\"\",\"\",\"\"\n") ==
-        "");
-  CHECK(validate_csv("ts,sensor_id,temperature,humidity,pressure,battery\n\"" + kTs + "\",\"s,1\",\"20\",,,\n") ==
-        "");
+  CHECK(validate_csv("ts,sensor_id,temperature,humidity,pressure,battery\n" + kTs + ",s1,20,\"\",\"\",\"\"\n") == "");
+  CHECK(validate_csv("ts,sensor_id,temperature,humidity,pressure,battery\n\"" + kTs + "\",\"s,1\",\"20\",,,\n") == "");
 }
 
 TEST_CASE("row_validator: unparsable or impossible timestamps") {
@@ -143,7 +141,10 @@ TEST_CASE("row_validator: unparsable numbers are type:<column>") {
 
 TEST_CASE("row_validator: invalid UTF-8 or an embedded NUL in text is type:<column>") {
   Harness h;
-  CHECK(h.check({kTs, "s\xff" "1", "21.5", "", "", ""}) == "type:sensor_id");
+  CHECK(h.check({kTs,
+                 "s\xff"
+                 "1",
+                 "21.5", "", "", ""}) == "type:sensor_id");
   CHECK(h.check({kTs, "\xC0\x80", "21.5", "", "", ""}) == "type:sensor_id");
   CHECK(h.check({kTs, std::string("a\0b", 3), "21.5", "", "", ""}) == "type:sensor_id");
   CHECK(h.check({kTs, "caf\xC3\xA9-\xE2\x82\xAC", "21.5", "", "", ""}) == "");

@@ -29,8 +29,8 @@ TEST_CASE("bad s3 uris are usage errors that name the argument") {
   CHECK_THROWS_AS(parse_s3_uri("s3://"), UsageError);
   CHECK_THROWS_WITH(parse_s3_uri("s3:///prefix"), doctest::Contains("s3:///prefix"));
   CHECK_THROWS_WITH(parse_s3_uri("s3://My_Bucket/x"), doctest::Contains("lower-case"));
-  CHECK_THROWS_AS(parse_s3_uri("s3://ab/x"), UsageError);          // too short
-  CHECK_THROWS_AS(parse_s3_uri("s3://-bucket/x"), UsageError);     // must start with a letter or digit
+  CHECK_THROWS_AS(parse_s3_uri("s3://ab/x"), UsageError);       // too short
+  CHECK_THROWS_AS(parse_s3_uri("s3://-bucket/x"), UsageError);  // must start with a letter or digit
   CHECK_THROWS_AS(parse_s3_uri("s3://bucket./x"), UsageError);
   CHECK_THROWS_AS(parse_s3_uri("s3://a..b/x"), UsageError);
   CHECK_THROWS_AS(parse_s3_uri(std::string("s3://") + std::string(64, 'a')), UsageError);

@@ -53,8 +53,8 @@ TEST_CASE("shard: parse_shard accepts I/N with 0 <= I < N") {
 }
 
 TEST_CASE("shard: parse_shard rejects anything else with UsageError") {
-  for (const char* text : {"3/3", "4/3", "-1/2", "1/0", "0/0", "a/b", "1", "", "/", "1/", "/2", "1/2/3", " 1/2",
-                           "1/2 ", "+1/2", "1/-2", "0x1/2", "1.0/2", "1/99999999999999999999999"}) {
+  for (const char* text : {"3/3", "4/3", "-1/2", "1/0", "0/0", "a/b", "1", "", "/", "1/", "/2", "1/2/3", " 1/2", "1/2 ",
+                           "+1/2", "1/-2", "0x1/2", "1.0/2", "1/99999999999999999999999"}) {
     INFO("text = '" << text << "'");
     CHECK_THROWS_AS(parse_shard(text), sluice::UsageError);
   }
