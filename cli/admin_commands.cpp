@@ -4,7 +4,8 @@
 
 #include <iostream>
 
-#include "common.hpp"
+#include "load/pg_session.hpp"
+#include "run/run_session.hpp"
 #include "load/schema.hpp"
 #include "load/sql_names.hpp"
 
@@ -43,16 +44,16 @@ void print_ledger(pqxx::connection& connection, const SqlNames& names) {
 
 }  // namespace
 
-void add_schema_command(CLI::App& app, CommonOptions& options, int& exit_code) {
+void add_schema_command(CLI::App& app, DatabaseOptions& options, int& exit_code) {
   CLI::App* schema = app.add_subcommand("schema", "Create or show sluice's PostgreSQL tables");
   schema->require_subcommand(1);
   CLI::App* init = schema->add_subcommand("init", "create the schema, tables and indexes (idempotent)");
   CLI::App* show = schema->add_subcommand("show", "print the DDL that init runs");
-  add_common_options(*init, options);
-  add_common_options(*show, options);
+  add_database_options(*init, options);
+  add_database_options(*show, options);
   init->callback([&options, &exit_code] {
     Logger logger(parse_log_format(options.log_format));
-    const Config config = effective_config(options);
+    const Config config = effective_config(options.config_path, options.schema);
     auto session = connect_with_retries(options.db, RetryPolicy{}, logger);
     init_schema(session->connection(), config);
     std::cout << fmt::format("schema {} is ready\n", SqlNames(session->connection(), config).schema);
@@ -60,19 +61,19 @@ void add_schema_command(CLI::App& app, CommonOptions& options, int& exit_code) {
   });
   show->callback([&options, &exit_code] {
     Logger logger(parse_log_format(options.log_format));
-    const Config config = effective_config(options);
+    const Config config = effective_config(options.config_path, options.schema);
     auto session = connect_with_retries(options.db, RetryPolicy{}, logger);
     std::cout << schema_ddl(SqlNames(session->connection(), config), config);
     exit_code = 0;
   });
 }
 
-void add_status_command(CLI::App& app, CommonOptions& options, int& exit_code) {
+void add_status_command(CLI::App& app, DatabaseOptions& options, int& exit_code) {
   CLI::App* status = app.add_subcommand("status", "Show the file ledger and the last runs");
-  add_common_options(*status, options);
+  add_database_options(*status, options);
   status->callback([&options, &exit_code] {
     Logger logger(parse_log_format(options.log_format));
-    const Config config = effective_config(options);
+    const Config config = effective_config(options.config_path, options.schema);
     auto session = connect_with_retries(options.db, RetryPolicy{}, logger);
     init_schema(session->connection(), config);
     print_ledger(session->connection(), SqlNames(session->connection(), config));

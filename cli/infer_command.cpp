@@ -7,7 +7,7 @@
 #include <iostream>
 #include <iterator>
 
-#include "config/infer.hpp"
+#include "infer/infer.hpp"
 #include "core/errors.hpp"
 #include "fetch/decompress.hpp"
 

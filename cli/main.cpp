@@ -12,7 +12,8 @@
 #include "infer_command.hpp"
 #include "ingest_command.hpp"
 #include "plan_command.hpp"
-#include "signals.hpp"
+#include "run/signals.hpp"
+#include "shared_options.hpp"
 
 int main(int argc, char** argv) {
   using sluice::ExitCode;
@@ -22,13 +23,22 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "sluice 0.1.0");
   int exit_code = 0;
+  // Fail points are off unless a test arms them through the environment; read here, once.
+  const sluice::FailPoints fail_points = [] {
+    try {
+      return sluice::FailPoints::from_environment();
+    } catch (const sluice::UsageError& error) {
+      std::cerr << "sluice: " << error.what() << "\n";
+      std::exit(static_cast<int>(sluice::ExitCode::usage));
+    }
+  }();
   sluice::IngestOptions ingest;
-  sluice::CommonOptions admin;
-  sluice::add_ingest_command(app, ingest, args, exit_code);
+  sluice::DatabaseOptions admin;
+  sluice::add_ingest_command(app, ingest, args, fail_points, exit_code);
   sluice::add_schema_command(app, admin, exit_code);
   sluice::add_status_command(app, admin, exit_code);
   sluice::ConsumeOptions consume;
-  sluice::add_consume_command(app, consume, args, exit_code);
+  sluice::add_consume_command(app, consume, args, fail_points, exit_code);
   sluice::PlanOptions plan;
   sluice::add_plan_command(app, plan, exit_code);
   sluice::InferCommandOptions infer;

@@ -6,7 +6,9 @@
 #include <iostream>
 #include <memory>
 
-#include "common.hpp"
+#include "run/run_session.hpp"
+#include "run/sources.hpp"
+#include "shared_options.hpp"
 #include "core/errors.hpp"
 #include "fetch/decompress.hpp"
 #include "pipeline/unit_planner.hpp"

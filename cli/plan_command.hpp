@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "sources.hpp"
+#include "run/sources.hpp"
 
 namespace sluice {
 

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "core/errors.hpp"
-#include "parse/timestamp.hpp"
+#include "value/timestamp.hpp"
 
 namespace sluice {
 namespace {

@@ -55,7 +55,7 @@ struct Config {
   [[nodiscard]] std::optional<std::size_t> find(std::string_view name) const;
 };
 
-/// The sensor format of DESIGN.md: ts,sensor_id,temperature,humidity,pressure,battery.
+/// The default sensor format: ts,sensor_id,temperature,humidity,pressure,battery.
 Config default_config();
 
 /// Parses a JSON config; throws UsageError naming the JSON path and what was expected.

@@ -1,11 +1,11 @@
 #pragma once
-// Exceptions that cross a boundary, each mapped to one of the exit codes in DESIGN.md.
+// Exceptions that cross a boundary, each mapped to one of the exit codes (README.md lists them).
 #include <stdexcept>
 #include <string>
 
 namespace sluice {
 
-/// Exit codes: the interface a scheduler acts on (DESIGN.md).
+/// Exit codes: the interface a scheduler acts on; changing one is a breaking change.
 enum class ExitCode : int {
   ok = 0,         ///< everything asked for is loaded (or skipped as already loaded)
   partial = 1,    ///< done, but some files failed or the reject ratio is over the limit

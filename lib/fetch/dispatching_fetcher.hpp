@@ -14,7 +14,7 @@ class DispatchingFetcher final : public Fetcher {
   DispatchingFetcher(std::unique_ptr<Fetcher> local, std::unique_ptr<Fetcher> s3)
       : local_(std::move(local)), s3_(std::move(s3)) {}
 
-  /// s3://... to the S3 fetcher, anything else (a local path) to the local one.
+  /// By the file's scheme; an unloadable entry fails with its reason.
   std::string fetch(const FileRef& file) override;
 
  private:

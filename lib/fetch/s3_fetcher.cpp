@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
-#include "source/s3_uri.hpp"
+#include "s3/s3_uri.hpp"
 
 namespace sluice {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "fetch/fetcher.hpp"
-#include "fetch/s3_client.hpp"
+#include "s3/s3_client.hpp"
 
 namespace sluice {
 

@@ -37,7 +37,7 @@ std::vector<LedgerEntry> PgLedger::known(const std::vector<FileRef>& files) {
     if (found == index_of.end()) continue;
     const FileRef& file = files[found->second];
     LedgerEntry& entry = known[found->second];
-    entry.known = row[1].as<std::uint64_t>() == file.size && file.etag == row[2].c_str();
+    entry.known = file.same_version(row[1].as<std::uint64_t>(), row[2].c_str());
     entry.failed = std::string_view(row[3].c_str()) == "failed";
     entry.error = row[4].c_str();
   }

@@ -6,12 +6,12 @@
 #include <pqxx/largeobject>
 
 #include "core/redact.hpp"
-#include "load/copy_buffer.hpp"
+#include "encode/copy_buffer.hpp"
 
 namespace sluice {
 namespace {
 
-// libpqxx 6 keeps the PGconn* private; largeobject exposes it to subclasses (see notes/stack.md §3).
+// libpqxx 6 keeps the PGconn* private; largeobject exposes it to subclasses, which is the only supported way to reach it for PQputCopyData.
 struct RawConnection : pqxx::largeobject {
   static PGconn* of(const pqxx::dbtransaction& txn) { return pqxx::largeobject::raw_connection(txn); }
 };

@@ -9,7 +9,7 @@
 #include "load/connection_pool.hpp"
 #include "load/unit_loader.hpp"
 #include "pipeline/unit_sink.hpp"
-#include "report/run_stats.hpp"
+#include "core/run_stats.hpp"
 
 namespace sluice {
 

@@ -1,11 +1,10 @@
 #pragma once
 // Everything a run that loads into PostgreSQL sets up once: the schema, its runs row, the connection
-// pool, the load stage and the ledger lookups. Shared by `ingest` and `consume`.
+// pool, the load stage and the ledger lookups.
 #include <memory>
 #include <string>
 
 #include "config/config.hpp"
-#include "core/errors.hpp"
 #include "core/logger.hpp"
 #include "core/retry.hpp"
 #include "load/connection_pool.hpp"
@@ -13,8 +12,7 @@
 #include "load/pg_sink.hpp"
 #include "load/sql_names.hpp"
 #include "load/unit_loader.hpp"
-#include "report/run_stats.hpp"
-#include "report/summary.hpp"
+#include "core/run_stats.hpp"
 
 namespace sluice {
 
@@ -35,22 +33,6 @@ class PgTarget {
   Ledger& ledger() { return *ledger_; }
   [[nodiscard]] const SqlNames& names() const { return *names_; }
   [[nodiscard]] std::int64_t run_id() const { return run_id_; }
-
-  /// Runs `load` (returning the run's RunOutcome) and completes the runs row with its outcome. A
-  /// UsageError from inside (an S3 prefix that cannot be listed, a refused Kafka setting) is recorded
-  /// as "usage" and rethrown.
-  template <typename Load>
-  RunOutcome run(Load&& load) {
-    RunOutcome outcome;
-    try {
-      outcome = load();
-    } catch (const UsageError&) {
-      finish("usage", static_cast<int>(ExitCode::usage));
-      throw;
-    }
-    finish(outcome.status, outcome.exit_code);
-    return outcome;
-  }
 
   /// Completes the runs row; best effort, since the database may be why the run ends.
   void finish(const std::string& status, int exit_code);

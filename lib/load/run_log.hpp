@@ -6,7 +6,7 @@
 #include <string>
 
 #include "load/sql_names.hpp"
-#include "report/run_stats.hpp"
+#include "core/run_stats.hpp"
 
 namespace sluice {
 

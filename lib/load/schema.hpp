@@ -1,5 +1,5 @@
 #pragma once
-// The PostgreSQL objects of DESIGN.md, created idempotently and checked against the config.
+// sluice's PostgreSQL objects (README.md, "Tables"), created idempotently and checked against the config.
 #include <pqxx/pqxx>
 
 #include <string>

@@ -6,7 +6,7 @@
 #include <unordered_map>
 
 #include "core/stable_hash.hpp"
-#include "load/copy_buffer.hpp"
+#include "encode/copy_buffer.hpp"
 
 namespace sluice {
 namespace {
@@ -97,7 +97,7 @@ std::vector<FileOutcome> UnitLoader::decide(pqxx::work& txn, const std::vector<P
   std::vector<FileOutcome> outcomes(files.size());
   for (const auto& row : known) {
     const std::size_t i = index_of.at(row[0].as<std::string>());
-    const bool same = row[2].as<std::uint64_t>() == files[i].ref.size && row[3].as<std::string>() == files[i].ref.etag;
+    const bool same = files[i].ref.same_version(row[2].as<std::uint64_t>(), row[3].c_str());
     if (same && !force_) {
       outcomes[i].status = FileStatus::skipped;
     } else {
@@ -190,7 +190,7 @@ void UnitLoader::write_ledger(PgSession& session, pqxx::work& txn, const std::ve
     ledger.add_int8(file.file_id);
     ledger.add_text(file.ref.uri);
     ledger.add_int8(static_cast<std::int64_t>(file.ref.size));
-    ledger.add_text(file.ref.etag);
+    ledger.add_text(file.ref.version());
     ledger.add_int8(file.failed() ? 0 : file.rows_loaded());
     ledger.add_int8(file.failed() ? 0 : file.rows_rejected());
     ledger.add_text(status_text(file));

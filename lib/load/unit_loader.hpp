@@ -1,6 +1,6 @@
 #pragma once
 // A load unit: one or more whole files committed in one transaction, with their rejects, aggregate
-// deltas and ledger rows (DESIGN.md). A crash at any point leaves each file fully loaded or not at all.
+// deltas and ledger rows. A crash at any point leaves each file fully loaded or not at all.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -8,7 +8,7 @@
 #include "core/errors.hpp"
 #include "parse/csv_cursor.hpp"
 #include "parse/row_validator.hpp"
-#include "parse/timestamp.hpp"
+#include "value/timestamp.hpp"
 
 namespace sluice {
 namespace {

@@ -1,13 +1,13 @@
 #pragma once
 // What parse+validate produces for one file and load/ commits in one transaction.
-// (DESIGN.md's RowBlock: here the valid rows are kept already encoded as binary COPY rows, because
+// (Not a columnar row block: the valid rows are kept already encoded as binary COPY rows, because
 // encoding while validating saves a pass and a columnar copy; see docs/design-notes.md.)
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "core/file_ref.hpp"
-#include "load/copy_buffer.hpp"
+#include "encode/copy_buffer.hpp"
 #include "parse/aggregate.hpp"
 
 namespace sluice {

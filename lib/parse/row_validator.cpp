@@ -7,8 +7,8 @@
 #include <cctype>
 
 #include "core/errors.hpp"
-#include "parse/number.hpp"
-#include "parse/timestamp.hpp"
+#include "value/number.hpp"
+#include "value/timestamp.hpp"
 
 namespace sluice {
 namespace {

@@ -1,5 +1,5 @@
 #pragma once
-// DESIGN.md's row rules: one reject reason per bad row, checked in a fixed order.
+// The row rules: one reject reason per bad row, checked in a fixed order.
 #include <cstdint>
 #include <string>
 #include <string_view>

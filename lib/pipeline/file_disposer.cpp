@@ -90,7 +90,7 @@ void FileDisposer::move(const std::string& from, const std::string& folder, cons
 
 void FileDisposer::settle(const FileRef& file, bool failed, const std::string& reason) {
   const Disposition& disposition = failed ? on_failure_ : on_success_;
-  if (disposition.kind == Disposition::Kind::keep || !file.uri.starts_with("/")) return;  // local files only
+  if (disposition.kind == Disposition::Kind::keep || file.scheme != FileScheme::local) return;
   std::lock_guard lock(mutex_);
   try {
     if (disposition.kind == Disposition::Kind::remove)

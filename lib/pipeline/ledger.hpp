@@ -1,5 +1,5 @@
 #pragma once
-// What the planner asks of the ledger, without knowing it lives in PostgreSQL (DESIGN.md: source/
+// What the planner asks of the ledger, without knowing it lives in PostgreSQL (source/
 // never talks to the database; the pipeline passes this in).
 #include <cstdint>
 #include <string>

@@ -59,6 +59,10 @@ void account(const Unit& unit, const std::vector<FileOutcome>& outcomes, RunStat
 
 FetchedFile fetch_one(const FileRef& ref, const PipelineParts& parts) {
   FetchedFile fetched;
+  if (ref.scheme == FileScheme::unloadable) {  // failed before any read (an unusable Kafka message)
+    fetched.failure = ref.failure;
+    return fetched;
+  }
   const auto start = Clock::now();
   try {
     fetched.stored = parts.fetcher.fetch(ref);

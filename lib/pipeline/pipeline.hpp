@@ -11,7 +11,7 @@
 #include "parse/file_parser.hpp"
 #include "pipeline/unit_planner.hpp"
 #include "pipeline/unit_sink.hpp"
-#include "report/run_stats.hpp"
+#include "core/run_stats.hpp"
 
 namespace sluice {
 

@@ -10,7 +10,7 @@
 
 #include "core/file_ref.hpp"
 #include "pipeline/ledger.hpp"
-#include "report/run_stats.hpp"
+#include "core/run_stats.hpp"
 #include "source/file_source.hpp"
 
 namespace sluice {

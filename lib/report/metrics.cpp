@@ -45,7 +45,20 @@ class Exposition {
 
 }  // namespace
 
-std::string prometheus_text(const RunStats& stats, const RunOutcome& outcome) {
+std::int64_t last_success_in(std::string_view exposition) {
+  constexpr std::string_view kName = "\nsluice_run_last_success_timestamp_seconds ";
+  const std::string text = "\n" + std::string(exposition);
+  const auto at = text.find(kName);
+  if (at == std::string::npos) return 0;
+  try {
+    return static_cast<std::int64_t>(std::stod(text.substr(at + kName.size())));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+std::string prometheus_text(const RunStats& stats, const MetricsMoment& moment) {
+  const RunOutcome& outcome = moment.outcome;
   Exposition out;
   out.gauge("sluice_run_files", "Files of the last run by outcome.");
   out.sample(static_cast<double>(stats.files_listed), "status", "listed");
@@ -70,15 +83,38 @@ std::string prometheus_text(const RunStats& stats, const RunOutcome& outcome) {
   out.sample(static_cast<double>(stats.retries));
   out.gauge("sluice_run_duration_seconds", "Wall-clock seconds of the last run.");
   out.sample(stats.elapsed_seconds());
-  out.gauge("sluice_run_exit_code", "Exit code of the last run (0 ok, 1 partial, 2 usage, 3 fatal, 130 stopped).");
+  out.gauge("sluice_run_in_progress", "1 while a long run (consume, --watch) goes on, 0 once it has ended.");
+  out.sample(moment.in_progress ? 1 : 0);
+  out.gauge("sluice_run_exit_code",
+            "Exit code of the last run (0 ok, 1 partial, 2 usage, 3 fatal, 130 stopped); while in progress, the "
+            "exit code it would have now.");
   out.sample(outcome.exit_code);
-  out.gauge("sluice_run_last_completion_timestamp_seconds", "Unix time the last run ended.");
-  out.sample(static_cast<double>(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count()));
-  if (outcome.exit_code == 0) {
-    out.gauge("sluice_run_last_success_timestamp_seconds", "Unix time the last fully successful run ended.");
-    out.sample(static_cast<double>(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count()));
+  const double now = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  out.gauge("sluice_run_last_completion_timestamp_seconds",
+            "Unix time the last run ended (while in progress: the time of this update).");
+  out.sample(now);
+  if (moment.last_success_unix > 0) {
+    out.gauge("sluice_run_last_success_timestamp_seconds",
+              "Unix time a run (or a pass or batch of a long run) last succeeded.");
+    out.sample(static_cast<double>(moment.last_success_unix));
+  }
+  const ConsumerStats& kafka = stats.consumer;
+  if (kafka.active) {
+    out.gauge("sluice_kafka_messages", "Kafka messages polled by this consumer in this run.");
+    out.sample(static_cast<double>(kafka.messages));
+    out.gauge("sluice_kafka_events", "Announcements by kind: files, ignored (not ObjectCreated), poison.");
+    out.sample(static_cast<double>(kafka.files), "kind", "file");
+    out.sample(static_cast<double>(kafka.ignored), "kind", "ignored");
+    out.sample(static_cast<double>(kafka.poison), "kind", "poison");
+    out.gauge("sluice_kafka_batches", "Batches by outcome: committed, offsets not committed, over the reject ratio.");
+    out.sample(static_cast<double>(kafka.batches), "status", "committed");
+    out.sample(static_cast<double>(kafka.commits_failed), "status", "commit_failed");
+    out.sample(static_cast<double>(kafka.batches_over_reject_ratio), "status", "over_reject_ratio");
+    if (kafka.last_commit_unix > 0) {
+      out.gauge("sluice_kafka_last_commit_timestamp_seconds", "Unix time this consumer last committed offsets.");
+      out.sample(static_cast<double>(kafka.last_commit_unix));
+    }
   }
   return out.text();
 }
@@ -95,7 +131,7 @@ void push_to_gateway(const std::string& url, const std::string& shard, const std
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: text/plain; version=0.0.4");
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(headers, &curl_slist_free_all);
   curl_easy_setopt(curl.get(), CURLOPT_URL, target.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, "PUT");
+  curl_easy_setopt(curl.get(), CURLOPT_POST, 1L);
   curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, text.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(text.size()));
   curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);

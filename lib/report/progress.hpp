@@ -5,7 +5,7 @@
 #include <string_view>
 #include <thread>
 
-#include "report/run_stats.hpp"
+#include "core/run_stats.hpp"
 
 namespace sluice {
 

@@ -23,6 +23,15 @@ std::string grouped(std::int64_t value) {
 
 double rate(double amount, double seconds) { return seconds > 0 ? amount / seconds : 0; }
 
+std::string kafka_json(const ConsumerStats& kafka) {
+  if (!kafka.active) return "";
+  return fmt::format(
+      ",\n  \"kafka\": {{\"messages\": {}, \"files\": {}, \"ignored\": {}, \"poison\": {}, \"batches\": {}, "
+      "\"commits_failed\": {}, \"batches_over_reject_ratio\": {}, \"last_commit_unix\": {}}}",
+      kafka.messages.load(), kafka.files.load(), kafka.ignored.load(), kafka.poison.load(), kafka.batches.load(),
+      kafka.commits_failed.load(), kafka.batches_over_reject_ratio.load(), kafka.last_commit_unix.load());
+}
+
 }  // namespace
 
 std::string human_summary(const RunStats& stats, const RunOutcome& outcome) {
@@ -47,6 +56,16 @@ std::string human_summary(const RunStats& stats, const RunOutcome& outcome) {
     for (const FailedFile& failure : failures) out += fmt::format("    {}: {}\n", failure.uri, failure.reason);
   }
   if (stats.retries > 0) out += fmt::format("  retries: {}\n", stats.retries.load());
+  const ConsumerStats& kafka = stats.consumer;
+  if (kafka.active)
+    out += fmt::format(
+        "  kafka: {} messages, {} files announced, {} events ignored (not ObjectCreated), {} poison, "
+        "{} batches committed{}{}\n",
+        kafka.messages.load(), kafka.files.load(), kafka.ignored.load(), kafka.poison.load(), kafka.batches.load(),
+        kafka.commits_failed > 0 ? fmt::format(" ({} with offsets not committed)", kafka.commits_failed.load()) : "",
+        kafka.batches_over_reject_ratio > 0
+            ? fmt::format(", {} over --max-reject-ratio", kafka.batches_over_reject_ratio.load())
+            : "");
   if (!outcome.error.empty()) out += fmt::format("  error: {}\n", outcome.error);
   out += fmt::format("  status: {} (exit {})\n", outcome.status, outcome.exit_code);
   return out;
@@ -71,7 +90,7 @@ std::string json_summary(const RunStats& stats, const RunOutcome& outcome) {
       "  \"bytes\": {{\"listed\": {}, \"read\": {}, \"parsed\": {}}},\n"
       "  \"batches\": {}, \"units\": {}, \"retries\": {},\n"
       "  \"seconds\": {:.3f}, \"rows_per_second\": {:.0f}, \"mb_per_second\": {:.2f},\n"
-      "  \"stage_seconds\": {{\"fetch\": {:.3f}, \"parse\": {:.3f}, \"load\": {:.3f}}}\n"
+      "  \"stage_seconds\": {{\"fetch\": {:.3f}, \"parse\": {:.3f}, \"load\": {:.3f}}}{}\n"
       "}}\n",
       json_quote(outcome.status), outcome.exit_code, outcome.dry_run ? "true" : "false",
       outcome.error.empty() ? "null" : json_quote(outcome.error), stats.files_listed.load(), stats.files_loaded.load(),
@@ -80,7 +99,7 @@ std::string json_summary(const RunStats& stats, const RunOutcome& outcome) {
       stats.bytes_parsed.load(), stats.batches.load(), stats.units_committed.load(), stats.retries.load(), seconds,
       rate(static_cast<double>(stats.rows_loaded), seconds),
       rate(static_cast<double>(stats.bytes_parsed) / 1e6, seconds), static_cast<double>(stats.fetch_micros) / 1e6,
-      static_cast<double>(stats.parse_micros) / 1e6, static_cast<double>(stats.load_micros) / 1e6);
+      static_cast<double>(stats.parse_micros) / 1e6, static_cast<double>(stats.load_micros) / 1e6, kafka_json(stats.consumer));
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {

@@ -93,7 +93,7 @@ void read_record(ondemand::value value, FileEvent& event) {
   // Event notifications give the ETag bare; listings quote it. The ledger keeps it bare.
   std::string etag = record.etag;
   if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
-  event.files.push_back(FileRef{fmt::format("s3://{}/{}", record.bucket, key), record.size, std::move(etag)});
+  event.files.push_back(FileRef::s3(fmt::format("s3://{}/{}", record.bucket, key), record.size, std::move(etag)));
 }
 
 void read_records(ondemand::value value, FileEvent& event) {
@@ -116,11 +116,11 @@ FileRef uri_ref(const std::string& uri, std::uint64_t size, std::string etag) {
     const auto slash = uri.find('/', 5);
     if (slash == 5 || slash == std::string::npos || slash + 1 == uri.size())
       throw ShapeError(fmt::format("uri {}: expected s3://bucket/key", uri));
-    return FileRef{uri, size, std::move(etag)};
+    return FileRef::s3(uri, size, std::move(etag));
   }
   if (uri.empty() || uri.front() != '/')
     throw ShapeError(fmt::format("uri {}: expected an absolute local path or s3://bucket/key", uri));
-  return FileRef{uri, 0, ""};  // size and etag come from stat (stat_local_files), like `ingest`
+  return FileRef::local(uri, 0, 0);  // size and mtime come from stat (stat_local_files), like `ingest`
 }
 
 struct TopLevel {
@@ -219,7 +219,7 @@ void stat_local_files(FileEvent& event) {
   namespace fs = std::filesystem;
   std::vector<FileRef> kept;
   for (FileRef& ref : event.files) {
-    if (ref.uri.empty() || ref.uri.front() != '/') {
+    if (ref.scheme != FileScheme::local) {
       kept.push_back(std::move(ref));
       continue;
     }

@@ -31,11 +31,8 @@ std::vector<fs::path> expand_glob(const std::string& pattern) {
 FileRef local_file_ref(const fs::path& path, const fs::directory_entry& entry) {
   struct stat info {};
   if (::stat(entry.path().c_str(), &info) != 0) throw FileError(fmt::format("cannot stat {}", path.string()));
-  FileRef ref;
-  ref.uri = fs::absolute(path).lexically_normal().string();
-  ref.size = static_cast<std::uint64_t>(info.st_size);
-  ref.etag = mtime_etag(info.st_mtim);
-  return ref;
+  return FileRef::local(fs::absolute(path).lexically_normal().string(), static_cast<std::uint64_t>(info.st_size),
+                        mtime_nanoseconds(info.st_mtim));
 }
 
 LocalSource::LocalSource(const std::string& argument, LocalListing listing) : listing_(std::move(listing)) {
@@ -54,7 +51,7 @@ bool LocalSource::settling(const FileRef& ref) const {
   if (listing_.min_age_seconds <= 0) return false;
   const auto now_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  const double age = static_cast<double>(now_ns - std::stoll(ref.etag)) / 1e9;
+  const double age = static_cast<double>(now_ns - ref.mtime_ns) / 1e9;
   return age < listing_.min_age_seconds;
 }
 

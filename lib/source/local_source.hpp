@@ -23,12 +23,12 @@ struct LocalListing {
   std::function<void(const std::string& path, const std::string& reason)> on_skipped;
 };
 
-/// A local file's etag: its modification time in nanoseconds since the epoch.
-inline std::string mtime_etag(const struct timespec& mtime) {
-  return std::to_string(static_cast<std::int64_t>(mtime.tv_sec) * 1'000'000'000 + mtime.tv_nsec);
+/// A modification time in nanoseconds since the epoch.
+inline std::int64_t mtime_nanoseconds(const struct timespec& mtime) {
+  return static_cast<std::int64_t>(mtime.tv_sec) * 1'000'000'000 + mtime.tv_nsec;
 }
 
-/// The FileRef of one local file: absolute normalised path, size, mtime in nanoseconds as etag.
+/// The FileRef of one local file: absolute normalised path, size, modification time.
 FileRef local_file_ref(const std::filesystem::path& path, const std::filesystem::directory_entry& entry);
 
 class LocalSource final : public FileSource {

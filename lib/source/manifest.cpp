@@ -8,6 +8,7 @@
 
 #include "core/errors.hpp"
 #include "core/logger.hpp"
+#include "s3/s3_uri.hpp"
 #include "source/local_source.hpp"
 
 namespace sluice {
@@ -34,7 +35,7 @@ ManifestWriter::~ManifestWriter() {
 
 void ManifestWriter::add(const FileRef& file) {
   std::fputs(fmt::format("{}\n  {{\"uri\": {}, \"size\": {}, \"etag\": {}}}", files_ ? "," : "", json_quote(file.uri),
-                         file.size, json_quote(file.etag))
+                         file.size, json_quote(file.version()))
                  .c_str(),
              out_);
   ++files_;
@@ -62,11 +63,12 @@ Manifest read_manifest(const std::string& path) {
     if (int64_t(doc["version"]) != 1) return fail("expected \"version\": 1");
     manifest.shard = std::string(std::string_view(doc["shard"]));
     for (auto entry : doc["entries"].get_array()) {
-      FileRef file;
-      file.uri = std::string(std::string_view(entry["uri"]));
-      file.size = uint64_t(entry["size"]);
-      file.etag = std::string(std::string_view(entry["etag"]));
-      manifest.files.push_back(std::move(file));
+      std::string uri{std::string_view(entry["uri"])};
+      const std::uint64_t size = uint64_t(entry["size"]);
+      std::string version{std::string_view(entry["etag"])};
+      // A local file's version is re-read from the file system when the manifest is used (next()).
+      manifest.files.push_back(is_s3_uri(uri) ? FileRef::s3(std::move(uri), size, std::move(version))
+                                              : FileRef::local(std::move(uri), size, 0));
     }
   } catch (const simdjson::simdjson_error& error) {
     return fail(fmt::format("not a sluice manifest ({})", error.what()));
@@ -77,11 +79,11 @@ Manifest read_manifest(const std::string& path) {
 std::optional<FileRef> ManifestSource::next() {
   if (next_ >= manifest_.files.size()) return std::nullopt;
   FileRef file = manifest_.files[next_++];
-  if (file.uri.starts_with("/")) {
+  if (file.scheme == FileScheme::local) {
     struct stat info {};
     if (::stat(file.uri.c_str(), &info) == 0) {
       file.size = static_cast<std::uint64_t>(info.st_size);
-      file.etag = mtime_etag(info.st_mtim);
+      file.mtime_ns = mtime_nanoseconds(info.st_mtim);
     }
   }
   return file;

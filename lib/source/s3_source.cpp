@@ -50,11 +50,7 @@ std::optional<FileRef> S3Source::next() {
       S3Object& object = page_.objects[next_object_++];
       if (!included(object.key)) continue;
       ++keys_included_;
-      FileRef ref;
-      ref.uri = s3_uri_string(uri_.bucket, object.key);
-      ref.size = object.size;
-      ref.etag = std::move(object.etag);
-      return ref;
+      return FileRef::s3(s3_uri_string(uri_.bucket, object.key), object.size, std::move(object.etag));
     }
     if (!more_pages_) {
       if (!reported_)

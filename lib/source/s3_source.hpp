@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "core/logger.hpp"
-#include "fetch/s3_client.hpp"
+#include "s3/s3_client.hpp"
 #include "source/file_source.hpp"
-#include "source/s3_listing.hpp"
-#include "source/s3_uri.hpp"
+#include "s3/s3_listing.hpp"
+#include "s3/s3_uri.hpp"
 
 namespace sluice {
 

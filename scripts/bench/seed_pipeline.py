@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The kind of Python pipeline sluice replaces, as the benchmark's reference (issue 4): pandas reads each
+"""The kind of Python pipeline sluice replaces, as the benchmark's reference: pandas reads each
 file, every row is validated in Python (the same rules as sluice: sensor_rules.py), valid rows go in with
 psycopg2's executemany (one INSERT per row), rejects and the sensor-hour aggregates (upserted) likewise,
 and a ledger row; one transaction per file. Same tables as sluice (`sluice schema init --schema S` first).

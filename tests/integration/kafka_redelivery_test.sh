@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # At-least-once delivery made effectively-once by the ledger: a consumer dies (test hook
-# SLUICE_TEST_CRASH_BEFORE_OFFSET_COMMIT=1: _exit(9) right after its first batch commits in PostgreSQL,
+# fail point after-commit-before-offset-commit: exit 137 right after its first batch commits in PostgreSQL,
 # before the Kafka offset commit, i.e. a kill -9 at the worst moment). A restarted consumer in the same
 # group gets the same messages again, skips every file (the ledger has them) and loads no duplicate row;
 # it commits the offsets, so a third run gets nothing.
@@ -12,10 +12,10 @@ find "$WORK/data" -name '*.csv' | sort | while read -r file; do uri_message "$fi
 start_mock 2 "$WORK/messages.txt"
 
 status=0
-SLUICE_TEST_CRASH_BEFORE_OFFSET_COMMIT=1 consume --group redelivery --batch-files 100 --batch-wait 2 \
+SLUICE_FAIL_POINTS=after-commit-before-offset-commit consume --group redelivery --batch-files 100 --batch-wait 2 \
   --exit-when-idle 10 >"$WORK/crash.out" 2>"$WORK/crash.log" || status=$?
-expect_eq "crashed consumer's exit code" "$status" 9
-grep -q "test hook: exiting after the database commit" "$WORK/crash.log" || fail "the test hook did not fire"
+expect_eq "crashed consumer's exit code" "$status" 137
+grep -q "fail point after-commit-before-offset-commit" "$WORK/crash.log" || fail "the fail point did not fire"
 expect_eq "rows after the crash" "$(q "SELECT count(*) FROM $SCHEMA.readings")" "$valid"
 expect_eq "files after the crash" "$(q "SELECT count(*) FROM $SCHEMA.files WHERE status = 'loaded'")" 6
 

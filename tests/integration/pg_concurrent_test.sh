@@ -1,4 +1,4 @@
-# Issue 3: two ingests over overlapping file sets at the same time: each file loaded once, aggregates
+# two ingests over overlapping file sets at the same time: each file loaded once, aggregates
 # equal to a clean single run (no lost update, no deadlock left unretried).
 source "$(dirname "$0")/lib.sh"
 gen_data "$work/all" --files 12 --rows 360000 --sensors 8

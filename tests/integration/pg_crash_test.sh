@@ -1,4 +1,4 @@
-# Issue 3: kill -9 an ingest at random moments (several seeds), re-run it, and the database must be
+# kill -9 an ingest at random moments (several seeds), re-run it, and the database must be
 # identical to a clean single run: same readings, rejects and sensor_hourly, nothing twice, nothing lost.
 source "$(dirname "$0")/lib.sh"
 gen_data "$work/data" --files 12 --rows 360000

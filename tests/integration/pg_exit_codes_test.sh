@@ -1,4 +1,4 @@
-# Issue 5: every documented exit code, produced by the situation it documents.
+# every documented exit code, produced by the situation it documents.
 source "$(dirname "$0")/lib.sh"
 gen_data "$work/good" --files 2 --rows 2000
 mkdir -p "$work/bad" && cp -r "$work/good/site00" "$work/bad/" && printf 'time,device\n1,2\n' > "$work/bad/broken.csv"

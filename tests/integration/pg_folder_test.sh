@@ -1,4 +1,4 @@
-# Issue 9: folder workflows. Loaded files are archived (or deleted) only after their commit, failed
+# folder workflows. Loaded files are archived (or deleted) only after their commit, failed
 # files are quarantined with a .reason.txt, and a kill between a commit and its move neither loses
 # nor re-loads anything: the next run finishes the move.
 source "$(dirname "$0")/lib.sh"
@@ -12,11 +12,11 @@ expect_eq "$rc" 2 "an archive inside the source folder is refused"
 
 # A kill right after the first commit, before its move.
 set +e
-SLUICE_TEST_CRASH_BEFORE_MOVE=1 "$SLUICE_BIN" ingest "$work/in" --schema "$schema" --unit-bytes 1 --connections 1 \
+SLUICE_FAIL_POINTS=after-commit-before-dispose "$SLUICE_BIN" ingest "$work/in" --schema "$schema" --unit-bytes 1 --connections 1 \
   --on-success "move:$work/archive" --on-failure "move:$work/quarantine" --progress never --quiet >/dev/null 2>&1
 rc=$?
 set -e
-expect_eq "$rc" 137 "the test hook killed the run after a commit"
+expect_eq "$rc" 137 "the fail point killed the run after a commit"
 committed=$(sql "SELECT count(*) FROM \"$schema\".files")
 expect_eq "$committed" 1 "files committed before the kill"
 expect_eq "$(find "$work/archive" -type f 2>/dev/null | wc -l)" 0 "nothing moved before the kill"

@@ -1,4 +1,4 @@
-# Issue 9: real-world-shaped formats. For each example format (scripts/gen-examples: UCI air quality
+# real-world-shaped formats. For each example format (scripts/gen-examples: UCI air quality
 # with ';', decimal comma, Date;Time and -200; IoT telemetry with quoted values, epoch seconds, MAC
 # ids and bools): the hand-written config of examples/configs/ loads the sample with exactly the
 # outcome of its expected.json (rows, rejects by reason, NULL counts, the sum of one measure), and so

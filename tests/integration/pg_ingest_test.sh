@@ -1,4 +1,4 @@
-# Issue 2: a generated sensor folder loads with exactly the expected rows, rejects by reason,
+# a generated sensor folder loads with exactly the expected rows, rejects by reason,
 # partitions and aggregates; a second identical run adds nothing and skips every file.
 source "$(dirname "$0")/lib.sh"
 gen_data "$work/data" --files 10 --rows 769752

@@ -1,4 +1,4 @@
-# Issue 5: the metrics file passes `promtool check metrics`, carries the run's counts, and a push to a
+# the metrics file passes `promtool check metrics`, carries the run's counts, and a push to a
 # real Pushgateway on loopback can be read back; the summary JSON has the documented fields.
 source "$(dirname "$0")/lib.sh"
 gen_data "$work/data" --files 3 --rows 9000

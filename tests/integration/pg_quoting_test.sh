@@ -1,4 +1,4 @@
-# Issue 8: every identifier is quoted. A config naming a column `x"; DROP TABLE y; --` (aggregated, so it
+# every identifier is quoted. A config naming a column `x"; DROP TABLE y; --` (aggregated, so it
 # also names sensor_hourly columns) and a --schema with a quote and a space in it load correctly: the data
 # is in the table under that exact column name, and the table y still exists.
 source "$(dirname "$0")/lib.sh"

@@ -1,4 +1,4 @@
-# Issue 3: a file that changed is reloaded, replacing its rows, rejects and aggregate contributions
+# a file that changed is reloaded, replacing its rows, rejects and aggregate contributions
 # (min/max recomputed); --force reloads everything the same way; the result always equals a clean load.
 source "$(dirname "$0")/lib.sh"
 gen_data "$work/data" --files 4 --rows 40000 --sensors 5

@@ -1,4 +1,4 @@
-# Issue 3: PostgreSQL restarts while an ingest runs; the ingest retries and completes with the same
+# PostgreSQL restarts while an ingest runs; the ingest retries and completes with the same
 # final counts as a clean run.
 # ctest: run-serial (restarting the shared server would break the tests running beside it)
 source "$(dirname "$0")/lib.sh"

@@ -1,4 +1,4 @@
-# Issue 8: secrets never leave sluice. A role with a password; the password given in a URI DSN, in a
+# secrets never leave sluice. A role with a password; the password given in a URI DSN, in a
 # key=value DSN (quoted, with a space and a quote in it), in a ?password= parameter and in PGPASSWORD,
 # and fake AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN values in the environment, must not appear in stdout,
 # stderr (text and JSON logs), the --summary-json file, the --metrics-file or the runs table, on success

@@ -1,4 +1,4 @@
-# Issue 5: shards are disjoint and complete for N in {1, 3, 7}; plan -> ingest @manifest loads the
+# shards are disjoint and complete for N in {1, 3, 7}; plan -> ingest @manifest loads the
 # same rows as a direct ingest; --shard I/N runs together load every file exactly once.
 source "$(dirname "$0")/lib.sh"
 gen_data "$work/data" --files 30 --rows 60000

@@ -1,4 +1,4 @@
-# Issue 9: watch mode loads files dropped into the folder while it runs (one written slowly) exactly
+# watch mode loads files dropped into the folder while it runs (one written slowly) exactly
 # once, and SIGTERM makes it drain and exit 130.
 source "$(dirname "$0")/lib.sh"
 mkdir -p "$work/drop"

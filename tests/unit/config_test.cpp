@@ -35,7 +35,7 @@ constexpr std::string_view kSensor = R"({"name": "sensor_id", "type": "text", "r
 
 }  // namespace
 
-TEST_CASE("config: default_config is DESIGN.md's sensor format") {
+TEST_CASE("config: default_config is the documented sensor format") {
   const sluice::Config config = sluice::default_config();
   CHECK(config.schema == "sluice");
   CHECK(config.dialect.delimiter == ',');

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "load/copy_buffer.hpp"
+#include "encode/copy_buffer.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Configurable dialects (issue 9): headerless files, decimal commas, null sentinels, defaults, bool
+// Configurable dialects: headerless files, decimal commas, null sentinels, defaults, bool
 // columns, timestamps from patterns and from a date column plus a time column.
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 
 #include "config/config.hpp"
 #include "parse/file_parser.hpp"
-#include "parse/timestamp.hpp"
+#include "value/timestamp.hpp"
 
 using namespace sluice;
 

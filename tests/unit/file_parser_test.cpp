@@ -8,10 +8,10 @@
 
 #include "config/config.hpp"
 #include "core/errors.hpp"
-#include "load/copy_buffer.hpp"
+#include "encode/copy_buffer.hpp"
 #include "parse/file_parser.hpp"
 #include "parse/parsed_file.hpp"
-#include "parse/timestamp.hpp"
+#include "value/timestamp.hpp"
 
 namespace {
 

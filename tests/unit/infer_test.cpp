@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "config/infer.hpp"
-#include "config/infer_column.hpp"
-#include "config/infer_dialect.hpp"
-#include "config/infer_numbers.hpp"
-#include "config/infer_timestamp.hpp"
+#include "infer/infer.hpp"
+#include "infer/infer_column.hpp"
+#include "infer/infer_dialect.hpp"
+#include "infer/infer_numbers.hpp"
+#include "infer/infer_timestamp.hpp"
 #include "core/errors.hpp"
 #include "parse/file_parser.hpp"
 

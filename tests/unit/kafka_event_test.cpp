@@ -91,7 +91,7 @@ TEST_CASE("a plain uri message: s3 with optional size and etag, local paths stat
   CHECK(local.files[0].size == 0);
 }
 
-TEST_CASE("stat_local_files: a present file gets ingest's size and etag, a missing one is poison") {
+TEST_CASE("stat_local_files: a present file gets ingest's size and mtime, a missing one is poison") {
   namespace fs = std::filesystem;
   const fs::path folder = fs::temp_directory_path() / ("sluice_kafka_event_" + std::to_string(::getpid()));
   fs::create_directories(folder);
@@ -104,7 +104,8 @@ TEST_CASE("stat_local_files: a present file gets ingest's size and etag, a missi
   REQUIRE(event.files.size() == 1);
   CHECK(event.files[0].uri == present.string());
   CHECK(event.files[0].size == 25);
-  CHECK_FALSE(event.files[0].etag.empty());
+  CHECK(event.files[0].scheme == sluice::FileScheme::local);
+  CHECK(event.files[0].mtime_ns > 0);
 
   FileEvent missing = parse_file_event(R"({"uri": ")" + (folder / "missing.csv").string() + R"("})");
   sluice::stat_local_files(missing);

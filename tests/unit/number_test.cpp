@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "parse/number.hpp"
+#include "value/number.hpp"
 
 namespace {
 

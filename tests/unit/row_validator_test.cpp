@@ -1,4 +1,4 @@
-// RowValidator (lib/parse/row_validator.hpp): DESIGN.md's reject codes, in the documented order.
+// RowValidator (lib/parse/row_validator.hpp): the reject codes, in the documented order.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -10,7 +10,7 @@
 #include "core/errors.hpp"
 #include "parse/csv_cursor.hpp"
 #include "parse/row_validator.hpp"
-#include "parse/timestamp.hpp"
+#include "value/timestamp.hpp"
 
 namespace {
 

@@ -3,8 +3,8 @@
 
 #include <stdexcept>
 
-#include "fetch/s3_error.hpp"
-#include "source/s3_listing.hpp"
+#include "s3/s3_error.hpp"
+#include "s3/s3_listing.hpp"
 
 using namespace sluice;
 

@@ -5,8 +5,8 @@
 #include <map>
 
 #include "core/errors.hpp"
-#include "fetch/s3_query.hpp"
-#include "fetch/s3_settings.hpp"
+#include "s3/s3_query.hpp"
+#include "s3/s3_settings.hpp"
 
 using namespace sluice;
 

@@ -2,7 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "core/errors.hpp"
-#include "source/s3_uri.hpp"
+#include "s3/s3_uri.hpp"
 
 using namespace sluice;
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "parse/timestamp.hpp"
+#include "value/timestamp.hpp"
 
 namespace {
 

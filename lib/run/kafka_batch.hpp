@@ -1,0 +1,43 @@
+#pragma once
+// The messages a consumer polled since its last commit, and how they are loaded and committed: every file
+// of the batch goes through the pipeline, and only then are the batch's offsets committed.
+#include <chrono>
+#include <vector>
+
+#include "core/file_ref.hpp"
+#include "run/run_session.hpp"
+#include "source/kafka_consumer.hpp"
+
+namespace sluice {
+
+/// The uri under which an unusable message is recorded as a failed file.
+std::string poison_uri(const std::string& topic, std::int32_t partition, std::int64_t offset);
+
+class KafkaBatch {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  KafkaBatch(const ConsumeOptions& options, RunContext& context, Fetcher& fetcher, KafkaConsumer& consumer)
+      : options_(options), context_(context), fetcher_(fetcher), consumer_(consumer) {}
+
+  [[nodiscard]] bool empty() const { return positions_.empty(); }
+  [[nodiscard]] bool full() const;
+  [[nodiscard]] Clock::time_point deadline() const;
+
+  void add(const KafkaMessage& message);
+  /// Loads every file of the batch, then commits its offsets. An exception (FatalError) leaves the offsets
+  /// uncommitted and the batch broken: it is not tried again.
+  void flush();
+
+ private:
+  const ConsumeOptions& options_;
+  RunContext& context_;
+  Fetcher& fetcher_;
+  KafkaConsumer& consumer_;
+  std::vector<FileRef> files_;
+  std::vector<KafkaPosition> positions_;
+  Clock::time_point opened_;
+  bool broken_ = false;
+};
+
+}  // namespace sluice

@@ -1,0 +1,86 @@
+#include "run/sources.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/errors.hpp"
+#include "fetch/dispatching_fetcher.hpp"
+#include "s3/s3_client.hpp"
+#include "fetch/s3_fetcher.hpp"
+#include "source/local_source.hpp"
+#include "source/manifest.hpp"
+#include "source/s3_source.hpp"
+#include "s3/s3_uri.hpp"
+
+namespace sluice {
+namespace {
+
+std::shared_ptr<S3Client> make_s3_client(const SourceOptions& options, Logger& logger, RunStats* stats) {
+  S3Settings settings = s3_settings_from_environment({options.s3_endpoint, options.s3_region});
+  std::function<void()> on_retry;
+  if (stats != nullptr) on_retry = [stats] { stats->retries += 1; };
+  return std::make_shared<S3Client>(std::move(settings), logger, RetryPolicy{}, std::move(on_retry));
+}
+
+// A half-set pair is a typo, not a wish for anonymous access: say so before any request.
+void check_credentials(const S3Settings& settings, Logger& logger) {
+  if (settings.access_key_id.empty() != settings.secret_access_key.empty())
+    throw UsageError("S3: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither (anonymous access)");
+  if (!settings.has_credentials())
+    logger.warn("S3: no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: requests are anonymous");
+}
+
+}  // namespace
+
+std::unique_ptr<FileSource> make_sources(const std::vector<std::string>& arguments, const SourceOptions& options,
+                                         Logger& logger, RunStats* stats) {
+  LocalListing listing;
+  if (!options.include.empty()) listing.include = options.include;
+  listing.min_age_seconds = options.settle_seconds;
+  listing.on_skipped = [&logger](const std::string& path, const std::string& reason) {
+    logger.warn(fmt::format("{}: not listed: {}", path, reason));
+  };
+  std::shared_ptr<S3Client> s3_client;  // one for all S3 arguments, made at the first
+  std::vector<std::unique_ptr<FileSource>> sources;
+  for (const std::string& argument : arguments) {
+    if (argument.starts_with("@")) {  // a manifest written by `sluice plan`
+      sources.push_back(std::make_unique<ManifestSource>(argument.substr(1)));
+      continue;
+    }
+    if (!is_s3_uri(argument)) {
+      sources.push_back(std::make_unique<LocalSource>(argument, listing));
+      continue;
+    }
+    S3Uri uri = parse_s3_uri(argument);
+    if (!s3_client) {
+      s3_client = make_s3_client(options, logger, stats);
+      check_credentials(s3_client->settings(), logger);
+    }
+    sources.push_back(std::make_unique<S3Source>(std::move(uri), s3_client, listing.include, logger));
+  }
+  return std::make_unique<SourceChain>(std::move(sources));
+}
+
+std::unique_ptr<Fetcher> make_fetcher(const SourceOptions& options, Logger& logger, RunStats* stats) {
+  // Settings are read from the environment here as well: a run without S3 sources never sends a request,
+  // and a bad AWS_ENDPOINT_URL has already been reported by make_sources when one is used.
+  std::unique_ptr<Fetcher> s3;
+  try {
+    s3 = std::make_unique<S3Fetcher>(make_s3_client(options, logger, stats), options.max_file_bytes);
+  } catch (const UsageError&) {
+    if (!options.s3_endpoint.empty()) throw;  // a flag given on purpose is checked even without S3 sources
+  }
+  return std::make_unique<DispatchingFetcher>(std::make_unique<LocalFetcher>(options.max_file_bytes), std::move(s3));
+}
+
+bool any_s3_source(const std::vector<std::string>& arguments) {
+  return std::any_of(arguments.begin(), arguments.end(), [](const std::string& argument) { return is_s3_uri(argument); });
+}
+
+int fetch_jobs_for(bool files_from_s3, const SourceOptions& options) {
+  if (options.fetch_jobs > 0) return options.fetch_jobs;
+  return files_from_s3 ? 8 : 2;
+}
+
+}  // namespace sluice

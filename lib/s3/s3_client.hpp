@@ -1,0 +1,66 @@
+#pragma once
+// Signed S3 requests (SigV4 by libcurl) with retries: ListObjectsV2 pages, GET and PUT of objects.
+// Safe to use from several threads at once; connections are kept and reused between requests.
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/logger.hpp"
+#include "core/retry.hpp"
+#include "s3/s3_error.hpp"
+#include "s3/s3_settings.hpp"
+#include "s3/s3_listing.hpp"
+
+namespace sluice {
+
+class S3Client {
+ public:
+  /// `on_retry` runs once per retried request (the run's retry counter); `logger` gets one line per retry.
+  S3Client(S3Settings settings, Logger& logger, RetryPolicy retry = {}, std::function<void()> on_retry = {});
+  ~S3Client();
+  S3Client(const S3Client&) = delete;
+  S3Client& operator=(const S3Client&) = delete;
+
+  /// One ListObjectsV2 page of keys under `prefix`, starting at `continuation_token` (empty: the first page).
+  /// Throws S3RequestError (not transient) for an error answer such as 403 or 404, FatalError when transient
+  /// faults outlast the retries or the answer is not a listing.
+  S3ListingPage list_objects_v2(std::string_view bucket, std::string_view prefix, std::string_view continuation_token,
+                                int max_keys = 1000);
+
+  /// The object's stored bytes. A non-empty `etag` is sent as If-Match, so an object replaced since it was
+  /// listed fails (412) instead of loading another version. Throws S3RequestError (not transient) for an
+  /// error answer or an object over `max_bytes`, FatalError when transient faults outlast the retries.
+  std::string get_object(std::string_view bucket, std::string_view key, std::string_view etag, std::uint64_t max_bytes);
+
+  /// Stores `body` as the object (payload hash signed). Throws like get_object.
+  void put_object(std::string_view bucket, std::string_view key, std::string_view body,
+                  std::string_view content_type = "application/octet-stream");
+
+  [[nodiscard]] const S3Settings& settings() const { return settings_; }
+
+ private:
+  struct Request {
+    std::string method;  ///< GET or PUT
+    std::string url;
+    std::vector<std::string> headers;  ///< "Name: value", beyond the signing ones
+    std::string_view body;             ///< PUT only
+    std::uint64_t max_bytes = 0;       ///< 0: no limit
+    std::string uri;                   ///< s3://bucket/key, for messages
+  };
+  std::string perform(const Request& request);               // one attempt
+  std::string perform_with_retries(const Request& request);  // transient faults retried
+  void* acquire_handle();
+  void release_handle(void* handle);
+
+  S3Settings settings_;
+  Logger& logger_;
+  RetryPolicy retry_;
+  std::function<void()> on_retry_;
+  std::mutex idle_mutex_;
+  std::vector<void*> idle_handles_;  // CURL easy handles between requests (each keeps its connections)
+};
+
+}  // namespace sluice
