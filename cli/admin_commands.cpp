@@ -4,42 +4,38 @@
 
 #include <iostream>
 
+#include "core/errors.hpp"
+
 #include "load/pg_session.hpp"
 #include "run/run_session.hpp"
+#include "load/ledger_admin.hpp"
 #include "load/schema.hpp"
+#include "load/schema_migrate.hpp"
 #include "load/sql_names.hpp"
 
 namespace sluice {
 namespace {
 
-void print_ledger(pqxx::connection& connection, const SqlNames& names) {
-  pqxx::nontransaction txn(connection);
-  const pqxx::result files =
-      txn.exec(fmt::format("SELECT status, count(*), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0), "
-                           "coalesce(sum(size), 0) FROM {} GROUP BY status ORDER BY status",
-                           names.files));
+void print_ledger(const LedgerReport& report) {
   std::cout << "files by status:\n";
-  if (files.empty()) std::cout << "  (none yet)\n";
-  for (const auto& row : files)
-    std::cout << fmt::format("  {:<8} {:>10} files {:>14} rows loaded {:>10} rejected {:>14} bytes\n", row[0].c_str(),
-                             row[1].as<std::int64_t>(), row[2].as<std::int64_t>(), row[3].as<std::int64_t>(),
-                             row[4].as<std::int64_t>());
-  const pqxx::result failed = txn.exec(
-      fmt::format("SELECT uri, error FROM {} WHERE status = 'failed' ORDER BY loaded_at DESC LIMIT 10", names.files));
-  if (!failed.empty()) std::cout << "latest failed files:\n";
-  for (const auto& row : failed) std::cout << fmt::format("  {}: {}\n", row[0].c_str(), row[1].c_str());
-  const pqxx::result runs = txn.exec(fmt::format(
-      "SELECT run_id, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), status, coalesce(exit_code::text, '-'), "
-      "coalesce(shard, ''), coalesce(files_loaded, 0), coalesce(files_skipped, 0), coalesce(files_failed, 0), "
-      "coalesce(rows_loaded, 0), coalesce(rows_rejected, 0), host "
-      "FROM {} ORDER BY run_id DESC LIMIT 5",
-      names.runs));
+  if (report.by_state.empty()) std::cout << "  (none yet)\n";
+  for (const LedgerStateCount& state : report.by_state)
+    std::cout << fmt::format("  {:<10} {:>10} files {:>14} rows loaded {:>10} rejected {:>14} bytes\n", state.state,
+                             state.files, state.rows_loaded, state.rows_rejected, state.bytes);
+  if (!report.problems.empty())
+    std::cout << fmt::format("failed and given-up files ({} in all; newest first; `sluice retry URI` tries a given-up "
+                             "one again):\n",
+                             report.problems_total);
+  for (const LedgerProblem& problem : report.problems)
+    std::cout << fmt::format("  {} [{}, {} attempt{}, last {}{}]: {}\n", problem.uri, problem.state, problem.attempts,
+                             problem.attempts == 1 ? "" : "s", problem.updated_at,
+                             problem.earlier_rows_kept ? "; the earlier version's rows are kept" : "", problem.error);
   std::cout << "last runs:\n";
-  for (const auto& row : runs)
+  for (const RunRow& run : report.runs)
     std::cout << fmt::format(
         "  #{} {} {} (exit {}) shard {} on {}: {} loaded, {} skipped, {} failed files; {} rows, {} rejected\n",
-        row[0].c_str(), row[1].c_str(), row[2].c_str(), row[3].c_str(), row[4].c_str(), row[10].c_str(), row[5].c_str(),
-        row[6].c_str(), row[7].c_str(), row[8].c_str(), row[9].c_str());
+        run.run_id, run.started_at, run.status, run.exit_code, run.shard, run.host, run.files_loaded,
+        run.files_skipped, run.files_failed, run.rows_loaded, run.rows_rejected);
 }
 
 }  // namespace
@@ -49,8 +45,23 @@ void add_schema_command(CLI::App& app, DatabaseOptions& options, int& exit_code)
   schema->require_subcommand(1);
   CLI::App* init = schema->add_subcommand("init", "create the schema, tables and indexes (idempotent)");
   CLI::App* show = schema->add_subcommand("show", "print the DDL that init runs");
+  CLI::App* migrate =
+      schema->add_subcommand("migrate", "upgrade tables made by an earlier sluice to this version, keeping every row");
   add_database_options(*init, options);
   add_database_options(*show, options);
+  add_database_options(*migrate, options);
+  migrate->callback([&options, &exit_code] {
+    Logger logger(parse_log_format(options.log_format));
+    const Config config = effective_config(options.config_path, options.schema);
+    auto session = connect_with_retries(options.db, RetryPolicy{}, logger);
+    const MigrationReport report = migrate_schema(session->connection(), config);
+    if (report.from == report.to)
+      std::cout << fmt::format("schema {} is at version {}: nothing to do\n", config.schema, report.to);
+    else
+      std::cout << fmt::format("schema {} migrated from version {} to {} in {:.2f} s ({} ledger rows kept)\n",
+                               config.schema, report.from, report.to, report.seconds, report.ledger_rows);
+    exit_code = 0;
+  });
   init->callback([&options, &exit_code] {
     Logger logger(parse_log_format(options.log_format));
     const Config config = effective_config(options.config_path, options.schema);
@@ -76,8 +87,32 @@ void add_status_command(CLI::App& app, DatabaseOptions& options, int& exit_code)
     const Config config = effective_config(options.config_path, options.schema);
     auto session = connect_with_retries(options.db, RetryPolicy{}, logger);
     init_schema(session->connection(), config);
-    print_ledger(session->connection(), SqlNames(session->connection(), config));
+    print_ledger(read_ledger_report(session->connection(), SqlNames(session->connection(), config), 50));
     exit_code = 0;
+  });
+}
+
+void add_retry_command(CLI::App& app, RetryOptions& options, int& exit_code) {
+  CLI::App* retry = app.add_subcommand(
+      "retry", "Make failed or given-up files eligible again (attempts reset); the next ingest loads them");
+  add_database_options(*retry, options.database);
+  retry->add_option("uris", options.uris, "file uris as the ledger names them (sluice status lists them)");
+  retry->add_flag("--all-given-up", options.all_given_up, "every given-up file");
+  retry->callback([&options, &exit_code] {
+    if (options.uris.empty() && !options.all_given_up) throw UsageError("retry: name URIs or pass --all-given-up");
+    Logger logger(parse_log_format(options.database.log_format));
+    const Config config = effective_config(options.database.config_path, options.database.schema);
+    auto session = connect_with_retries(options.database.db, RetryPolicy{}, logger);
+    init_schema(session->connection(), config);
+    const std::vector<std::string> changed = retry_files(session->connection(), SqlNames(session->connection(), config),
+                                                         options.uris, options.all_given_up);
+    for (const std::string& uri : changed) std::cout << fmt::format("will be retried: {}\n", uri);
+    std::cout << fmt::format("{} files will be retried by the next run\n", changed.size());
+    exit_code = 0;
+    if (!options.uris.empty() && changed.size() < options.uris.size()) {
+      std::cerr << "sluice: some uris are not failed or given-up files in the ledger (sluice status lists them)\n";
+      exit_code = static_cast<int>(ExitCode::partial);
+    }
   });
 }
 

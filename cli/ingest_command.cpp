@@ -23,10 +23,13 @@ void add_ingest_command(CLI::App& app, IngestOptions& options, const std::vector
       ->check(CLI::PositiveNumber);
   command
       ->add_option("--settle", options.run.source.settle_seconds,
-                   "leave files modified in the last S seconds for a later pass (default: 0, 5 with --watch)")
+                   "leave files modified in the last S seconds for a later pass (default: 5 with --watch or when "
+                   "files are moved or deleted, else 0)")
       ->check(CLI::NonNegativeNumber);
   command->callback([&options, &argv, &fail_points, &exit_code, command] {
-    if (options.watch && command->count("--settle") == 0) options.run.source.settle_seconds = 5;
+    // A file still being written must not be loaded half, and above all not moved or deleted half-loaded.
+    const bool moves_files = options.on_success != "keep" || options.on_failure != "keep";
+    if ((options.watch || moves_files) && command->count("--settle") == 0) options.run.source.settle_seconds = 5;
     options.run.command_line = redacted_command_line(argv);
     options.run.shard = options.shard.empty() ? "0/1" : options.shard;
     exit_code = run_ingest(options, fail_points);

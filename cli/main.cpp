@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   sluice::add_ingest_command(app, ingest, args, fail_points, exit_code);
   sluice::add_schema_command(app, admin, exit_code);
   sluice::add_status_command(app, admin, exit_code);
+  sluice::RetryOptions retry;
+  sluice::add_retry_command(app, retry, exit_code);
   sluice::ConsumeOptions consume;
   sluice::add_consume_command(app, consume, args, fail_points, exit_code);
   sluice::PlanOptions plan;

@@ -61,6 +61,10 @@ void add_run_options(CLI::App& command, RunOptions& options, const std::string& 
   command.add_option("--max-reject-ratio", options.max_reject_ratio,
                      "exit 1 when rejected/checked rows exceed this (consume: also judged per batch)")
       ->check(CLI::Range(0.0, 1.0));
+  command.add_option("--max-attempts", options.max_attempts,
+                     "failures of one version of a file before it is given up (not retried until it changes or "
+                     "`sluice retry`)")
+      ->check(CLI::Range(1, 1000));
   command.add_option("--max-rejects-per-file", options.max_rejects_per_file,
                      "a file with more rejected rows fails as a whole (0: no limit)");
   command.add_option("--max-line-bytes", options.max_line_bytes,

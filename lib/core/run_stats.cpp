@@ -12,6 +12,16 @@ void RunStats::add_failure(std::string uri, std::string reason) {
   if (failures_.size() < kMaxFailuresKept) failures_.push_back({std::move(uri), std::move(reason)});
 }
 
+void RunStats::add_given_up(std::string uri, std::string last_error) {
+  std::lock_guard lock(mutex_);
+  if (given_up_.size() < kMaxFailuresKept) given_up_.push_back({std::move(uri), std::move(last_error)});
+}
+
+std::vector<FailedFile> RunStats::given_up() const {
+  std::lock_guard lock(mutex_);
+  return given_up_;
+}
+
 std::map<std::string, std::int64_t> RunStats::reject_reasons() const {
   std::lock_guard lock(mutex_);
   return reject_reasons_;

@@ -36,6 +36,8 @@ class RunStats {
   std::atomic<std::int64_t> files_loaded{0};
   std::atomic<std::int64_t> files_replaced{0};  ///< loaded over an earlier version
   std::atomic<std::int64_t> files_failed{0};
+  std::atomic<std::int64_t> files_given_up{0};  ///< skipped: failed --max-attempts times (`sluice retry` resets)
+  std::atomic<std::int64_t> files_linked{0};    ///< skipped: the same file as another listed name (a link)
   std::atomic<std::int64_t> rows_loaded{0};
   std::atomic<std::int64_t> rows_rejected{0};
   std::atomic<std::int64_t> bytes_listed{0};
@@ -51,8 +53,10 @@ class RunStats {
 
   void add_rejects(const std::map<std::string, std::int64_t>& by_reason);
   void add_failure(std::string uri, std::string reason);
+  void add_given_up(std::string uri, std::string last_error);
   [[nodiscard]] std::map<std::string, std::int64_t> reject_reasons() const;
   [[nodiscard]] std::vector<FailedFile> failures() const;  ///< the first kMaxFailuresKept
+  [[nodiscard]] std::vector<FailedFile> given_up() const;  ///< the first kMaxFailuresKept
   [[nodiscard]] double elapsed_seconds() const;
 
   static constexpr std::size_t kMaxFailuresKept = 1000;
@@ -62,6 +66,7 @@ class RunStats {
   mutable std::mutex mutex_;
   std::map<std::string, std::int64_t> reject_reasons_;
   std::vector<FailedFile> failures_;
+  std::vector<FailedFile> given_up_;
 };
 
 }  // namespace sluice

@@ -28,6 +28,10 @@ class CopyBuffer {
     put_be<std::int32_t>(8);
     put_be<std::int64_t>(value);
   }
+  void add_int4(std::int32_t value) {
+    put_be<std::int32_t>(4);
+    put_be<std::int32_t>(value);
+  }
   void add_float8(double value) {
     put_be<std::int32_t>(8);
     put_be<std::uint64_t>(std::bit_cast<std::uint64_t>(value));

@@ -44,6 +44,11 @@ std::string read_local_file(const FileRef& file, std::uint64_t max_bytes) {
   }
   char extra;
   if (::read(fd, &extra, 1) > 0) throw FileError("file changed while being read: it grew");
+  // A rewrite of the same length shows only in the modification time.
+  struct stat after {};
+  if (::fstat(fd, &after) == 0 && file.mtime_ns != 0 &&
+      static_cast<std::int64_t>(after.st_mtim.tv_sec) * 1'000'000'000 + after.st_mtim.tv_nsec != file.mtime_ns)
+    throw FileError("file changed since it was listed (modification time differs); it is tried again next run");
   return bytes;
 }
 

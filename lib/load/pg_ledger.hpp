@@ -1,5 +1,7 @@
 #pragma once
-// The ledger lookups the planner makes, one query per batch, with retries.
+// The ledger lookups the planner makes (one query per batch) and the disposals it records, with retries.
+#include <mutex>
+
 #include "core/logger.hpp"
 #include "core/retry.hpp"
 #include "load/pg_session.hpp"
@@ -13,8 +15,10 @@ class PgLedger final : public Ledger {
   PgLedger(std::string dsn, const SqlNames& names, RetryPolicy retry, Logger& logger)
       : dsn_(std::move(dsn)), names_(names), retry_(retry), logger_(logger) {}
 
-  std::vector<LedgerEntry> known(const std::vector<FileRef>& files) override;
+  std::vector<std::optional<LedgerRow>> current(const std::vector<FileRef>& files) override;
   std::vector<std::int64_t> allocate_ids(std::size_t count) override;
+  /// Called from the load threads (after their commits); every call is serialised on the one session.
+  void mark_disposed(std::int64_t file_id) override;
 
  private:
   template <typename Action>
@@ -25,6 +29,7 @@ class PgLedger final : public Ledger {
   RetryPolicy retry_;
   Logger& logger_;
   std::unique_ptr<PgSession> session_;
+  std::mutex mutex_;
 };
 
 }  // namespace sluice

@@ -18,7 +18,7 @@ namespace sluice {
 
 struct PgTargetOptions {
   std::string dsn;
-  bool force = false;
+  LedgerRules rules;
   RetryPolicy retry;
   std::string command_line;  ///< secrets already removed
   std::string shard = "0/1";

@@ -7,8 +7,6 @@
 namespace sluice {
 namespace {
 
-// Serialises DDL between concurrent sluice processes (any constant unique to sluice).
-constexpr std::int64_t kDdlLockKey = 0x5111CE0DD1;
 
 std::string sql_type(ColumnType type) {
   switch (type) {
@@ -48,6 +46,11 @@ void check_readings_columns(pqxx::work& txn, const SqlNames& names, const Config
 
 }  // namespace
 
+int schema_version_in(pqxx::work& txn, const SqlNames& names) {
+  if (!txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", names.schema_version)[0].as<bool>()) return 1;
+  return txn.exec1(fmt::format("SELECT coalesce(max(version), 1) FROM {}", names.schema_version))[0].as<int>();
+}
+
 std::string schema_ddl(const SqlNames& names, const Config& config) {
   std::string readings_columns;
   for (std::size_t i = 0; i < config.columns.size(); ++i)
@@ -62,21 +65,28 @@ std::string schema_ddl(const SqlNames& names, const Config& config) {
       "CREATE TABLE IF NOT EXISTS {rejects} (\n  file_id bigint NOT NULL,\n  line bigint NOT NULL,\n"
       "  reason text NOT NULL,\n  raw text NOT NULL\n);\n"
       "CREATE INDEX IF NOT EXISTS rejects_file_id ON {rejects} (file_id);\n"
-      "CREATE TABLE IF NOT EXISTS {files} (\n  file_id bigint PRIMARY KEY,\n  uri text NOT NULL UNIQUE,\n"
+      "CREATE TABLE IF NOT EXISTS {files} (\n  file_id bigint PRIMARY KEY,\n  uri text NOT NULL,\n"
       "  size bigint NOT NULL,\n  etag text NOT NULL,\n  rows_loaded bigint NOT NULL DEFAULT 0,\n"
-      "  rows_rejected bigint NOT NULL DEFAULT 0,\n  status text NOT NULL CHECK (status IN ('loaded', 'failed')),\n"
-      "  error text,\n  loaded_at timestamptz NOT NULL DEFAULT now(),\n  run_id bigint\n);\n"
+      "  rows_rejected bigint NOT NULL DEFAULT 0,\n  status text NOT NULL CONSTRAINT files_status_check CHECK (status IN {states}),\n"
+      "  error text,\n  loaded_at timestamptz NOT NULL DEFAULT now(),\n  run_id bigint,\n"
+      "  attempts int NOT NULL DEFAULT 0,\n  stored_size bigint,\n  stored_etag text,\n  device bigint,\n  inode bigint,\n"
+      "  dispose_pending boolean NOT NULL DEFAULT false,\n  updated_at timestamptz NOT NULL DEFAULT now()\n);\n"
+      "CREATE UNIQUE INDEX IF NOT EXISTS files_active_uri ON {files} (uri) WHERE status IN {active};\n"
       "CREATE TABLE IF NOT EXISTS {hourly} (\n  {sensor} text NOT NULL,\n  hour timestamptz NOT NULL,\n"
       "  rows bigint NOT NULL{hourly_cols},\n  PRIMARY KEY ({sensor}, hour)\n);\n"
       "CREATE TABLE IF NOT EXISTS {runs} (\n  run_id bigserial PRIMARY KEY,\n  started_at timestamptz NOT NULL DEFAULT "
       "now(),\n"
       "  finished_at timestamptz,\n  status text NOT NULL DEFAULT 'running',\n  host text,\n  args text,\n"
       "  shard text,\n  files_loaded bigint, files_skipped bigint, files_failed bigint,\n"
-      "  rows_loaded bigint, rows_rejected bigint,\n  exit_code int\n);\n",
+      "  rows_loaded bigint, rows_rejected bigint,\n  exit_code int\n);\n"
+      "CREATE TABLE IF NOT EXISTS {version} (version int PRIMARY KEY, migrated_at timestamptz NOT NULL DEFAULT now());\n"
+      "INSERT INTO {version} (version) VALUES ({current}) ON CONFLICT DO NOTHING;\n",
       fmt::arg("schema", names.schema), fmt::arg("seq", names.file_id_seq), fmt::arg("readings", names.readings),
       fmt::arg("cols", readings_columns), fmt::arg("ts", names.ts), fmt::arg("rejects", names.rejects),
       fmt::arg("files", names.files), fmt::arg("hourly", names.sensor_hourly), fmt::arg("sensor", names.sensor),
-      fmt::arg("hourly_cols", hourly_columns(names)), fmt::arg("runs", names.runs));
+      fmt::arg("hourly_cols", hourly_columns(names)), fmt::arg("runs", names.runs),
+      fmt::arg("version", names.schema_version), fmt::arg("current", kSchemaVersion),
+      fmt::arg("states", kLedgerStatesSql), fmt::arg("active", kActiveLedgerStatesSql));
 }
 
 void init_schema(pqxx::connection& connection, const Config& config) {
@@ -86,6 +96,15 @@ void init_schema(pqxx::connection& connection, const Config& config) {
   // Skip the DDL when everything exists: CREATE ... IF NOT EXISTS still takes strong locks.
   const bool exists = txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", names.runs)[0].as<bool>();
   if (!exists) txn.exec(schema_ddl(names, config));
+  const int version = schema_version_in(txn, names);
+  if (version < kSchemaVersion)
+    throw UsageError(fmt::format(
+        "schema {} was made by an earlier sluice (schema version {}, this sluice needs {}): run `sluice schema migrate "
+        "--schema {}` first (it keeps every row)",
+        names.schema_raw, version, kSchemaVersion, names.schema_raw));
+  if (version > kSchemaVersion)
+    throw UsageError(fmt::format("schema {} is at version {}, newer than this sluice ({}): use a newer sluice",
+                                 names.schema_raw, version, kSchemaVersion));
   check_readings_columns(txn, names, config);
   txn.commit();
 }

@@ -13,6 +13,7 @@ SqlNames::SqlNames(pqxx::connection& connection, const Config& config) : schema_
   sensor_hourly = qualified("sensor_hourly");
   runs = qualified("runs");
   file_id_seq = qualified("file_id_seq");
+  schema_version = qualified("schema_version");
   for (const ColumnSpec& column : config.columns) columns.push_back(connection.quote_name(column.name));
   ts = columns[config.timestamp_column];
   sensor = columns[config.sensor_column];

@@ -14,7 +14,7 @@ struct SqlNames {
 
   std::string schema;    ///< "sluice"
   std::string readings;  ///< "sluice"."readings"
-  std::string rejects, files, sensor_hourly, runs, file_id_seq;
+  std::string rejects, files, sensor_hourly, runs, file_id_seq, schema_version;
   std::vector<std::string> columns;  ///< quoted configured column names, config order
   std::string ts, sensor;            ///< quoted timestamp and sensor column names
   /// Per measure (config.measure_columns order): quoted <m>_count, <m>_min, <m>_max, <m>_sum.

@@ -7,11 +7,10 @@
 
 #include "core/stable_hash.hpp"
 #include "encode/copy_buffer.hpp"
+#include "load/ledger_rows.hpp"
 
 namespace sluice {
 namespace {
-
-std::string status_text(const ParsedFile& file) { return file.failed() ? "failed" : "loaded"; }
 
 bool takes_rows(const ParsedFile& file, const FileOutcome& outcome) {
   return outcome.status != FileStatus::skipped && !file.failed();
@@ -19,22 +18,8 @@ bool takes_rows(const ParsedFile& file, const FileOutcome& outcome) {
 
 }  // namespace
 
-std::string text_array_literal(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (const std::string& value : values) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : value) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-UnitLoader::UnitLoader(const Config& config, const SqlNames& names, std::int64_t run_id, bool force)
-    : config_(config), names_(names), force_(force) {
+UnitLoader::UnitLoader(const Config& config, const SqlNames& names, std::int64_t run_id, LedgerRules rules)
+    : config_(config), names_(names), rules_(rules) {
   std::string updates = "rows = h.rows + EXCLUDED.rows";
   std::string recompute_select = fmt::format("r.{0}, date_trunc('hour', r.{1}), count(*)", names.sensor, names.ts);
   std::string hourly_list = fmt::format("{}, hour, rows", names.sensor);
@@ -57,14 +42,21 @@ UnitLoader::UnitLoader(const Config& config, const SqlNames& names, std::int64_t
       "INSERT INTO {0} ({2}) SELECT {3} FROM {4} r JOIN (SELECT DISTINCT sensor, hour FROM pg_temp.sluice_affected) a "
       "ON r.{1} = a.sensor AND r.{5} >= a.hour AND r.{5} < a.hour + interval '1 hour' GROUP BY 1, 2 ORDER BY 1, 2",
       names.sensor_hourly, names.sensor, hourly_list, recompute_select, names.readings, names.ts);
+  const std::string run = run_id > 0 ? std::to_string(run_id) : "NULL";
   ledger_sql_ = fmt::format(
-      "INSERT INTO {0} AS f (file_id, uri, size, etag, rows_loaded, rows_rejected, status, error, loaded_at, run_id) "
-      "SELECT file_id, uri, size, etag, rows_loaded, rows_rejected, status, error, now(), {1} FROM "
-      "pg_temp.sluice_ledger "
-      "ON CONFLICT (uri) DO UPDATE SET file_id = EXCLUDED.file_id, size = EXCLUDED.size, etag = EXCLUDED.etag, "
-      "rows_loaded = EXCLUDED.rows_loaded, rows_rejected = EXCLUDED.rows_rejected, status = EXCLUDED.status, "
-      "error = EXCLUDED.error, loaded_at = EXCLUDED.loaded_at, run_id = EXCLUDED.run_id",
-      names.files, run_id > 0 ? std::to_string(run_id) : "NULL");
+      "INSERT INTO {0} (file_id, uri, size, etag, rows_loaded, rows_rejected, status, error, attempts, stored_size, "
+      "stored_etag, device, inode, dispose_pending, loaded_at, updated_at, run_id) "
+      "SELECT file_id, uri, size, etag, rows_loaded, rows_rejected, status, error, attempts, stored_size, stored_etag, "
+      "device, inode, dispose_pending, now(), now(), {1} FROM pg_temp.sluice_ledger",
+      names.files, run);
+  history_sql_ = fmt::format(
+      "UPDATE {} SET status = $2, dispose_pending = false, updated_at = now() WHERE file_id = ANY($1::bigint[])",
+      names.files);
+  // A failed new version keeps the rows of the version stored before it (stored_size/stored_etag say which).
+  failure_sql_ = fmt::format(
+      "UPDATE {} SET size = $2, etag = $3, status = $4, attempts = $5, error = $6, updated_at = now(), run_id = {} "
+      "WHERE file_id = $1",
+      names.files, run);
 }
 
 std::string UnitLoader::session_setup_sql() const {
@@ -72,12 +64,12 @@ std::string UnitLoader::session_setup_sql() const {
       "CREATE TEMP TABLE IF NOT EXISTS sluice_delta (LIKE {0}) ON COMMIT DELETE ROWS;\n"
       "CREATE TEMP TABLE IF NOT EXISTS sluice_affected (sensor text, hour timestamptz) ON COMMIT DELETE ROWS;\n"
       "CREATE TEMP TABLE IF NOT EXISTS sluice_ledger (file_id bigint, uri text, size bigint, etag text, "
-      "rows_loaded bigint, rows_rejected bigint, status text, error text) ON COMMIT DELETE ROWS;",
+      "rows_loaded bigint, rows_rejected bigint, status text, error text, attempts int, stored_size bigint, "
+      "stored_etag text, device bigint, inode bigint, dispose_pending boolean) ON COMMIT DELETE ROWS;",
       names_.sensor_hourly);
 }
 
-std::vector<FileOutcome> UnitLoader::decide(pqxx::work& txn, const std::vector<ParsedFile>& files,
-                                            std::vector<std::int64_t>& replaced_ids) const {
+UnitLoader::Decision UnitLoader::decide(pqxx::work& txn, const std::vector<ParsedFile>& files) const {
   std::vector<std::string> uris;
   std::vector<std::int64_t> lock_keys;
   for (const ParsedFile& file : files) {
@@ -89,25 +81,30 @@ std::vector<FileOutcome> UnitLoader::decide(pqxx::work& txn, const std::vector<P
   // Locks in sorted order: two processes loading overlapping files wait for each other instead of deadlocking.
   txn.exec_params("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest($1::bigint[]) AS k ORDER BY 1) s",
                   fmt::format("{{{}}}", fmt::join(lock_keys, ",")));
-  const pqxx::result known =
-      txn.exec_params(fmt::format("SELECT uri, file_id, size, etag FROM {} WHERE uri = ANY($1::text[])", names_.files),
-                      text_array_literal(uris));
-  std::unordered_map<std::string, std::size_t> index_of;
-  for (std::size_t i = 0; i < files.size(); ++i) index_of.emplace(files[i].ref.uri, i);
-  std::vector<FileOutcome> outcomes(files.size());
-  for (const auto& row : known) {
-    const std::size_t i = index_of.at(row[0].as<std::string>());
-    const bool same = files[i].ref.same_version(row[2].as<std::uint64_t>(), row[3].c_str());
-    if (same && !force_) {
-      outcomes[i].status = FileStatus::skipped;
+  const std::unordered_map<std::string, LedgerRow> rows = current_ledger_rows(txn, names_, uris);
+  Decision decision;
+  for (const ParsedFile& file : files) {
+    const auto found = rows.find(file.ref.uri);
+    std::optional<LedgerRow> row;
+    if (found != rows.end()) row = found->second;
+    CommitStep step = commit_step(file.ref, !file.failed(), row, rules_);
+    FileOutcome outcome;
+    if (step.skip) {
+      outcome.status = FileStatus::skipped;
+    } else if (file.failed()) {
+      outcome.status = FileStatus::failed;
+      outcome.given_up = step.state == LedgerState::given_up;
     } else {
-      outcomes[i].replaced = true;
-      replaced_ids.push_back(row[1].as<std::int64_t>());
+      outcome.replaced = step.replace_rows;
+      if (step.replace_rows) decision.replaced_ids.push_back(row->file_id);
+      if (step.changed_before_disposal)
+        outcome.note = "changed after its rows committed, before it was moved or deleted: loaded as a replacement";
     }
+    decision.current_ids.push_back(row ? row->file_id : 0);
+    decision.outcomes.push_back(std::move(outcome));
+    decision.steps.push_back(step);
   }
-  for (std::size_t i = 0; i < files.size(); ++i)
-    if (outcomes[i].status != FileStatus::skipped && files[i].failed()) outcomes[i].status = FileStatus::failed;
-  return outcomes;
+  return decision;
 }
 
 void UnitLoader::replace_earlier(pqxx::work& txn, const std::vector<std::int64_t>& old_ids) const {
@@ -181,24 +178,55 @@ void UnitLoader::merge_aggregates(PgSession& session, pqxx::work& txn, const std
 }
 
 void UnitLoader::write_ledger(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
-                              const std::vector<FileOutcome>& outcomes) const {
+                              const Decision& decision) const {
   CopyBuffer ledger;
+  std::vector<std::int64_t> superseded, disposed;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    if (outcomes[i].status == FileStatus::skipped) continue;
+    const CommitStep& step = decision.steps[i];
+    if (step.skip) continue;
     const ParsedFile& file = files[i];
-    ledger.begin_row(8);
+    if (step.old_row_becomes == LedgerState::superseded) superseded.push_back(decision.current_ids[i]);
+    if (step.old_row_becomes == LedgerState::disposed) disposed.push_back(decision.current_ids[i]);
+    if (step.failure_in_place) {
+      txn.exec_params(failure_sql_, decision.current_ids[i], static_cast<std::int64_t>(file.ref.size),
+                      file.ref.version(), std::string(ledger_state_name(step.state)), step.attempts, file.failure);
+      continue;
+    }
+    if (!step.insert_row) continue;
+    const bool loaded = !file.failed();
+    ledger.begin_row(14);
     ledger.add_int8(file.file_id);
     ledger.add_text(file.ref.uri);
     ledger.add_int8(static_cast<std::int64_t>(file.ref.size));
     ledger.add_text(file.ref.version());
-    ledger.add_int8(file.failed() ? 0 : file.rows_loaded());
-    ledger.add_int8(file.failed() ? 0 : file.rows_rejected());
-    ledger.add_text(status_text(file));
-    if (file.failed())
-      ledger.add_text(file.failure);
-    else
+    ledger.add_int8(loaded ? file.rows_loaded() : 0);
+    ledger.add_int8(loaded ? file.rows_rejected() : 0);
+    ledger.add_text(ledger_state_name(step.state));
+    if (loaded)
       ledger.add_null();
+    else
+      ledger.add_text(file.failure);
+    ledger.add_int4(step.attempts);
+    if (loaded) {
+      ledger.add_int8(static_cast<std::int64_t>(file.ref.size));
+      ledger.add_text(file.ref.version());
+    } else {
+      ledger.add_null();
+      ledger.add_null();
+    }
+    if (file.ref.inode != 0) {
+      ledger.add_int8(static_cast<std::int64_t>(file.ref.device));
+      ledger.add_int8(static_cast<std::int64_t>(file.ref.inode));
+    } else {
+      ledger.add_null();
+      ledger.add_null();
+    }
+    ledger.add_bool(loaded && rules_.queue && file.ref.scheme == FileScheme::local);
   }
+  // History first: the new current rows then find their uri free in the partial unique index.
+  if (!superseded.empty())
+    txn.exec_params(history_sql_, fmt::format("{{{}}}", fmt::join(superseded, ",")), "superseded");
+  if (!disposed.empty()) txn.exec_params(history_sql_, fmt::format("{{{}}}", fmt::join(disposed, ",")), "disposed");
   if (ledger.empty()) return;
   session.copy_binary(txn, "COPY pg_temp.sluice_ledger FROM STDIN (FORMAT binary)", {ledger.bytes()});
   txn.exec(ledger_sql_);
@@ -206,14 +234,13 @@ void UnitLoader::write_ledger(PgSession& session, pqxx::work& txn, const std::ve
 
 std::vector<FileOutcome> UnitLoader::load(PgSession& session, const std::vector<ParsedFile>& files) const {
   pqxx::work txn(session.connection());
-  std::vector<std::int64_t> replaced_ids;
-  std::vector<FileOutcome> outcomes = decide(txn, files, replaced_ids);
-  if (!replaced_ids.empty()) replace_earlier(txn, replaced_ids);
-  copy_rows(session, txn, files, outcomes);
-  merge_aggregates(session, txn, files, outcomes, !replaced_ids.empty());
-  write_ledger(session, txn, files, outcomes);
+  Decision decision = decide(txn, files);
+  if (!decision.replaced_ids.empty()) replace_earlier(txn, decision.replaced_ids);
+  copy_rows(session, txn, files, decision.outcomes);
+  merge_aggregates(session, txn, files, decision.outcomes, !decision.replaced_ids.empty());
+  write_ledger(session, txn, files, decision);
   txn.commit();
-  return outcomes;
+  return std::move(decision.outcomes);
 }
 
 }  // namespace sluice

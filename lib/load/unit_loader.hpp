@@ -10,39 +10,44 @@
 #include "load/pg_session.hpp"
 #include "load/sql_names.hpp"
 #include "parse/parsed_file.hpp"
+#include "pipeline/ledger_rules.hpp"
 
 namespace sluice {
 
 class UnitLoader {
  public:
-  UnitLoader(const Config& config, const SqlNames& names, std::int64_t run_id, bool force);
+  UnitLoader(const Config& config, const SqlNames& names, std::int64_t run_id, LedgerRules rules);
 
   /// SQL to run once on each new connection (the unit's temp tables).
   [[nodiscard]] std::string session_setup_sql() const;
 
-  /// Commits `files` in one transaction and returns one outcome per file. Files another process
-  /// committed meanwhile (same uri, size and etag in the ledger) are skipped under the uri's advisory
-  /// lock. Throws on any database error; the transaction is then rolled back and may be retried.
+  /// Commits `files` in one transaction and returns one outcome per file, following the ledger's rules
+  /// (ledger_rules.hpp) against each uri's current row, read under the uri's advisory lock: files another
+  /// process committed meanwhile are skipped, a new version replaces the stored rows only when it loads, a
+  /// failure counts an attempt. Throws on any database error; the transaction is then rolled back and may be
+  /// retried.
   std::vector<FileOutcome> load(PgSession& session, const std::vector<ParsedFile>& files) const;
 
  private:
-  std::vector<FileOutcome> decide(pqxx::work& txn, const std::vector<ParsedFile>& files,
-                                  std::vector<std::int64_t>& replaced_ids) const;
+  struct Decision {
+    std::vector<FileOutcome> outcomes;
+    std::vector<CommitStep> steps;
+    std::vector<std::int64_t> current_ids;   ///< per file: the current row's file_id, 0 when none
+    std::vector<std::int64_t> replaced_ids;  ///< file ids whose stored rows are replaced
+  };
+  Decision decide(pqxx::work& txn, const std::vector<ParsedFile>& files) const;
   void replace_earlier(pqxx::work& txn, const std::vector<std::int64_t>& old_ids) const;
   void copy_rows(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
                  const std::vector<FileOutcome>& outcomes) const;
   void merge_aggregates(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
                         const std::vector<FileOutcome>& outcomes, bool recompute) const;
   void write_ledger(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
-                    const std::vector<FileOutcome>& outcomes) const;
+                    const Decision& decision) const;
 
   const Config& config_;
   const SqlNames& names_;
-  bool force_;
-  std::string upsert_sql_, recompute_sql_, ledger_sql_;
+  LedgerRules rules_;
+  std::string upsert_sql_, recompute_sql_, ledger_sql_, history_sql_, failure_sql_;
 };
-
-/// A PostgreSQL array literal of text values ('{"a","b"}'), escaped for array input.
-std::string text_array_literal(const std::vector<std::string>& values);
 
 }  // namespace sluice

@@ -40,13 +40,17 @@ void account(const Unit& unit, const std::vector<FileOutcome>& outcomes, RunStat
       case FileStatus::failed:
         stats.files_failed += 1;
         stats.add_failure(file.ref.uri, file.failure);
-        logger.warn(fmt::format("{}: failed: {}", file.ref.uri, file.failure));
+        logger.warn(fmt::format("{}: failed{}: {}", file.ref.uri,
+                                outcomes[i].given_up ? " (its last attempt: given up until it changes or `sluice retry`)"
+                                                     : "",
+                                file.failure));
         break;
       case FileStatus::loaded:
         stats.files_loaded += 1;
         stats.files_replaced += outcomes[i].replaced ? 1 : 0;
         stats.rows_loaded += file.rows_loaded();
         stats.rows_rejected += file.rows_rejected();
+        if (!outcomes[i].note.empty()) logger.warn(fmt::format("{}: {}", file.ref.uri, outcomes[i].note));
         for (const Reject& reject : file.rejects) reasons[reject.reason] += 1;
         break;
     }

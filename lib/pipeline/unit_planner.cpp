@@ -49,22 +49,36 @@ void UnitPlanner::plan_batch() {
     }
     if (!options_.shard.owns(file->uri)) continue;
     if (!seen_in_batch_.insert(file->uri).second) continue;  // named twice (a folder and a file in it)
+    if (file->scheme == FileScheme::local && file->inode != 0) {
+      auto [first, inserted] = seen_files_[file->device].try_emplace(file->inode, file->uri);
+      if (!inserted && first->second != file->uri) {
+        stats_.files_linked += 1;
+        if (options_.on_link) options_.on_link(*file, first->second);
+        continue;
+      }
+    }
     stats_.files_listed += 1;
     stats_.bytes_listed += static_cast<std::int64_t>(file->size);
     batch.push_back(std::move(*file));
   }
   if (batch.empty()) return;
   stats_.batches += 1;
-  std::vector<LedgerEntry> known = options_.force ? std::vector<LedgerEntry>(batch.size()) : ledger_.known(batch);
+  const std::vector<std::optional<LedgerRow>> rows = ledger_.current(batch);
   std::vector<FileRef> todo;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (known[i].known) {
-      stats_.files_skipped += 1;
-      stats_.bytes_done += static_cast<std::int64_t>(batch[i].size);
-      if (options_.on_known) options_.on_known(batch[i], known[i]);
-    } else {
+    const PlanStep step = plan_step(batch[i], rows[i], options_.rules);
+    if (step == PlanStep::load) {
       todo.push_back(std::move(batch[i]));
+      continue;
     }
+    stats_.bytes_done += static_cast<std::int64_t>(batch[i].size);
+    if (step == PlanStep::skip_given_up) {
+      stats_.files_given_up += 1;
+      stats_.add_given_up(batch[i].uri, rows[i]->error);
+    } else {
+      stats_.files_skipped += 1;
+    }
+    if (step != PlanStep::skip_expired && options_.on_known) options_.on_known(batch[i], *rows[i]);
   }
   if (todo.empty()) return;
   std::vector<std::int64_t> ids = ledger_.allocate_ids(todo.size());

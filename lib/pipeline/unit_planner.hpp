@@ -5,11 +5,13 @@
 #include <deque>
 #include <functional>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "core/file_ref.hpp"
 #include "pipeline/ledger.hpp"
+#include "pipeline/ledger_rules.hpp"
 #include "core/run_stats.hpp"
 #include "source/file_source.hpp"
 
@@ -33,9 +35,12 @@ struct PlannerOptions {
   std::uint64_t unit_bytes = 8ull << 20;  ///< a unit closes once its files reach this many bytes
   std::size_t unit_files = 1'000;         ///< ... or this many files
   Shard shard;
-  bool force = false;  ///< reload files the ledger already holds
-  /// Told about each file skipped because the ledger holds it (to finish a move a crash interrupted).
-  std::function<void(const FileRef&, const LedgerEntry&)> on_known;
+  LedgerRules rules;
+  /// Told about each file skipped because the ledger holds it as loaded or given up (to finish a move a crash
+  /// interrupted, or to quarantine a file given up on).
+  std::function<void(const FileRef&, const LedgerRow&)> on_known;
+  /// Told about a file skipped because it is the same file as one planned before under another name.
+  std::function<void(const FileRef& file, const std::string& first_uri)> on_link;
 };
 
 struct UnitPlan {
@@ -59,6 +64,9 @@ class UnitPlanner {
   RunStats& stats_;
   std::deque<UnitPlan> ready_;
   std::unordered_set<std::string> seen_in_batch_;
+  /// Local files planned in this run by (device, inode): a file reachable twice (a symbolic or hard link in
+  /// the same source) loads once.
+  std::unordered_map<std::uint64_t, std::unordered_map<std::uint64_t, std::string>> seen_files_;
   bool exhausted_ = false;
 };
 

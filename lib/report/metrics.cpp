@@ -66,6 +66,7 @@ std::string prometheus_text(const RunStats& stats, const MetricsMoment& moment) 
   out.sample(static_cast<double>(stats.files_replaced), "status", "replaced");
   out.sample(static_cast<double>(stats.files_skipped), "status", "skipped");
   out.sample(static_cast<double>(stats.files_failed), "status", "failed");
+  out.sample(static_cast<double>(stats.files_given_up), "status", "given_up");
   out.gauge("sluice_run_rows", "Rows of the last run by outcome.");
   out.sample(static_cast<double>(stats.rows_loaded), "status", "loaded");
   out.sample(static_cast<double>(stats.rows_rejected), "status", "rejected");

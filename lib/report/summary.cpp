@@ -55,6 +55,15 @@ std::string human_summary(const RunStats& stats, const RunOutcome& outcome) {
     out += "  failed files:\n";
     for (const FailedFile& failure : failures) out += fmt::format("    {}: {}\n", failure.uri, failure.reason);
   }
+  const auto given_up = stats.given_up();
+  if (!given_up.empty()) {
+    out += fmt::format("  given up (failed --max-attempts times; `sluice retry URI` tries again): {}\n",
+                       grouped(stats.files_given_up));
+    for (const FailedFile& file : given_up) out += fmt::format("    {}: {}\n", file.uri, file.reason);
+  }
+  if (stats.files_linked > 0)
+    out += fmt::format("  links: {} names of files listed under another name, loaded once\n",
+                       grouped(stats.files_linked));
   if (stats.retries > 0) out += fmt::format("  retries: {}\n", stats.retries.load());
   const ConsumerStats& kafka = stats.consumer;
   if (kafka.active)
@@ -83,7 +92,8 @@ std::string json_summary(const RunStats& stats, const RunOutcome& outcome) {
   return fmt::format(
       "{{\n"
       "  \"status\": {}, \"exit_code\": {}, \"dry_run\": {}, \"error\": {},\n"
-      "  \"files\": {{\"listed\": {}, \"loaded\": {}, \"replaced\": {}, \"skipped\": {}, \"failed\": {}}},\n"
+      "  \"files\": {{\"listed\": {}, \"loaded\": {}, \"replaced\": {}, \"skipped\": {}, \"failed\": {}, "
+      "\"given_up\": {}, \"linked\": {}}},\n"
       "  \"rows\": {{\"loaded\": {}, \"rejected\": {}}},\n"
       "  \"rejects_by_reason\": {{{}}},\n"
       "  \"failed_files\": [{}],\n"
@@ -94,7 +104,8 @@ std::string json_summary(const RunStats& stats, const RunOutcome& outcome) {
       "}}\n",
       json_quote(outcome.status), outcome.exit_code, outcome.dry_run ? "true" : "false",
       outcome.error.empty() ? "null" : json_quote(outcome.error), stats.files_listed.load(), stats.files_loaded.load(),
-      stats.files_replaced.load(), stats.files_skipped.load(), stats.files_failed.load(), stats.rows_loaded.load(),
+      stats.files_replaced.load(), stats.files_skipped.load(), stats.files_failed.load(), stats.files_given_up.load(),
+      stats.files_linked.load(), stats.rows_loaded.load(),
       stats.rows_rejected.load(), reasons, failures, stats.bytes_listed.load(), stats.bytes_read.load(),
       stats.bytes_parsed.load(), stats.batches.load(), stats.units_committed.load(), stats.retries.load(), seconds,
       rate(static_cast<double>(stats.rows_loaded), seconds),

@@ -90,7 +90,9 @@ void consume_into(const ConsumeOptions& options, RunContext& context) {
 
 int run_consume(const ConsumeOptions& options, const FailPoints& fail_points) {
   parse_kafka_properties(options.kafka_properties);  // usage errors before any connection
-  RunSession session(options.run, SessionMode{}, fail_points);
+  SessionMode mode;
+  mode.rules.max_attempts = options.run.max_attempts;
+  RunSession session(options.run, mode, fail_points);
   return session.execute([&](RunContext& context) { consume_into(options, context); });
 }
 

@@ -1,5 +1,7 @@
 #include "run/ingest_run.hpp"
 
+#include <fmt/format.h>
+
 #include <optional>
 
 #include "pipeline/file_disposer.hpp"
@@ -14,20 +16,32 @@ void ingest_into(const IngestOptions& options, RunContext& context) {
   const RunOptions& run = options.run;
   FileDisposer disposer(parse_disposition(options.on_success, true, "--on-success"),
                         parse_disposition(options.on_failure, false, "--on-failure"), options.sources,
-                        context.logger);
+                        context.ledger, context.logger);
   PlannerOptions planner_options;
   planner_options.batch_files = run.batch_files;
   planner_options.unit_bytes = run.unit_bytes;
-  planner_options.force = options.force;
+  planner_options.rules = ingest_ledger_rules(options);
+  planner_options.on_link = [&](const FileRef& file, const std::string& first_uri) {
+    context.logger.info(fmt::format("{}: the same file as {} (a link): loaded once, under the first name", file.uri,
+                                    first_uri));
+  };
   if (!options.shard.empty()) planner_options.shard = parse_shard(options.shard);
   PipelineOptions pipeline = pipeline_options(run, fetch_jobs_for(any_s3_source(options.sources), run.source));
   if (disposer.active() && !options.dry_run) {
-    planner_options.on_known = [&](const FileRef& file, const LedgerEntry& entry) {
-      disposer.settle(file, entry.failed, entry.error);
+    // A file the ledger holds: a loaded one whose move a crash interrupted, or one given up on.
+    planner_options.on_known = [&](const FileRef& file, const LedgerRow& row) {
+      if (row.state == LedgerState::given_up) {
+        disposer.settle(file, 0, true, row.error);
+      } else if (row.dispose_pending) {
+        FileRef committed = file;
+        committed.device = row.device;
+        committed.inode = row.inode;
+        disposer.settle(committed, row.file_id, false, "");
+      }
     };
     pipeline.after_commit = [&](const ParsedFile& file, FileStatus status) {
       context.fail_points.hit(kFailAfterCommitBeforeDispose);
-      disposer.settle(file.ref, status == FileStatus::failed, file.failure);
+      disposer.settle(file.ref, file.file_id, status == FileStatus::failed, file.failure);
     };
   }
   std::unique_ptr<Fetcher> fetcher = make_fetcher(run.source, context.logger, &context.stats);
@@ -45,9 +59,17 @@ void ingest_into(const IngestOptions& options, RunContext& context) {
   }
 }
 
+LedgerRules ingest_ledger_rules(const IngestOptions& options) {
+  LedgerRules rules;
+  rules.force = options.force;
+  rules.max_attempts = options.run.max_attempts;
+  rules.queue = parse_disposition(options.on_success, true, "--on-success").kind != Disposition::Kind::keep;
+  return rules;
+}
+
 int run_ingest(const IngestOptions& options, const FailPoints& fail_points) {
   if (!options.shard.empty()) parse_shard(options.shard);  // usage errors before any connection
-  RunSession session(options.run, SessionMode{options.dry_run, options.force}, fail_points);
+  RunSession session(options.run, SessionMode{options.dry_run, ingest_ledger_rules(options)}, fail_points);
   return session.execute([&](RunContext& context) { ingest_into(options, context); });
 }
 

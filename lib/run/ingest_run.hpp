@@ -7,6 +7,9 @@
 
 namespace sluice {
 
+/// The ledger's rules for these options (--force, --max-attempts, a queue folder with --on-success move|delete).
+LedgerRules ingest_ledger_rules(const IngestOptions& options);
+
 /// One ingest run inside a session: lists, plans and loads. Throws UsageError/FatalError (the session reports).
 void ingest_into(const IngestOptions& options, RunContext& context);
 

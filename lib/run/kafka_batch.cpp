@@ -53,6 +53,7 @@ void KafkaBatch::flush() {
   PlannerOptions planner_options;
   planner_options.batch_files = std::max<std::size_t>(1, files_.size());  // one ledger lookup per batch
   planner_options.unit_bytes = options_.run.unit_bytes;
+  planner_options.rules.max_attempts = options_.run.max_attempts;
   VectorSource source(std::move(files_));
   files_.clear();
   UnitPlanner planner(source, context_.ledger, planner_options, stats);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "parse/file_parser.hpp"
+#include "pipeline/ledger_rules.hpp"
 #include "pipeline/pipeline.hpp"
 #include "run/sources.hpp"
 
@@ -32,6 +33,7 @@ struct RunOptions {
   std::size_t batch_files = 10'000;
   std::uint64_t unit_bytes = 8ull << 20;
   double max_reject_ratio = 1.0;
+  int max_attempts = kDefaultMaxAttempts;  ///< failures of one version of a file before it is given up
   std::int64_t max_rejects_per_file = 0;
   std::uint64_t max_line_bytes = kDefaultMaxLineBytes;
   SourceOptions source;

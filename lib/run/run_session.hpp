@@ -13,6 +13,7 @@
 #include "core/run_stats.hpp"
 #include "core/stop_signal.hpp"
 #include "pipeline/ledger.hpp"
+#include "pipeline/ledger_rules.hpp"
 #include "pipeline/unit_sink.hpp"
 #include "run/metrics_publisher.hpp"
 #include "run/run_options.hpp"
@@ -38,7 +39,7 @@ struct RunContext {
 /// How the session writes: into PostgreSQL, or nowhere.
 struct SessionMode {
   bool dry_run = false;  ///< parse and validate only: no connection, no ledger
-  bool force = false;    ///< reload files the ledger already holds
+  LedgerRules rules;     ///< --force, --max-attempts, queue folders
 };
 
 /// The config file (or the default sensor format) with --schema applied; throws UsageError.

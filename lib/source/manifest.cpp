@@ -84,6 +84,8 @@ std::optional<FileRef> ManifestSource::next() {
     if (::stat(file.uri.c_str(), &info) == 0) {
       file.size = static_cast<std::uint64_t>(info.st_size);
       file.mtime_ns = mtime_nanoseconds(info.st_mtim);
+      file.device = static_cast<std::uint64_t>(info.st_dev);
+      file.inode = static_cast<std::uint64_t>(info.st_ino);
     }
   }
   return file;
