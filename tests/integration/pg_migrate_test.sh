@@ -1,0 +1,37 @@
+# A database made by the previous release (sluice 0.1.0's `schema init` and `ingest`, kept as a dump in
+# tests/fixtures/v1_database.sql) is refused by ingest with a clear exit 2, migrated by `sluice schema migrate`
+# without losing a row, and then loaded into: unchanged files are replaced once (no doubled rows), new files
+# append, the old failed file is retried.
+source "$(dirname "$0")/lib.sh"
+# The dump's files, recreated at their recorded paths would need /tmp/v1data: instead the uris are moved under
+# $work/data, where gen-data writes the same content (it is deterministic).
+gen_data "$work/data" --files 3 --rows 300 --sensors 4
+printf 'garbage\n' > "$work/data/broken.csv"
+sed -e "s/sluice_v1/$schema/g" -e "s#/tmp/v1data#$work/data#g" "$SLUICE_TOP/tests/fixtures/v1_database.sql" |
+  psql -qX -v ON_ERROR_STOP=1 >/dev/null
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings")" 299 "rows in the version-1 database"
+
+run_sluice ingest "$work/data" --schema "$schema" --progress never --quiet >/dev/null 2>"$work/err.txt"
+expect_eq "$rc" 2 "ingest into a version-1 schema"
+grep -q "sluice schema migrate" "$work/err.txt" || fail "the refusal does not say to run sluice schema migrate"
+
+sluice schema migrate --schema "$schema" > "$work/migrate.txt"
+cat "$work/migrate.txt"
+grep -q "migrated from version 1 to 2" "$work/migrate.txt" || fail "migrate did not report 1 -> 2"
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings")" 299 "rows after the migration"
+expect_eq "$(sql "SELECT string_agg(status || ':' || attempts, ',' ORDER BY uri) FROM \"$schema\".files")" \
+  "failed:1,loaded:0,loaded:0,loaded:0" "ledger states after the migration"
+sluice schema migrate --schema "$schema" | grep -q "nothing to do" || fail "a second migrate is not a no-op"
+
+# The same files with new modification times: each a new version, replacing its rows once.
+run_sluice ingest "$work/data" --schema "$schema" --progress never --quiet --summary-json "$work/s.json" >/dev/null 2>&1
+expect_eq "$rc" 1 "ingest after the migration (broken.csv still fails)"
+expect_eq "$(json "$work/s.json" 'd["files"]["replaced"]')" 3 "the three files replaced their version-1 rows"
+expect_eq "$(json "$work/s.json" 'd["files"]["failed"]')" 1 "the failed file was retried"
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings")" 299 "no doubled row"
+check_aggregates_match_readings
+gen_data "$work/more" --files 2 --rows 100 --sensors 2 --seed 3
+run_sluice ingest "$work/more" --schema "$schema" --progress never --quiet >/dev/null 2>&1
+expect_eq "$rc" 0 "new files load into the migrated schema"
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".files WHERE status = 'loaded'")" 5 "loaded files"
+check_aggregates_match_readings
