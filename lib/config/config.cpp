@@ -111,16 +111,22 @@ ColumnSpec parse_column(value column_value, std::string_view origin, const std::
       column.date_column = std::string(get_or_fail(v.get_string(), origin, key_path, "a string"));
     } else if (key == "time_column") {
       column.time_column = std::string(get_or_fail(v.get_string(), origin, key_path, "a string"));
+    } else if (key == "optional_in_header") {
+      column.optional_in_header = get_or_fail(v.get_bool(), origin, key_path, "true or false");
     } else {
       config_error(origin, key_path,
-                   "unknown key; expected name, type, required, min, max, format, zone, null, default, date_column "
-                   "or time_column");
+                   "unknown key; expected name, type, required, min, max, format, zone, null, default, date_column, "
+                   "time_column or optional_in_header");
     }
   }
   if (!has_name || column.name.empty()) config_error(origin, path + ".name", "a non-empty column name is required");
   if ((column.min || column.max) && column.type != ColumnType::float8 && column.type != ColumnType::int8)
     config_error(origin, path, "min and max apply to float and int columns only");
   if (column.min && column.max && *column.min > *column.max) config_error(origin, path, "min is greater than max");
+  if (column.optional_in_header && column.required)
+    config_error(origin, path + ".optional_in_header",
+                 "a required column cannot be optional_in_header (a header without it would load NULLs); give it a "
+                 "\"default\" instead");
   if (column.date_column.empty() != column.time_column.empty())
     config_error(origin, path, "date_column and time_column go together");
   if (column.assembled() &&
@@ -164,10 +170,16 @@ void parse_dialect(value dialect_value, Dialect& dialect, std::string_view origi
 void check_config(const Config& config, std::string_view origin) {
   if (config.columns.empty()) config_error(origin, "$.columns", "at least one column is required");
   for (std::size_t i = 0; i < config.columns.size(); ++i)
-    for (std::size_t j = i + 1; j < config.columns.size(); ++j)
+    for (std::size_t j = i + 1; j < config.columns.size(); ++j) {
       if (config.columns[i].name == config.columns[j].name)
         config_error(origin, fmt::format("$.columns[{}].name", j),
                      fmt::format("duplicate column name \"{}\"", config.columns[j].name));
+      // Both would match the same header field.
+      if (config.header_case_insensitive && same_header_name(config.columns[i].name, config.columns[j].name, true))
+        config_error(origin, fmt::format("$.columns[{}].name", j),
+                     fmt::format("column names \"{}\" and \"{}\" differ only in case (header_case_insensitive)",
+                                 config.columns[i].name, config.columns[j].name));
+    }
   const ColumnSpec& ts = config.columns[config.timestamp_column];
   if (ts.type != ColumnType::timestamp || !ts.required)
     config_error(origin, "$.timestamp_column", fmt::format("\"{}\" must be a required timestamp column", ts.name));
@@ -187,8 +199,9 @@ void check_config(const Config& config, std::string_view origin) {
     for (std::size_t i = 0; i < config.columns.size(); ++i) {
       const ColumnSpec& column = config.columns[i];
       auto named = [&](const std::string& name) {
-        return std::find(config.dialect.field_names.begin(), config.dialect.field_names.end(), name) !=
-               config.dialect.field_names.end();
+        return std::any_of(
+            config.dialect.field_names.begin(), config.dialect.field_names.end(),
+            [&](const std::string& field) { return same_header_name(field, name, config.header_case_insensitive); });
       };
       const bool found =
           column.assembled() ? named(column.date_column) && named(column.time_column) : named(column.name);
@@ -211,6 +224,13 @@ std::string_view to_string(ColumnType type) {
   return "?";
 }
 
+bool same_header_name(std::string_view field, std::string_view name, bool case_insensitive) {
+  if (!case_insensitive) return field == name;
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return field.size() == name.size() &&
+         std::equal(field.begin(), field.end(), name.begin(), [&](char a, char b) { return lower(a) == lower(b); });
+}
+
 std::optional<std::size_t> Config::find(std::string_view name) const {
   for (std::size_t i = 0; i < columns.size(); ++i)
     if (columns[i].name == name) return i;
@@ -229,6 +249,9 @@ Config default_config() {
     spec.max = max;
     return spec;
   };
+  // Every column is strict about the header (none is optional_in_header): a file that lacks or misspells
+  // humidity, pressure or battery fails instead of loading NULLs. scripts/gen-data and the acceptance sample
+  // (tests/acceptance/sensor_sample.py) always write all six columns.
   config.columns = {
       column("ts", ColumnType::timestamp, true),
       column("sensor_id", ColumnType::text, true),
@@ -272,6 +295,8 @@ Config parse_config(std::string_view json, std::string_view origin) {
       config.dialect.delimiter = single_char(get_or_fail(v.get_string(), origin, path, "a string"), origin, path);
     } else if (key == "quote") {
       config.dialect.quote = single_char(get_or_fail(v.get_string(), origin, path, "a string"), origin, path);
+    } else if (key == "header_case_insensitive") {
+      config.header_case_insensitive = get_or_fail(v.get_bool(), origin, path, "true or false");
     } else if (key == "timestamp_column") {
       ts_name = std::string(get_or_fail(v.get_string(), origin, path, "a string"));
     } else if (key == "sensor_column") {
@@ -292,8 +317,8 @@ Config parse_config(std::string_view json, std::string_view origin) {
       }
     } else {
       config_error(origin, path,
-                   "unknown key; expected schema, delimiter, quote, dialect, timestamp_column, sensor_column, "
-                   "aggregate or columns");
+                   "unknown key; expected schema, delimiter, quote, dialect, header_case_insensitive, "
+                   "timestamp_column, sensor_column, aggregate or columns");
     }
   }
   if (config.columns.empty()) config_error(origin, "$.columns", "at least one column is required");

@@ -27,6 +27,9 @@ struct ColumnSpec {
   std::vector<std::string> nulls;            ///< values meaning NULL besides the empty one ("-200", "NA")
   std::optional<std::string> default_value;  ///< the value when the file has no such column
   std::string date_column, time_column;      ///< a timestamp assembled from a date and a time column
+  /// The header may lack the column: then it is NULL in every row. Otherwise a header without the
+  /// column (and no default) fails the file, so a misspelled header name never loads silent NULLs.
+  bool optional_in_header = false;
 
   [[nodiscard]] bool assembled() const { return !date_column.empty(); }
 };
@@ -50,10 +53,15 @@ struct Config {
   std::size_t timestamp_column = 0;          ///< index into columns; the partition key
   std::size_t sensor_column = 1;             ///< index into columns; the aggregate key
   std::vector<std::size_t> measure_columns;  ///< indexes of numeric columns aggregated per sensor-hour
+  bool header_case_insensitive = false;      ///< header names match columns ignoring ASCII case
 
   /// Index of the column named `name`, if configured.
   [[nodiscard]] std::optional<std::size_t> find(std::string_view name) const;
 };
+
+/// True when a header (or $.dialect.columns) name `field` names the configured name `name`: byte equality,
+/// or equality ignoring ASCII case when `case_insensitive` (the config's header_case_insensitive).
+bool same_header_name(std::string_view field, std::string_view name, bool case_insensitive);
 
 /// The default sensor format: ts,sensor_id,temperature,humidity,pressure,battery.
 Config default_config();

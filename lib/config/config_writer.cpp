@@ -41,6 +41,7 @@ std::string column_json(const ColumnSpec& column) {
     out += fmt::format(", \"null\": [{}]", nulls);
   }
   if (column.default_value) out += fmt::format(", \"default\": {}", json_quote(*column.default_value));
+  if (column.optional_in_header) out += ", \"optional_in_header\": true";
   return out + "}";
 }
 
@@ -58,10 +59,11 @@ std::string config_json(const Config& config) {
                   json_quote(char_text(config.dialect.delimiter)), json_quote(char_text(config.dialect.quote)),
                   config.dialect.decimal_comma ? ',' : '.', config.dialect.header ? "true" : "false");
   if (!config.dialect.header && !names.empty()) dialect += fmt::format(", \"columns\": [{}]", names);
+  const char* case_insensitive = config.header_case_insensitive ? "  \"header_case_insensitive\": true,\n" : "";
   return fmt::format(
-      "{{\n  \"schema\": {},\n  \"dialect\": {{{}}},\n  \"timestamp_column\": {},\n  \"sensor_column\": {},\n"
+      "{{\n  \"schema\": {},\n  \"dialect\": {{{}}},\n{}  \"timestamp_column\": {},\n  \"sensor_column\": {},\n"
       "  \"aggregate\": [{}],\n  \"columns\": [{}\n  ]\n}}\n",
-      json_quote(config.schema), dialect, json_quote(config.columns[config.timestamp_column].name),
+      json_quote(config.schema), dialect, case_insensitive, json_quote(config.columns[config.timestamp_column].name),
       json_quote(config.columns[config.sensor_column].name), measures, columns);
 }
 

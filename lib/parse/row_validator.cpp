@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "core/errors.hpp"
 #include "value/number.hpp"
@@ -22,14 +23,61 @@ std::string column_list(const std::vector<ColumnSpec>& columns) {
   return out;
 }
 
+std::string printable_name(std::string_view name) {
+  return simdjson::validate_utf8(name.data(), name.size()) ? std::string(name.substr(0, 64)) : "<not UTF-8>";
+}
+
 std::string printable_header(const std::vector<std::string_view>& header) {
   std::string out;
   for (std::string_view name : header) {
     if (!out.empty()) out += ',';
-    out += simdjson::validate_utf8(name.data(), name.size()) ? std::string(name.substr(0, 64)) : "<not UTF-8>";
+    out += printable_name(name);
     if (out.size() > 200) return out + ",...";
   }
   return out;
+}
+
+inline char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Levenshtein distance (insertions, deletions, substitutions; each costs 1) over bytes, ignoring ASCII case.
+// Hand-written, two rows of the usual dynamic-programming table; only called for a failing header.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t substitute = previous[j - 1] + (ascii_lower(a[i - 1]) == ascii_lower(b[j - 1]) ? 0 : 1);
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitute});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+// The header field that most likely meant `wanted`, among the fields no column took: one equal to it
+// ignoring case, else the one at the smallest edit distance (the first in file order on a tie), if that
+// distance is at most max(2, length / 3) and less than the length (a short name is not "near" anything
+// it shares no byte with). Empty when nothing is reasonably close.
+std::optional<std::string_view> nearest_field(std::string_view wanted,
+                                              const std::vector<std::string_view>& candidates) {
+  for (std::string_view candidate : candidates)
+    if (same_header_name(candidate, wanted, true)) return candidate;
+  if (wanted.size() < 2) return std::nullopt;
+  const std::size_t limit = std::min(std::max<std::size_t>(2, wanted.size() / 3), wanted.size() - 1);
+  std::optional<std::string_view> best;
+  std::size_t best_distance = limit + 1;
+  for (std::string_view candidate : candidates) {
+    const std::size_t gap =
+        candidate.size() > wanted.size() ? candidate.size() - wanted.size() : wanted.size() - candidate.size();
+    if (gap >= best_distance) continue;  // the distance is at least the length difference
+    const std::size_t distance = edit_distance(wanted, candidate);
+    if (distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  return best;
 }
 
 bool in_range(const ColumnSpec& column, double value) {
@@ -84,41 +132,79 @@ RowValidator::RowValidator(const Config& config, const std::vector<std::string_v
   }
 }
 
+// A column the field names lack takes its default. Without one, a required column fails the file; so does
+// any other column when the names come from the file's header, unless it is optional_in_header (then it is
+// NULL): a header that misspells a column must not load its values as NULLs. Names from the config
+// (a headerless file) may leave optional columns out.
 void RowValidator::map_fields(const std::vector<std::string_view>& field_names) {
-  std::vector<int> seen(config_.columns.size(), 0);  // parts seen: 1 whole, 2 for date+time
+  constexpr unsigned kDate = 1, kTime = 2, kWhole = kDate | kTime;  // parts of a column seen, as bits
+  const bool fold = config_.header_case_insensitive;
+  std::vector<unsigned> seen(config_.columns.size(), 0);
   for (std::size_t field = 0; field < field_names.size(); ++field) {
     const std::string_view name = trim_blanks(field_names[field]);
     for (std::size_t i = 0; i < config_.columns.size(); ++i) {
       const ColumnSpec& column = config_.columns[i];
       FieldRole role{static_cast<int>(i), FieldRole::Part::whole};
+      unsigned part = kWhole;
       if (column.assembled()) {
-        if (name == column.date_column)
+        if (same_header_name(name, column.date_column, fold)) {
           role.part = FieldRole::Part::date;
-        else if (name == column.time_column)
+          part = kDate;
+        } else if (same_header_name(name, column.time_column, fold)) {
           role.part = FieldRole::Part::time;
-        else
+          part = kTime;
+        } else {
           continue;
-      } else if (name != column.name) {
+        }
+      } else if (!same_header_name(name, column.name, fold)) {
         continue;
       }
-      if (roles_[field].column >= 0 || (role.part == FieldRole::Part::whole && seen[i] > 0))
-        throw FileError(fmt::format("header names column \"{}\" twice", std::string(name)));
+      if (roles_[field].column >= 0 || (seen[i] & part) != 0)
+        throw FileError(fmt::format("header names column \"{}\" twice", printable_name(name)));
       roles_[field] = role;
-      ++seen[i];
+      seen[i] |= part;
     }
   }
-  std::string missing;
+  // The fields no column took: where a missing column's nearest name is looked for.
+  std::vector<std::string_view> unused;
+  for (std::size_t field = 0; field < field_names.size(); ++field)
+    if (roles_[field].column < 0 && !trim_blanks(field_names[field]).empty())
+      unused.push_back(trim_blanks(field_names[field]));
+  std::string required_missing, missing, hints;
   for (std::size_t i = 0; i < config_.columns.size(); ++i) {
     const ColumnSpec& column = config_.columns[i];
-    const int needed = column.assembled() ? 2 : 1;
-    from_default_[i] = seen[i] < needed;
-    if (seen[i] < needed && column.required && !column.default_value)
-      missing += (missing.empty() ? "" : ",") +
-                 (column.assembled() ? column.date_column + "+" + column.time_column : column.name);
+    from_default_[i] = seen[i] != kWhole;
+    if (seen[i] == kWhole || column.default_value) continue;
+    if (!column.required && (!config_.dialect.header || column.optional_in_header)) continue;
+    if (column.required)
+      required_missing += (required_missing.empty() ? "" : ",") +
+                          (column.assembled() ? column.date_column + "+" + column.time_column : column.name);
+    // One clause per name the header lacks (for an assembled timestamp, its date or time column).
+    auto lacks = [&](const std::string& name, std::string_view of) {
+      const std::optional<std::string_view> nearest = nearest_field(name, unused);
+      std::string clause = fmt::format("column \"{}\"{} is missing", name, of);
+      if (nearest) {
+        clause += fmt::format(" (nearest in the header: \"{}\")", printable_name(*nearest));
+        hints += fmt::format("{}\"{}\" for \"{}\"", hints.empty() ? "" : ", ", printable_name(*nearest), name);
+      }
+      missing += (missing.empty() ? "" : ", ") + clause;
+    };
+    if (!column.assembled()) {
+      lacks(column.name, "");
+    } else {
+      if ((seen[i] & kDate) == 0) lacks(column.date_column, fmt::format(" (the date of \"{}\")", column.name));
+      if ((seen[i] & kTime) == 0) lacks(column.time_column, fmt::format(" (the time of \"{}\")", column.name));
+    }
   }
+  if (!required_missing.empty())
+    throw FileError(fmt::format(
+        "bad header: expected a header with {} (required: missing {}{}); got {}", column_list(config_.columns),
+        required_missing, hints.empty() ? "" : "; nearest in the header: " + hints, printable_header(field_names)));
   if (!missing.empty())
-    throw FileError(fmt::format("bad header: expected a header with {} (required: missing {}); got {}",
-                                column_list(config_.columns), missing, printable_header(field_names)));
+    throw FileError(
+        fmt::format("bad header: {}; expected a header with {}; got {} (a column that files may lack needs "
+                    "\"optional_in_header\": true or a \"default\")",
+                    missing, column_list(config_.columns), printable_header(field_names)));
 }
 
 // A column the file lacks takes its configured default (checked once here) or NULL.

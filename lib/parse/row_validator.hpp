@@ -21,7 +21,9 @@ struct FieldValue {
 class RowValidator {
  public:
   /// Maps the file's field names (its header, or the config's names when the file has none) to the
-  /// configured columns; throws FileError when a required column is missing.
+  /// configured columns (ignoring ASCII case with header_case_insensitive); throws FileError when a name
+  /// is matched twice, when a required column is missing, or when the header lacks any other column that
+  /// has neither a default nor optional_in_header (the reason names it and the nearest header name).
   RowValidator(const Config& config, const std::vector<std::string_view>& field_names);
 
   /// Validates a record; returns the reject reason code, or an empty view when the row is valid.

@@ -292,3 +292,79 @@ TEST_CASE("config: trailing content after the root object is invalid JSON") {
     CHECK(usage_error(json).find("config test.json: at $") != std::string::npos);
   }
 }
+
+TEST_CASE("config: optional_in_header and header_case_insensitive") {
+  // Both default to false, in the default format too.
+  const sluice::Config plain = sluice::parse_config(
+      with_columns(std::string(kTs) + "," + std::string(kSensor) + R"(, {"name": "h", "type": "float"})"), "t.json");
+  CHECK_FALSE(plain.header_case_insensitive);
+  CHECK_FALSE(plain.columns[2].optional_in_header);
+  CHECK_FALSE(sluice::default_config().header_case_insensitive);
+  for (const sluice::ColumnSpec& column : sluice::default_config().columns) CHECK_FALSE(column.optional_in_header);
+
+  const sluice::Config config =
+      sluice::parse_config(with_columns(std::string(kTs) + "," + std::string(kSensor) +
+                                            R"(, {"name": "h", "type": "float", "optional_in_header": true},)"
+                                            R"( {"name": "p", "type": "float", "optional_in_header": false})",
+                                        R"("header_case_insensitive": true, )"),
+                           "t.json");
+  CHECK(config.header_case_insensitive);
+  CHECK(config.columns[2].optional_in_header);
+  CHECK_FALSE(config.columns[3].optional_in_header);
+
+  // config_json (what `sluice infer` prints) writes them when set, and reads back the same.
+  const std::string json = sluice::config_json(config);
+  CHECK(json.find("\"header_case_insensitive\": true") != std::string::npos);
+  CHECK(json.find("{\"name\": \"h\", \"type\": \"float\", \"optional_in_header\": true}") != std::string::npos);
+  CHECK(json.find("{\"name\": \"p\", \"type\": \"float\"}") != std::string::npos);
+  const sluice::Config reread = sluice::parse_config(json, "reread.json");
+  CHECK(reread.header_case_insensitive);
+  CHECK(reread.columns[2].optional_in_header);
+  CHECK_FALSE(reread.columns[3].optional_in_header);
+  const std::string plain_json = sluice::config_json(plain);
+  CHECK(plain_json.find("header_case_insensitive") == std::string::npos);
+  CHECK(plain_json.find("optional_in_header") == std::string::npos);
+
+  CHECK(sluice::same_header_name("Humidity", "humidity", true));
+  CHECK_FALSE(sluice::same_header_name("Humidity", "humidity", false));
+  CHECK_FALSE(sluice::same_header_name("humidity2", "humidity", true));
+  CHECK(sluice::same_header_name("CO(GT)", "co(gt)", true));
+  CHECK_FALSE(sluice::same_header_name("\xC3\x89t\xC3\xA9", "\xC3\xA9t\xC3\xA9", true));  // ASCII case only
+}
+
+TEST_CASE("config: optional_in_header and header_case_insensitive mistakes name the path") {
+  std::string message = usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor) +
+                                                 R"(, {"name": "h", "type": "float", "optional_in_header": "yes"})"));
+  CHECK(message.find("$.columns[2].optional_in_header") != std::string::npos);
+  CHECK(message.find("expected true or false") != std::string::npos);
+
+  message =
+      usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor), R"("header_case_insensitive": 1, )"));
+  CHECK(message.find("at $.header_case_insensitive:") != std::string::npos);
+  CHECK(message.find("expected true or false") != std::string::npos);
+
+  // A required column cannot be absent from a header.
+  message =
+      usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor) +
+                               R"(, {"name": "h", "type": "float", "required": true, "optional_in_header": true})"));
+  CHECK(message.find("$.columns[2].optional_in_header") != std::string::npos);
+  CHECK(message.find("a required column cannot be optional_in_header") != std::string::npos);
+
+  // Names differing only in case would match the same header field.
+  message = usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor) +
+                                         R"(, {"name": "h", "type": "float"}, {"name": "H", "type": "float"})",
+                                     R"("header_case_insensitive": true, )"));
+  CHECK(message.find("$.columns[3].name") != std::string::npos);
+  CHECK(message.find("differ only in case") != std::string::npos);
+  CHECK_NOTHROW(
+      sluice::parse_config(with_columns(std::string(kTs) + "," + std::string(kSensor) +
+                                        R"(, {"name": "h", "type": "float"}, {"name": "H", "type": "float"})"),
+                           "t.json"));
+
+  // The unknown-key messages list the new keys.
+  message = usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor), R"("header_case": true, )"));
+  CHECK(message.find("header_case_insensitive") != std::string::npos);
+  message = usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor) +
+                                     R"(, {"name": "h", "type": "float", "optional": true})"));
+  CHECK(message.find("optional_in_header") != std::string::npos);
+}

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "core/errors.hpp"
 #include "parse/file_parser.hpp"
 #include "value/timestamp.hpp"
 
@@ -114,4 +115,44 @@ TEST_CASE("config: dialect mistakes are reported with their path") {
     {"name": "sensor_id", "type": "text", "required": true}]})",
                    "t"),
       doctest::Contains("$.columns[0].zone"));
+}
+
+TEST_CASE("dialect: a headerless file may leave optional columns out of $.dialect.columns (NULL)") {
+  // The strict header rule (a configured column the header lacks fails the file) is for headers only.
+  const Config config = parse_config(R"({"dialect": {"header": false, "columns": ["ts", "sensor_id", "temperature"]},
+    "columns": [{"name": "ts", "type": "timestamp", "required": true}, {"name": "sensor_id", "type": "text", "required": true},
+                {"name": "temperature", "type": "float", "required": true}, {"name": "humidity", "type": "float"}]})",
+                                     "t");
+  const ParsedFile file = parse("2026-01-01T00:00:00Z,s1,1.5\n2026-01-01T00:01:00Z,s1,2.5\n", config);
+  CHECK(file.rows_loaded() == 2);
+  CHECK(file.rejects.empty());
+  const auto& deltas = file.deltas.entries();
+  REQUIRE(deltas.size() == 1);
+  REQUIRE(deltas.begin()->second.measures.size() == 2);
+  CHECK(deltas.begin()->second.measures[1].count == 0);  // humidity: NULL in both rows
+
+  // Without $.dialect.columns the names are the config's, all present.
+  const Config all = parse_config(R"({"dialect": {"header": false},
+    "columns": [{"name": "ts", "type": "timestamp", "required": true}, {"name": "sensor_id", "type": "text", "required": true},
+                {"name": "humidity", "type": "float"}]})",
+                                  "t");
+  CHECK(parse("2026-01-01T00:00:00Z,s1,40\n", all).rows_loaded() == 1);
+
+  // With the same file given a header, the missing humidity fails it.
+  Config with_header = config;
+  with_header.dialect.header = true;
+  CHECK_THROWS_WITH_AS(parse("ts,sensor_id,temperature\n2026-01-01T00:00:00Z,s1,1.5\n", with_header),
+                       doctest::Contains("column \"humidity\" is missing"), FileError);
+}
+
+TEST_CASE("dialect: header_case_insensitive applies to $.dialect.columns of a headerless file") {
+  const std::string columns = R"("columns": [{"name": "ts", "type": "timestamp", "required": true},
+    {"name": "sensor_id", "type": "text", "required": true}]})";
+  CHECK_THROWS_WITH_AS(
+      parse_config(R"({"dialect": {"header": false, "columns": ["TS", "Sensor_Id"]}, )" + columns, "t"),
+      doctest::Contains("\"ts\" is required but not among $.dialect.columns"), UsageError);
+  const Config config = parse_config(
+      R"({"header_case_insensitive": true, "dialect": {"header": false, "columns": ["TS", "Sensor_Id"]}, )" + columns,
+      "t");
+  CHECK(parse("2026-01-01T00:00:00Z,s1\n", config).rows_loaded() == 1);
 }

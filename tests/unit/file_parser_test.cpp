@@ -161,13 +161,13 @@ TEST_CASE("file_parser: years of the valid rows, each once, in first-seen order"
   CHECK(parsed.years == std::vector<int>{2026, 2025});
 
   const sluice::ParsedFile spread = parse(
-      "ts,sensor_id,temperature\n"
-      "1999-12-31T23:00:00Z,a,1\n"
-      "2000-01-01T00:00:00Z,a,1\n"
-      "1999-06-01T00:00:00Z,a,1\n"
-      "2000-01-01T00:30:00+01:00,a,1\n"
-      "1969-12-31T23:59:59Z,a,1\n"
-      "1970-01-01T00:00:00Z,a,1\n");
+      "ts,sensor_id,temperature,humidity,pressure,battery\n"
+      "1999-12-31T23:00:00Z,a,1,,,\n"
+      "2000-01-01T00:00:00Z,a,1,,,\n"
+      "1999-06-01T00:00:00Z,a,1,,,\n"
+      "2000-01-01T00:30:00+01:00,a,1,,,\n"
+      "1969-12-31T23:59:59Z,a,1,,,\n"
+      "1970-01-01T00:00:00Z,a,1,,,\n");
   CHECK(spread.years == std::vector<int>{1999, 2000, 1969, 1970});
 }
 

@@ -209,12 +209,22 @@ TEST_CASE("row_validator: extra header columns are ignored, whatever their value
   CHECK(h.check({kTs, "s1", "20", "", "", ""}) == "columns");
 }
 
-TEST_CASE("row_validator: optional columns may be absent from the header") {
-  Harness h({"ts", "sensor_id", "temperature"});
-  CHECK(h.check({kTs, "s1", "20"}) == "");
-  CHECK(h.validator.values()[3].null);
-  CHECK(h.validator.values()[4].null);
-  CHECK(h.validator.values()[5].null);
+TEST_CASE("row_validator: optional columns may be absent from the header only when optional_in_header") {
+  sluice::Config config = sluice::default_config();
+  std::vector<std::string> names = {"ts", "sensor_id", "temperature"};
+  std::vector<std::string_view> header = views(names);
+  // The default format is strict: a header without humidity, pressure and battery fails.
+  CHECK_THROWS_WITH_AS(RowValidator(config, header), doctest::Contains("column \"humidity\" is missing"),
+                       sluice::FileError);
+  for (std::size_t i = 3; i < 6; ++i) config.columns[i].optional_in_header = true;
+  RowValidator validator(config, header);
+  std::vector<std::string> row = {kTs, "s1", "20"};
+  CsvRecord record;
+  record.fields = views(row);
+  CHECK(validator.validate(record) == "");
+  CHECK(validator.values()[3].null);
+  CHECK(validator.values()[4].null);
+  CHECK(validator.values()[5].null);
 }
 
 TEST_CASE("row_validator: a header missing a required column throws FileError naming it") {
@@ -238,4 +248,161 @@ TEST_CASE("row_validator: a header naming a column twice throws FileError") {
   names = {"ts", "sensor_id", "temperature", "humidity", "humidity"};
   header = views(names);
   CHECK_THROWS_AS(RowValidator(config, header), sluice::FileError);
+}
+
+// --- header matching: a configured column the header lacks fails the file, unless it has a default
+// or is optional_in_header; header_case_insensitive matches names ignoring ASCII case. ---------------
+
+namespace {
+
+// The FileError message RowValidator throws for `names` under `config`, or "" when it maps.
+std::string header_error(const sluice::Config& config, std::vector<std::string> names) {
+  const std::vector<std::string_view> header = views(names);
+  try {
+    RowValidator validator(config, header);
+  } catch (const sluice::FileError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+sluice::Config humidity_config(std::string_view humidity_keys, std::string_view root_keys = "") {
+  return sluice::parse_config(std::string("{") + std::string(root_keys) + R"("columns": [
+    {"name": "ts", "type": "timestamp", "required": true}, {"name": "sensor_id", "type": "text", "required": true},
+    {"name": "temperature", "type": "float", "required": true},
+    {"name": "humidity", "type": "float")" +
+                                  std::string(humidity_keys) + "}]}",
+                              "test.json");
+}
+
+}  // namespace
+
+TEST_CASE("row_validator: a misspelled optional column fails the file, naming it and the nearest header name") {
+  const sluice::Config config = sluice::default_config();
+  std::string message = header_error(config, {"ts", "sensor_id", "temperature", "Humidity", "pressure", "battery"});
+  CHECK(message.find("bad header: column \"humidity\" is missing (nearest in the header: \"Humidity\")") == 0);
+  CHECK(message.find("expected a header with ts,sensor_id,temperature,humidity,pressure,battery") != std::string::npos);
+  CHECK(message.find("got ts,sensor_id,temperature,Humidity,pressure,battery") != std::string::npos);
+  CHECK(message.find("optional_in_header") != std::string::npos);
+
+  // Nearest by edit distance when no name is equal ignoring case; one clause per missing column.
+  message = header_error(config, {"ts", "sensor_id", "temperature", "humidty", "presure", "battery"});
+  CHECK(message.find("column \"humidity\" is missing (nearest in the header: \"humidty\")") != std::string::npos);
+  CHECK(message.find("column \"pressure\" is missing (nearest in the header: \"presure\")") != std::string::npos);
+  // A name equal ignoring case wins wherever it is; a name another column took is not offered.
+  message = header_error(config, {"ts", "sensor_id", "temperature", "humidit", "HUMIDITY", "pressure", "battery"});
+  CHECK(message.find("(nearest in the header: \"HUMIDITY\")") != std::string::npos);
+  message = header_error(config, {"ts", "sensor_id", "temperature", "pressure", "battery"});
+  CHECK(message.find("column \"humidity\" is missing;") != std::string::npos);
+
+  // Nothing reasonably close: no nearest name (distance > max(2, length / 3)).
+  message = header_error(config, {"ts", "sensor_id", "temperature", "moisture", "pressure", "battery"});
+  CHECK(message.find("bad header: column \"humidity\" is missing; expected") == 0);
+  message = header_error(config, {"ts", "sensor_id", "temperature", "humidity", "pressure", "batt"});
+  CHECK(message.find("column \"battery\" is missing;") != std::string::npos);  // distance 3 > 2
+  message = header_error(config, {"ts", "sensor_id", "temperature", "humidity", "pressure", "batery"});
+  CHECK(message.find("column \"battery\" is missing (nearest in the header: \"batery\")") != std::string::npos);
+
+  // A missing required column keeps its message, with the nearest names added.
+  message = header_error(config, {"ts", "sensor_id", "Temperature", "Humidity", "pressure", "battery"});
+  CHECK(message.find("bad header: expected a header with ts,sensor_id") == 0);
+  CHECK(message.find("(required: missing temperature; nearest in the header: \"Temperature\" for \"temperature\", "
+                     "\"Humidity\" for \"humidity\"); got ts,sensor_id,Temperature,") != std::string::npos);
+  // A short name is not "near" a name it shares nothing with.
+  message = header_error(config, {"id", "sensor_id", "temperature", "humidity", "pressure", "battery"});
+  CHECK(message.find("(required: missing ts)") != std::string::npos);
+  CHECK(message.find("nearest") == std::string::npos);
+}
+
+TEST_CASE("row_validator: a column with a default may be absent from the header") {
+  const sluice::Config config = humidity_config(R"(, "default": "55.5")");
+  std::vector<std::string> names = {"ts", "sensor_id", "temperature"};
+  std::vector<std::string_view> header = views(names);
+  RowValidator validator(config, header);
+  std::vector<std::string> row = {kTs, "s1", "20"};
+  CsvRecord record;
+  record.fields = views(row);
+  CHECK(validator.validate(record) == "");
+  REQUIRE_FALSE(validator.values()[3].null);
+  CHECK(validator.values()[3].real == 55.5);
+  // A misspelled one takes the default too (the header does not name it).
+  CHECK(header_error(config, {"ts", "sensor_id", "temperature", "Humidity"}) == "");
+}
+
+TEST_CASE("row_validator: an optional_in_header column may be absent, and is NULL") {
+  const sluice::Config config = humidity_config(R"(, "optional_in_header": true)");
+  for (const std::vector<std::string>& names :
+       {std::vector<std::string>{"ts", "sensor_id", "temperature"},
+        std::vector<std::string>{"ts", "sensor_id", "temperature", "Humidity"}}) {
+    std::vector<std::string> owned = names;
+    std::vector<std::string_view> header = views(owned);
+    RowValidator validator(config, header);
+    std::vector<std::string> row = {kTs, "s1", "20", "40"};
+    row.resize(names.size());
+    CsvRecord record;
+    record.fields = views(row);
+    CHECK(validator.validate(record) == "");
+    CHECK(validator.values()[3].null);
+  }
+  // The default format lists its optional columns as strict.
+  for (const sluice::ColumnSpec& column : sluice::default_config().columns) CHECK_FALSE(column.optional_in_header);
+}
+
+TEST_CASE("row_validator: header_case_insensitive matches names ignoring ASCII case") {
+  sluice::Config config = sluice::default_config();
+  CHECK(header_error(config, {"TS", "sensor_id", "temperature", "humidity", "pressure", "battery"}) != "");
+  config.header_case_insensitive = true;
+  std::vector<std::string> names = {"TS", "Sensor_ID", "Temperature", "Humidity", "PRESSURE", "battery"};
+  std::vector<std::string_view> header = views(names);
+  RowValidator validator(config, header);
+  std::vector<std::string> row = {kTs, "s1", "20", "40", "1000", "3.5"};
+  CsvRecord record;
+  record.fields = views(row);
+  CHECK(validator.validate(record) == "");
+  for (const auto& value : validator.values()) CHECK_FALSE(value.null);
+  CHECK(validator.values()[3].real == 40.0);
+  CHECK(validator.values()[4].real == 1000.0);
+
+  // Date and time parts of an assembled timestamp too.
+  const sluice::Config assembled = sluice::parse_config(R"({"header_case_insensitive": true, "sensor_column": "s",
+    "columns": [{"name": "ts", "type": "timestamp", "required": true, "date_column": "Date", "time_column": "Time",
+                 "format": "%d/%m/%Y %H.%M.%S"}, {"name": "s", "type": "text", "required": true}]})",
+                                                        "test.json");
+  std::vector<std::string> parts = {"DATE", "time", "S"};
+  std::vector<std::string_view> part_views = views(parts);
+  RowValidator by_parts(assembled, part_views);
+  std::vector<std::string> part_row = {"10/03/2004", "18.00.00", "x"};
+  record.fields = views(part_row);
+  CHECK(by_parts.validate(record) == "");
+  CHECK(by_parts.values()[0].integer == sluice::days_from_civil(2004, 3, 10) * 86'400 * sluice::kMicrosPerSecond +
+                                            18LL * 3600 * sluice::kMicrosPerSecond);
+}
+
+TEST_CASE("row_validator: a column named twice is an error under header_case_insensitive too") {
+  sluice::Config config = sluice::default_config();
+  config.header_case_insensitive = true;
+  CHECK(header_error(config, {"ts", "sensor_id", "temperature", "humidity", "Humidity", "pressure", "battery"}) ==
+        "header names column \"Humidity\" twice");
+  CHECK(header_error(config, {"ts", "TS", "sensor_id", "temperature", "humidity", "pressure", "battery"}) ==
+        "header names column \"TS\" twice");
+  // Case-sensitive (the default), "Humidity" is an unknown column, ignored: no duplicate.
+  config.header_case_insensitive = false;
+  CHECK(header_error(config, {"ts", "sensor_id", "temperature", "humidity", "Humidity", "pressure", "battery"}) == "");
+  // The date or time of an assembled timestamp named twice.
+  const sluice::Config assembled = sluice::parse_config(R"({"header_case_insensitive": true, "sensor_column": "s",
+    "columns": [{"name": "ts", "type": "timestamp", "required": true, "date_column": "Date", "time_column": "Time",
+                 "format": "%d/%m/%Y %H.%M.%S"}, {"name": "s", "type": "text", "required": true}]})",
+                                                        "test.json");
+  CHECK(header_error(assembled, {"Date", "date", "s"}) == "header names column \"date\" twice");
+  CHECK(header_error(assembled, {"Date", "Time", "s"}) == "");
+}
+
+TEST_CASE("row_validator: an assembled timestamp missing its time names the time column") {
+  const sluice::Config assembled = sluice::parse_config(R"({"sensor_column": "s",
+    "columns": [{"name": "ts", "type": "timestamp", "required": true, "date_column": "Date", "time_column": "Time",
+                 "format": "%d/%m/%Y %H.%M.%S"}, {"name": "s", "type": "text", "required": true}]})",
+                                                        "test.json");
+  const std::string message = header_error(assembled, {"Date", "time", "s"});
+  CHECK(message.find("(required: missing Date+Time; nearest in the header: \"time\" for \"Time\"); got Date,time,s") !=
+        std::string::npos);
 }
