@@ -5,6 +5,7 @@
 
 #include <pqxx/largeobject>
 
+#include "core/errors.hpp"
 #include "core/redact.hpp"
 #include "encode/copy_buffer.hpp"
 
@@ -46,11 +47,30 @@ bool is_transient_db_error(const std::exception& error) {
          sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "53300" || sqlstate == "55P03";
 }
 
+std::string permanent_connection_hint(std::string_view message) {
+  if (message.find("password authentication failed") != std::string_view::npos)
+    return "the password is wrong: check --db, PGPASSWORD or ~/.pgpass";
+  if (message.find("no pg_hba.conf entry") != std::string_view::npos)
+    return "the server's pg_hba.conf admits no such host, user and database: ask its administrator";
+  if (message.find("role \"") != std::string_view::npos && message.find("does not exist") != std::string_view::npos)
+    return "no such user: check the user in --db or PGUSER";
+  if (message.find("database \"") != std::string_view::npos && message.find("does not exist") != std::string_view::npos)
+    return "no such database: create it, or name another in --db or PGDATABASE";
+  if (message.find("authentication failed") != std::string_view::npos)
+    return "authentication failed: check the credentials in --db";
+  return "";
+}
+
 PgSession::PgSession(const std::string& dsn, const std::string& setup_sql) {
   try {
     connection_ = std::make_unique<pqxx::connection>(dsn);
   } catch (const pqxx::broken_connection& error) {
-    throw pqxx::broken_connection(redact_dsn(error.what()));
+    std::string message = redact_dsn(error.what());
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    // Retrying cannot fix these: the run ends at once (exit 3) with what to do.
+    if (const std::string hint = permanent_connection_hint(message); !hint.empty())
+      throw FatalError(fmt::format("cannot connect to PostgreSQL: {} ({})", message, hint));
+    throw pqxx::broken_connection(message);
   }
   // Hours are UTC hours whatever the server's TimeZone: the client floors timestamps the same way.
   pqxx::nontransaction setup(*connection_);

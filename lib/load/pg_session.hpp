@@ -24,10 +24,14 @@ struct PgError : std::runtime_error {
 /// serialization failures, deadlocks, too many connections, a commit in doubt.
 bool is_transient_db_error(const std::exception& error);
 
+/// What to do about a connection error that retrying cannot fix (no such database or user, a wrong password,
+/// no pg_hba.conf entry); empty for errors worth retrying.
+std::string permanent_connection_hint(std::string_view message);
+
 class PgSession {
  public:
-  /// Connects and runs `setup_sql` (e.g. temp tables); throws pqxx::broken_connection (with the
-  /// password removed from its message) on failure.
+  /// Connects and runs `setup_sql` (e.g. temp tables); throws FatalError for an error retrying cannot fix
+  /// (permanent_connection_hint), else pqxx::broken_connection, with the password removed from the message.
   explicit PgSession(const std::string& dsn, const std::string& setup_sql = {});
 
   pqxx::connection& connection() { return *connection_; }

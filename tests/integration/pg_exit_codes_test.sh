@@ -26,6 +26,14 @@ case "$err" in *'$.columns[1].type'*) echo "ok - config error names the JSON pat
 
 run_sluice ingest "$work/good" --db "host=127.0.0.1 port=1 dbname=none user=nobody connect_timeout=2" --retries 1 --progress never >/dev/null 2>&1
 expect_eq "$rc" 3 "3: database unreachable after retries"
+# Errors retrying cannot fix end the run at once, with what to do, and no retry.
+for case in "dbname=sluice_no_such_db|no such database" "user=sluice_no_such_role|no such user"; do
+  dsn=${case%%|*} hint=${case#*|}
+  set +e; err=$("$SLUICE_BIN" ingest "$work/good" --db "$dsn" --progress never 2>&1 >/dev/null); rc=$?; set -e
+  expect_eq "$rc" 3 "3: permanent connection error ($dsn)"
+  case "$err" in *"$hint"*) echo "ok - the error says: $hint";; *) fail "no hint '$hint' in: $err";; esac
+  case "$err" in *retry*) fail "a permanent connection error was retried: $err";; *) echo "ok - not retried";; esac
+done
 
 # 130: SIGTERM while loading: in-flight units finish, nothing half-loaded, summary printed.
 gen_data "$work/big" --files 16 --rows 800000

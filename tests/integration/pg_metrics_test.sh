@@ -30,6 +30,6 @@ expect_eq "$(grep '^sluice_run_rows{' "$work/gateway.txt" | grep 'status="loaded
 expect_eq "$(json "$work/summary.json" 'sorted(d.keys())')" \
   "['batches', 'bytes', 'dry_run', 'error', 'exit_code', 'failed_files', 'files', 'mb_per_second', 'rejects_by_reason', 'retries', 'rows', 'rows_per_second', 'seconds', 'stage_seconds', 'status', 'units']" \
   "summary fields"
-expect_eq "$(json "$work/summary.json" 'd["files"]')" "{'listed': 4, 'loaded': 3, 'replaced': 0, 'skipped': 0, 'failed': 1}" "summary files"
+expect_eq "$(json "$work/summary.json" 'd["files"]')" "{'listed': 4, 'loaded': 3, 'replaced': 0, 'skipped': 0, 'failed': 1, 'given_up': 0, 'linked': 0}" "summary files"
 expect_eq "$(json "$work/summary.json" 'd["rows"]["loaded"] + d["rows"]["rejected"]')" "$(json "$exp" 'd["rows"]')" "summary rows add up to the generated rows"
 expect_eq "$(json "$work/summary.json" 'd["status"], d["exit_code"], d["failed_files"][0]["uri"].endswith("broken.csv")')" "partial 1 True" "summary status"
