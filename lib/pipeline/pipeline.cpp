@@ -138,18 +138,30 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
     });
     // Units in flight: enough to keep every parser and every connection busy, and no more.
     flow::limiter_node<UnitPtr> limiter(graph, static_cast<std::size_t>(threads));
+    // Anything but a FileError (which fails one file) stops the run the way a fatal load error does: the
+    // units in flight drain, no new one is planned, and the error is rethrown after the graph is done.
     flow::function_node<UnitPtr, UnitPtr> fetch(graph, static_cast<std::size_t>(options.fetch_jobs), [&](UnitPtr unit) {
-      // A unit of many small S3 objects would wait on one GET after another: fetch them side by side.
-      unit->fetched.resize(unit->plan.files.size());
-      tbb::parallel_for(std::size_t{0}, unit->plan.files.size(),
-                        [&](std::size_t i) { unit->fetched[i] = fetch_one(unit->plan.files[i], parts); });
+      if (aborted) return unit;
+      try {
+        // A unit of many small S3 objects would wait on one GET after another: fetch them side by side.
+        unit->fetched.resize(unit->plan.files.size());
+        tbb::parallel_for(std::size_t{0}, unit->plan.files.size(),
+                          [&](std::size_t i) { unit->fetched[i] = fetch_one(unit->plan.files[i], parts); });
+      } catch (...) {
+        record_fatal(std::current_exception());
+      }
       return unit;
     });
     flow::function_node<UnitPtr, UnitPtr> parse(graph, static_cast<std::size_t>(options.jobs), [&](UnitPtr unit) {
-      for (std::size_t i = 0; i < unit->plan.files.size(); ++i)
-        unit->files.push_back(
-            parse_one(unit->plan.files[i], unit->plan.file_ids[i], std::move(unit->fetched[i]), parts, options));
-      unit->fetched.clear();
+      if (aborted) return unit;
+      try {
+        for (std::size_t i = 0; i < unit->plan.files.size(); ++i)
+          unit->files.push_back(
+              parse_one(unit->plan.files[i], unit->plan.file_ids[i], std::move(unit->fetched[i]), parts, options));
+        unit->fetched.clear();
+      } catch (...) {
+        record_fatal(std::current_exception());
+      }
       return unit;
     });
     flow::function_node<UnitPtr, flow::continue_msg> load(
