@@ -24,6 +24,11 @@ void add_consume_command(CLI::App& app, ConsumeOptions& options, const std::vect
       ->add_option("--exit-when-idle", options.exit_when_idle,
                    "exit after this many seconds without a message (0: run until a signal)")
       ->check(CLI::Range(0.0, 1e9));
+  command->add_option("--local-root", options.local_roots,
+                      "folder whose files announced local paths (or file:// uris) may name; repeatable. Without "
+                      "one, local paths are refused unopened");
+  command->add_option("--allow-bucket", options.allowed_buckets,
+                      "S3 bucket announced files may be in; repeatable (default: any)");
   command->callback([&options, &argv, &fail_points, &exit_code] {
     options.run.command_line = redacted_command_line(argv);
     exit_code = run_consume(options, fail_points);

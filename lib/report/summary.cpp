@@ -69,8 +69,10 @@ std::string human_summary(const RunStats& stats, const RunOutcome& outcome) {
   if (kafka.active)
     out += fmt::format(
         "  kafka: {} messages, {} files announced, {} events ignored (not ObjectCreated), {} poison, "
-        "{} batches committed{}{}\n",
+        "{} batches committed{}{}{}\n",
         kafka.messages.load(), kafka.files.load(), kafka.ignored.load(), kafka.poison.load(), kafka.batches.load(),
+        kafka.duplicates > 0 ? fmt::format(", {} announced again in their batch (loaded once)", kafka.duplicates.load())
+                             : "",
         kafka.commits_failed > 0 ? fmt::format(" ({} with offsets not committed)", kafka.commits_failed.load()) : "",
         kafka.batches_over_reject_ratio > 0
             ? fmt::format(", {} over --max-reject-ratio", kafka.batches_over_reject_ratio.load())

@@ -3,18 +3,67 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "pipeline/pipeline.hpp"
 #include "pipeline/unit_planner.hpp"
 #include "run/judge.hpp"
 #include "run/sources.hpp"
 #include "source/kafka_event.hpp"
+#include "source/local_source.hpp"
 #include "source/vector_source.hpp"
 
 namespace sluice {
 
 std::string poison_uri(const std::string& topic, std::int32_t partition, std::int64_t offset) {
   return fmt::format("kafka://{}/{}/{}", topic, partition, offset);
+}
+
+KafkaBatch::KafkaBatch(const ConsumeOptions& options, RunContext& context, Fetcher& fetcher, KafkaConsumer& consumer)
+    : options_(options), context_(context), fetcher_(fetcher), consumer_(consumer), roots_(options.local_roots) {
+  include_ = options.run.source.include.empty() ? LocalListing().include : options.run.source.include;
+}
+
+std::optional<FileRef> KafkaBatch::admit(const FileRef& file, std::string& refusal, bool& ignored) const {
+  ignored = false;
+  if (!name_included(file.uri, include_)) {
+    ignored = true;  // _SUCCESS markers, manifests, anything not named like data
+    return std::nullopt;
+  }
+  if (file.scheme == FileScheme::s3) {
+    const auto& buckets = options_.allowed_buckets;
+    const std::string bucket = file.uri.substr(5, file.uri.find('/', 5) - 5);
+    if (!buckets.empty() && std::find(buckets.begin(), buckets.end(), bucket) == buckets.end()) {
+      refusal = fmt::format("{}: bucket {} is not allowed (--allow-bucket)", file.uri, bucket);
+      return std::nullopt;
+    }
+    return file;
+  }
+  return roots_.admit(file.uri, refusal);
+}
+
+std::vector<FileRef> KafkaBatch::newest_per_uri() {
+  std::unordered_map<std::string, std::size_t> last;
+  for (std::size_t i = 0; i < files_.size(); ++i) last[files_[i].uri] = i;
+  std::vector<FileRef> out;
+  out.reserve(last.size());
+  for (std::size_t i = 0; i < files_.size(); ++i) {
+    if (last[files_[i].uri] != i) {
+      context_.stats.consumer.duplicates += 1;
+      continue;
+    }
+    FileRef file = std::move(files_[i]);
+    if (file.scheme == FileScheme::local) {
+      std::string refusal;
+      if (std::optional<FileRef> now = roots_.admit(file.uri, refusal))
+        file = std::move(*now);
+      else
+        file = FileRef::unloadable(file.uri, refusal);
+    }
+    out.push_back(std::move(file));
+  }
+  files_.clear();
+  return out;
 }
 
 bool KafkaBatch::full() const {
@@ -32,10 +81,20 @@ void KafkaBatch::add(const KafkaMessage& message) {
   ConsumerStats& counts = context_.stats.consumer;
   counts.messages += 1;
   FileEvent event = parse_file_event(message.payload);
-  stat_local_files(event);
   counts.ignored += static_cast<std::int64_t>(event.ignored);
-  counts.files += static_cast<std::int64_t>(event.files.size());
-  for (FileRef& file : event.files) files_.push_back(std::move(file));
+  for (const FileRef& file : event.files) {
+    std::string refusal;
+    bool ignored = false;
+    std::optional<FileRef> admitted = admit(file, refusal, ignored);
+    if (admitted) {
+      counts.files += 1;
+      files_.push_back(std::move(*admitted));
+    } else if (ignored) {
+      counts.ignored += 1;
+    } else {
+      event.poison += (event.poison.empty() ? "" : "; ") + refusal;
+    }
+  }
   if (!event.poison.empty()) {
     // A poison message never blocks its partition: it becomes an entry that fails with the reason.
     counts.poison += 1;
@@ -54,8 +113,7 @@ void KafkaBatch::flush() {
   planner_options.batch_files = std::max<std::size_t>(1, files_.size());  // one ledger lookup per batch
   planner_options.unit_bytes = options_.run.unit_bytes;
   planner_options.rules.max_attempts = options_.run.max_attempts;
-  VectorSource source(std::move(files_));
-  files_.clear();
+  VectorSource source(newest_per_uri());
   UnitPlanner planner(source, context_.ledger, planner_options, stats);
   // A batch always runs to its end, signal or not: its offsets are committed only once all of it is in.
   StopSignal never;

@@ -7,6 +7,7 @@
 #include "core/file_ref.hpp"
 #include "run/run_session.hpp"
 #include "source/kafka_consumer.hpp"
+#include "source/local_roots.hpp"
 
 namespace sluice {
 
@@ -17,8 +18,7 @@ class KafkaBatch {
  public:
   using Clock = std::chrono::steady_clock;
 
-  KafkaBatch(const ConsumeOptions& options, RunContext& context, Fetcher& fetcher, KafkaConsumer& consumer)
-      : options_(options), context_(context), fetcher_(fetcher), consumer_(consumer) {}
+  KafkaBatch(const ConsumeOptions& options, RunContext& context, Fetcher& fetcher, KafkaConsumer& consumer);
 
   [[nodiscard]] bool empty() const { return positions_.empty(); }
   [[nodiscard]] bool full() const;
@@ -30,10 +30,20 @@ class KafkaBatch {
   void flush();
 
  private:
+  /// Whether an announced file may be loaded: its name matches --include, its bucket is allowed, a local path
+  /// lies under a --local-root. Returns the file to load (local ones re-stat'ed), or nothing: ignored (not data)
+  /// or refused (`refusal` set).
+  std::optional<FileRef> admit(const FileRef& file, std::string& refusal, bool& ignored) const;
+  /// One entry per uri, the newest announcement; local files looked at again now, so a file that changed
+  /// since its announcement loads as it is.
+  std::vector<FileRef> newest_per_uri();
+
   const ConsumeOptions& options_;
   RunContext& context_;
   Fetcher& fetcher_;
   KafkaConsumer& consumer_;
+  LocalRoots roots_;
+  std::vector<std::string> include_;
   std::vector<FileRef> files_;
   std::vector<KafkaPosition> positions_;
   Clock::time_point opened_;

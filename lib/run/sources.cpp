@@ -8,6 +8,7 @@
 #include "fetch/dispatching_fetcher.hpp"
 #include "s3/s3_client.hpp"
 #include "fetch/s3_fetcher.hpp"
+#include "source/file_uri.hpp"
 #include "source/local_source.hpp"
 #include "source/manifest.hpp"
 #include "source/s3_source.hpp"
@@ -46,6 +47,12 @@ std::unique_ptr<FileSource> make_sources(const std::vector<std::string>& argumen
   for (const std::string& argument : arguments) {
     if (argument.starts_with("@")) {  // a manifest written by `sluice plan`
       sources.push_back(std::make_unique<ManifestSource>(argument.substr(1)));
+      continue;
+    }
+    if (is_file_uri(argument)) {
+      std::string path, error;
+      if (!local_path_from_uri(argument, path, error)) throw UsageError(fmt::format("source {}", error));
+      sources.push_back(std::make_unique<LocalSource>(path, listing));
       continue;
     }
     if (!is_s3_uri(argument)) {

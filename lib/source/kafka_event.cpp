@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "core/errors.hpp"
+#include "source/file_uri.hpp"
 #include "source/local_source.hpp"
 
 namespace sluice {
@@ -118,9 +119,9 @@ FileRef uri_ref(const std::string& uri, std::uint64_t size, std::string etag) {
       throw ShapeError(fmt::format("uri {}: expected s3://bucket/key", uri));
     return FileRef::s3(uri, size, std::move(etag));
   }
-  if (uri.empty() || uri.front() != '/')
-    throw ShapeError(fmt::format("uri {}: expected an absolute local path or s3://bucket/key", uri));
-  return FileRef::local(uri, 0, 0);  // size and mtime come from stat (stat_local_files), like `ingest`
+  std::string path, error;
+  if (!local_path_from_uri(uri, path, error)) throw ShapeError(fmt::format("uri {}", error));
+  return FileRef::local(std::move(path), 0, 0);  // size and mtime come from stat, like `ingest`
 }
 
 struct TopLevel {

@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "core/logger.hpp"
 #include "s3/s3_uri.hpp"
+#include "source/file_uri.hpp"
 #include "source/local_source.hpp"
 
 namespace sluice {
@@ -67,8 +68,13 @@ Manifest read_manifest(const std::string& path) {
       const std::uint64_t size = uint64_t(entry["size"]);
       std::string version{std::string_view(entry["etag"])};
       // A local file's version is re-read from the file system when the manifest is used (next()).
-      manifest.files.push_back(is_s3_uri(uri) ? FileRef::s3(std::move(uri), size, std::move(version))
-                                              : FileRef::local(std::move(uri), size, 0));
+      if (is_s3_uri(uri)) {
+        manifest.files.push_back(FileRef::s3(std::move(uri), size, std::move(version)));
+        continue;
+      }
+      std::string local, error;
+      if (!local_path_from_uri(uri, local, error)) return fail(error);
+      manifest.files.push_back(FileRef::local(std::move(local), size, 0));
     }
   } catch (const simdjson::simdjson_error& error) {
     return fail(fmt::format("not a sluice manifest ({})", error.what()));

@@ -79,7 +79,7 @@ produce() {
 # matters to the mock coordinator (librdkafka 2.0.2): after a member leaves or dies, the next join waits
 # session.timeout.ms - 1 s (45 s by default) instead of rebalancing at once as a real broker does.
 consume() {
-  "$SLUICE_BIN" consume --brokers "$BROKERS" --topic "$TOPIC" --schema "$SCHEMA" --progress never \
+  "$SLUICE_BIN" consume --brokers "$BROKERS" --topic "$TOPIC" --schema "$SCHEMA" --progress never --local-root "$WORK" \
     --kafka-property session.timeout.ms=6000 "$@" 7>&-
 }
 
