@@ -20,6 +20,11 @@ std::string S3Fetcher::fetch(const FileRef& file) {
   try {
     bytes = client_->get_object(uri.bucket, uri.key, file.etag, max_bytes_);
   } catch (const S3RequestError& error) {  // not transient (those are retried, then FatalError)
+    // Errors about the environment stop the run: nothing is marked failed, no Kafka offset is committed.
+    if (s3_error_is_environmental(error))
+      throw FatalError(fmt::format("{} (an error about the credentials, the clock or the network, not about this "
+                                   "object: the run stops, nothing is marked failed)",
+                                   error.what()));
     throw FileError(error.what());
   }
   // Size 0 may mean "not known" (a uri from a manifest or an event without one); If-Match guards those.

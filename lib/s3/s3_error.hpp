@@ -30,6 +30,13 @@ struct S3RequestError : std::runtime_error {
 /// them), 429, and 400 RequestTimeout (S3's idle-socket answer).
 bool s3_status_is_transient(int http_status, std::string_view code);
 
+/// Whether a failed request says something about the run's environment rather than about one object: no HTTP
+/// answer at all (DNS, proxy, TLS verification, refused connections), a proxy asking for authentication, or
+/// an S3 code about the credentials or the clock (ExpiredToken, InvalidAccessKeyId, SignatureDoesNotMatch,
+/// RequestTimeTooSkewed, ...). Those stop the run (exit 3) instead of failing the file: every other object
+/// would fail the same way, and retrying the files later must stay possible.
+bool s3_error_is_environmental(const S3RequestError& error);
+
 /// For with_retries: true for a transient S3RequestError, false for anything else.
 bool is_transient_s3_error(const std::exception& error);
 

@@ -16,11 +16,13 @@ set -euo pipefail
 top=$SLUICE_TOP
 schema=s3_test_$$
 schema_proxy=s3_test_$$_proxy
+schema_expired=s3_test_$$_expired
 schema_missing=s3_test_$$_missing
 work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-s3-test.XXXXXX")
 started_s3=0
 proxy_pid=
 proxy2_pid=
+proxy3_pid=
 prefix=
 
 psql_q() { psql -X -At -v ON_ERROR_STOP=1 -c "$1"; }
@@ -33,8 +35,8 @@ json() { python3 -c "import json, sys; d = json.load(open(sys.argv[1])); print(e
 cleanup() {
   local code=$?
   set +e
-  for pid in $proxy_pid $proxy2_pid; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
-  for name in $schema $schema_proxy $schema_missing; do
+  for pid in $proxy_pid $proxy2_pid $proxy3_pid; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  for name in $schema $schema_proxy $schema_missing $schema_expired; do
     psql -X -q -c "DROP SCHEMA IF EXISTS $name CASCADE" >/dev/null 2>&1
   done
   if [ -n "$prefix" ] && [ -f "$work/keys" ]; then  # the objects this test stored
@@ -176,4 +178,26 @@ expect "missing object: reason" "$(json "$work/run5.json" "d['failed_files'][0][
   "s3://$bucket/$prefix/many/part-0005.csv: 404 NoSuchKey: The specified key does not exist."
 expect "missing object: readings" "$(psql_q "SELECT count(*) FROM $schema_missing.readings")" 18
 echo "run 5: 404 NoSuchKey failed 1 of 10 files: $(json "$work/run5.json" "d['failed_files'][0]['reason']")"
+
+# --- 6. an error about the environment (the session token expired) stops the run: exit 3, nothing failed ---
+python3 "$top/tests/integration/s3_slowdown_proxy.py" "${AWS_ENDPOINT_URL##*:}" 0 0 "$work/proxy3.port" \
+  "$work/proxy3.count" "" "/part-0007.csv" 2>"$work/proxy3.err" &
+proxy3_pid=$!
+for _ in $(seq 1 50); do [ -s "$work/proxy3.port" ] && break; sleep 0.1; done
+[ -s "$work/proxy3.port" ] || { cat "$work/proxy3.err" >&2; fail "the third proxy did not start"; }
+code=0
+AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$work/proxy3.port")" "$SLUICE_BIN" ingest \
+  "s3://$bucket/$prefix/many/part-000" --schema "$schema_expired" --progress never --unit-bytes 1 \
+  --summary-json "$work/run6.json" >"$work/run6.out" 2>"$work/run6.err" || code=$?
+expect "expired token: exit code" "$code" 3
+grep -q "ExpiredToken" "$work/run6.err" || fail "the ExpiredToken error is not reported"
+expect "expired token: files marked failed" "$(psql_q "SELECT count(*) FROM $schema_expired.files WHERE status <> 'loaded'")" 0
+kill "$proxy3_pid" 2>/dev/null && wait "$proxy3_pid" 2>/dev/null || true
+code=0
+"$SLUICE_BIN" ingest "s3://$bucket/$prefix/many/part-000" --schema "$schema_expired" --progress never \
+  --summary-json "$work/run6b.json" >/dev/null 2>&1 || code=$?
+expect "expired token: a re-run with working credentials" "$code" 0
+expect "expired token: every file loaded after the re-run" \
+  "$(psql_q "SELECT count(*) FROM $schema_expired.files WHERE status = 'loaded'")" 10
+echo "run 6: ExpiredToken stopped the run with exit 3, nothing marked failed, the re-run loaded everything"
 echo "PASS"

@@ -4,9 +4,10 @@
 and passes every other request through unchanged, Host header included, so SigV4 signatures made for the
 proxy's address still verify upstream. Writes its port to PORT_FILE once listening, and the number of 503s
 it has sent to COUNT_FILE after each one. With MISSING_SUFFIX, a GET of a path ending with it is answered
-404 NoSuchKey (an object deleted between listing and fetching).
+404 NoSuchKey (an object deleted between listing and fetching); with EXPIRED_SUFFIX, 400 ExpiredToken (the
+session token ran out mid-run).
 
-usage: s3_slowdown_proxy.py UPSTREAM_PORT FIRST EVERY PORT_FILE COUNT_FILE [MISSING_SUFFIX]"""
+usage: s3_slowdown_proxy.py UPSTREAM_PORT FIRST EVERY PORT_FILE COUNT_FILE [MISSING_SUFFIX [EXPIRED_SUFFIX]]"""
 import http.client
 import http.server
 import os
@@ -15,7 +16,10 @@ import threading
 
 UPSTREAM_PORT, FIRST, EVERY = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 PORT_FILE, COUNT_FILE = sys.argv[4], sys.argv[5]
-MISSING_SUFFIX = sys.argv[6] if len(sys.argv) > 6 else None
+MISSING_SUFFIX = sys.argv[6] if len(sys.argv) > 6 and sys.argv[6] else None
+EXPIRED_SUFFIX = sys.argv[7] if len(sys.argv) > 7 else None
+EXPIRED = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>ExpiredToken</Code>'
+           b'<Message>The provided token has expired.</Message></Error>')
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection",
               "content-length", "date", "server"}
 NO_SUCH_KEY = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code>'
@@ -57,6 +61,11 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             self.send_response(404, "Not Found")
             self.send_header("Content-Type", "application/xml")
             self.answer(NO_SUCH_KEY)
+            return
+        if EXPIRED_SUFFIX and self.command == "GET" and self.path.endswith(EXPIRED_SUFFIX):
+            self.send_response(400, "Bad Request")
+            self.send_header("Content-Type", "application/xml")
+            self.answer(EXPIRED)
             return
         upstream = http.client.HTTPConnection("127.0.0.1", UPSTREAM_PORT, timeout=120)
         headers = {name: value for name, value in self.headers.items() if name.lower() not in HOP_BY_HOP}
