@@ -17,4 +17,9 @@ std::string DispatchingFetcher::fetch(const FileRef& file) {
   throw FileError(file.failure);
 }
 
+std::string DispatchingFetcher::fetch_current(FileRef& file) {
+  if (file.scheme == FileScheme::s3 && s3_) return s3_->fetch_current(file);
+  return fetch(file);
+}
+
 }  // namespace sluice

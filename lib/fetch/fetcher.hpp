@@ -12,12 +12,17 @@ class Fetcher {
   virtual ~Fetcher() = default;
   /// The file's bytes as stored (maybe compressed). Throws FileError for a problem of this file only.
   virtual std::string fetch(const FileRef& file) = 0;
+  /// Like fetch, but reads the version there is now and sets `file`'s version to the one read, so the ledger
+  /// records exactly what was loaded. A source whose reads are pinned to the listed version keeps fetch's.
+  virtual std::string fetch_current(FileRef& file) { return fetch(file); }
 };
 
 class LocalFetcher final : public Fetcher {
  public:
   explicit LocalFetcher(std::uint64_t max_bytes) : max_bytes_(max_bytes) {}
   std::string fetch(const FileRef& file) override;
+  /// A file that changed since it was listed is looked at again (a few times) and read as it is now.
+  std::string fetch_current(FileRef& file) override;
 
  private:
   std::uint64_t max_bytes_;

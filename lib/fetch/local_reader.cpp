@@ -31,11 +31,11 @@ std::string read_local_file(const FileRef& file, std::uint64_t max_bytes) {
   // The file checked when it was listed or admitted (under a --local-root), not one renamed in since.
   if (file.inode != 0 && (static_cast<std::uint64_t>(info.st_ino) != file.inode ||
                           static_cast<std::uint64_t>(info.st_dev) != file.device))
-    throw FileError("another file was put under this name since it was listed; it is tried again next run");
+    throw FileChangedError("another file was put under this name since it was listed");
   const auto size = static_cast<std::uint64_t>(info.st_size);
   if (size > max_bytes) throw FileError(fmt::format("file of {} bytes exceeds --max-file-bytes ({})", size, max_bytes));
   if (size != file.size)
-    throw FileError(fmt::format("file changed while being loaded: listed with {} bytes, now {}", file.size, size));
+    throw FileChangedError(fmt::format("file changed while being loaded: listed with {} bytes, now {}", file.size, size));
   std::string bytes(static_cast<std::size_t>(size), '\0');
   std::size_t done = 0;
   while (done < bytes.size()) {
@@ -43,16 +43,16 @@ std::string read_local_file(const FileRef& file, std::uint64_t max_bytes) {
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) throw FileError(fmt::format("read failed: {}", std::strerror(errno)));
     if (got == 0)
-      throw FileError(fmt::format("file changed while being read: it shrank ({} of {} bytes read)", done, size));
+      throw FileChangedError(fmt::format("file changed while being read: it shrank ({} of {} bytes read)", done, size));
     done += static_cast<std::size_t>(got);
   }
   char extra;
-  if (::read(fd, &extra, 1) > 0) throw FileError("file changed while being read: it grew");
+  if (::read(fd, &extra, 1) > 0) throw FileChangedError("file changed while being read: it grew");
   // A rewrite of the same length shows only in the modification time.
   struct stat after {};
   if (::fstat(fd, &after) == 0 && file.mtime_ns != 0 &&
       static_cast<std::int64_t>(after.st_mtim.tv_sec) * 1'000'000'000 + after.st_mtim.tv_nsec != file.mtime_ns)
-    throw FileError("file changed since it was listed (modification time differs); it is tried again next run");
+    throw FileChangedError("file changed since it was listed (modification time differs)");
   return bytes;
 }
 

@@ -3,9 +3,15 @@
 #include <cstdint>
 #include <string>
 
+#include "core/errors.hpp"
 #include "core/file_ref.hpp"
 
 namespace sluice {
+
+/// The file changed between its listing and its read (or during the read).
+struct FileChangedError : FileError {
+  using FileError::FileError;
+};
 
 /// The file's raw bytes. Throws FileError (naming the path and errno text) when it cannot be read,
 /// is larger than `max_bytes`, or changed size since it was listed (it is being written).

@@ -16,9 +16,16 @@ class S3Fetcher final : public Fetcher {
 
   /// The object's bytes. Throws FileError ("s3://b/k: 404 NoSuchKey: ...") when S3 refuses it, it is over
   /// the size limit, or it changed since it was listed; FatalError when S3 stays unreachable after retries.
+  /// The listed version (If-Match on its ETag: 412 when the object changed since).
   std::string fetch(const FileRef& file) override;
+  /// The object as it is now, whatever version the listing or the event named; `file` gets the ETag and size
+  /// of what was read. A stale or bare announcement then loads (or skips, under the ledger's lock) the very
+  /// version the ledger will record.
+  std::string fetch_current(FileRef& file) override;
 
  private:
+  std::string get(const FileRef& file, std::string_view if_match, std::string* etag_out);
+
   std::shared_ptr<S3Client> client_;
   std::uint64_t max_bytes_;
 };

@@ -61,7 +61,7 @@ void account(const Unit& unit, const std::vector<FileOutcome>& outcomes, RunStat
 
 }  // namespace
 
-FetchedFile fetch_one(const FileRef& ref, const PipelineParts& parts) {
+FetchedFile fetch_one(FileRef& ref, const PipelineParts& parts) {
   FetchedFile fetched;
   if (ref.scheme == FileScheme::unloadable) {  // failed before any read (an unusable Kafka message)
     fetched.failure = ref.failure;
@@ -69,7 +69,7 @@ FetchedFile fetch_one(const FileRef& ref, const PipelineParts& parts) {
   }
   const auto start = Clock::now();
   try {
-    fetched.stored = parts.fetcher.fetch(ref);
+    fetched.stored = parts.fetcher.fetch_current(ref);
     parts.stats.bytes_read += static_cast<std::int64_t>(fetched.stored.size());
   } catch (const FileError& error) {
     fetched.failure = error.what();

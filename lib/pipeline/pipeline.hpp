@@ -45,8 +45,8 @@ struct FetchedFile {
   std::string failure;
 };
 
-/// Reads one file; a FileError becomes the failure.
-FetchedFile fetch_one(const FileRef& ref, const PipelineParts& parts);
+/// Reads one file as it is now (its version set to the one read); a FileError becomes the failure.
+FetchedFile fetch_one(FileRef& ref, const PipelineParts& parts);
 
 /// Decompresses and parses one fetched file; a FileError becomes the file's failure reason.
 ParsedFile parse_one(const FileRef& ref, std::int64_t file_id, FetchedFile fetched, const PipelineParts& parts,

@@ -1,6 +1,8 @@
 #include "s3/s3_client.hpp"
 
 #include <curl/curl.h>
+
+#include <cctype>
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
@@ -35,6 +37,26 @@ std::size_t append_body(char* data, std::size_t size, std::size_t count, void* u
   }
   body->bytes.append(data, bytes);
   return bytes;
+}
+
+// Keeps the ETag header of an answer (S3 quotes it; the ledger keeps it bare).
+std::size_t read_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* etag = static_cast<std::string*>(user);
+  const std::string_view line(data, size * count);
+  constexpr std::string_view kName = "etag:";
+  if (line.size() > kName.size()) {
+    bool match = true;
+    for (std::size_t i = 0; i < kName.size() && match; ++i)
+      match = std::tolower(static_cast<unsigned char>(line[i])) == kName[i];
+    if (match) {
+      std::string_view value = line.substr(kName.size());
+      while (!value.empty() && (value.front() == ' ' || value.front() == '"')) value.remove_prefix(1);
+      while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ' || value.back() == '"'))
+        value.remove_suffix(1);
+      *etag = std::string(value);
+    }
+  }
+  return size * count;
 }
 
 // Faults of the path to the server, not of the request: worth another try.
@@ -124,6 +146,11 @@ std::string S3Client::perform(const Request& request) {
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &append_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+  if (request.etag_out != nullptr) {
+    request.etag_out->clear();
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &read_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, request.etag_out);
+  }
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "sluice/0.1");
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);  // a stalled transfer times out (then is retried)
@@ -192,13 +219,14 @@ S3ListingPage S3Client::list_objects_v2(std::string_view bucket, std::string_vie
 }
 
 std::string S3Client::get_object(std::string_view bucket, std::string_view key, std::string_view etag,
-                                 std::uint64_t max_bytes) {
+                                 std::uint64_t max_bytes, std::string* etag_out) {
   Request request;
   request.method = "GET";
   request.url = s3_request_url(settings_, bucket, key, "");
   request.uri = s3_uri_string(bucket, key);
   request.max_bytes = max_bytes;
   if (!etag.empty()) request.headers.push_back(fmt::format("If-Match: \"{}\"", etag));
+  request.etag_out = etag_out;
   return perform_with_retries(request);
 }
 

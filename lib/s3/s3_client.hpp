@@ -33,7 +33,9 @@ class S3Client {
   /// The object's stored bytes. A non-empty `etag` is sent as If-Match, so an object replaced since it was
   /// listed fails (412) instead of loading another version. Throws S3RequestError (not transient) for an
   /// error answer or an object over `max_bytes`, FatalError when transient faults outlast the retries.
-  std::string get_object(std::string_view bucket, std::string_view key, std::string_view etag, std::uint64_t max_bytes);
+  /// `etag_out`, when given, receives the ETag of the version that was read.
+  std::string get_object(std::string_view bucket, std::string_view key, std::string_view etag, std::uint64_t max_bytes,
+                         std::string* etag_out = nullptr);
 
   /// Stores `body` as the object (payload hash signed). Throws like get_object.
   void put_object(std::string_view bucket, std::string_view key, std::string_view body,
@@ -48,6 +50,7 @@ class S3Client {
     std::vector<std::string> headers;  ///< "Name: value", beyond the signing ones
     std::string_view body;             ///< PUT only
     std::uint64_t max_bytes = 0;       ///< 0: no limit
+    std::string* etag_out = nullptr;   ///< when set: receives the answer's ETag, without quotes
     std::string uri;                   ///< s3://bucket/key, for messages
   };
   std::string perform(const Request& request);               // one attempt
