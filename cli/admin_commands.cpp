@@ -11,6 +11,7 @@
 #include "load/ledger_admin.hpp"
 #include "load/schema.hpp"
 #include "load/schema_migrate.hpp"
+#include "source/manifest.hpp"
 #include "load/sql_names.hpp"
 
 namespace sluice {
@@ -98,16 +99,28 @@ void add_retry_command(CLI::App& app, RetryOptions& options, int& exit_code) {
   add_database_options(*retry, options.database);
   retry->add_option("uris", options.uris, "file uris as the ledger names them (sluice status lists them)");
   retry->add_flag("--all-given-up", options.all_given_up, "every given-up file");
+  retry->add_flag("--all-failed", options.all_failed, "every failed and given-up file");
+  retry->add_option("--manifest", options.manifest,
+                    "also write the files as a manifest: `sluice ingest @FILE` loads them now (the way to retry files "
+                    "a consumer failed, whose offsets are committed)");
   retry->callback([&options, &exit_code] {
-    if (options.uris.empty() && !options.all_given_up) throw UsageError("retry: name URIs or pass --all-given-up");
+    if (options.uris.empty() && !options.all_given_up && !options.all_failed)
+      throw UsageError("retry: name URIs or pass --all-given-up or --all-failed");
     Logger logger(parse_log_format(options.database.log_format));
     const Config config = effective_config(options.database.config_path, options.database.schema);
     auto session = connect_with_retries(options.database.db, RetryPolicy{}, logger);
     init_schema(session->connection(), config);
-    const std::vector<std::string> changed = retry_files(session->connection(), SqlNames(session->connection(), config),
-                                                         options.uris, options.all_given_up);
-    for (const std::string& uri : changed) std::cout << fmt::format("will be retried: {}\n", uri);
+    const std::vector<FileRef> changed =
+        retry_files(session->connection(), SqlNames(session->connection(), config),
+                    RetrySelection{options.uris, options.all_given_up, options.all_failed});
+    for (const FileRef& file : changed) std::cout << fmt::format("will be retried: {}\n", file.uri);
     std::cout << fmt::format("{} files will be retried by the next run\n", changed.size());
+    if (!options.manifest.empty()) {
+      ManifestWriter writer(options.manifest, "0/1");
+      for (const FileRef& file : changed) writer.add(file);
+      writer.close();
+      std::cout << fmt::format("manifest {}: load them with `sluice ingest @{}`\n", options.manifest, options.manifest);
+    }
     exit_code = 0;
     if (!options.uris.empty() && changed.size() < options.uris.size()) {
       std::cerr << "sluice: some uris are not failed or given-up files in the ledger (sluice status lists them)\n";

@@ -11,6 +11,8 @@ struct RetryOptions {
   DatabaseOptions database;
   std::vector<std::string> uris;
   bool all_given_up = false;
+  bool all_failed = false;
+  std::string manifest;  ///< write the files as a manifest for `sluice ingest @FILE`
 };
 
 /// `sluice schema init|show|migrate`, `sluice status` and `sluice retry`.

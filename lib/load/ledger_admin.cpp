@@ -38,21 +38,32 @@ LedgerReport read_ledger_report(pqxx::connection& connection, const SqlNames& na
   return report;
 }
 
-std::vector<std::string> retry_files(pqxx::connection& connection, const SqlNames& names,
-                                     const std::vector<std::string>& uris, bool all_given_up) {
+std::vector<FileRef> retry_files(pqxx::connection& connection, const SqlNames& names, const RetrySelection& selection) {
+  const std::string states = selection.all_given_up ? "('given_up')" : "('failed', 'given_up')";
+  const bool every = selection.all_given_up || selection.all_failed;
   pqxx::work txn(connection);
-  const pqxx::result changed =
-      all_given_up
-          ? txn.exec(fmt::format("UPDATE {} SET status = 'failed', attempts = 0, updated_at = now() "
-                                 "WHERE status = 'given_up' RETURNING uri",
-                                 names.files))
-          : txn.exec_params(fmt::format("UPDATE {} SET status = 'failed', attempts = 0, updated_at = now() "
-                                        "WHERE status IN ('failed', 'given_up') AND uri = ANY($1::text[]) RETURNING uri",
-                                        names.files),
-                            text_array_literal(uris));
+  const pqxx::result changed = txn.exec_params(
+      fmt::format("UPDATE {} SET status = 'failed', attempts = 0, updated_at = now() "
+                  "WHERE status IN {} AND ($1 OR uri = ANY($2::text[])) RETURNING uri, size, etag",
+                  names.files, states),
+      every, text_array_literal(selection.uris));
   txn.commit();
-  std::vector<std::string> out;
-  for (const auto& row : changed) out.emplace_back(row[0].c_str());
+  std::vector<FileRef> out;
+  for (const auto& row : changed) {
+    const std::string uri = row[0].c_str();
+    if (uri.starts_with("kafka://")) continue;
+    const auto size = row[1].as<std::uint64_t>();
+    if (uri.starts_with("s3://")) {
+      out.push_back(FileRef::s3(uri, size, row[2].c_str()));
+    } else {
+      std::int64_t mtime = 0;
+      try {
+        mtime = std::stoll(row[2].c_str());
+      } catch (const std::exception&) {
+      }
+      out.push_back(FileRef::local(uri, size, mtime));
+    }
+  }
   return out;
 }
 

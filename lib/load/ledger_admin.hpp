@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/file_ref.hpp"
 #include "load/sql_names.hpp"
 
 namespace sluice {
@@ -35,9 +36,16 @@ struct LedgerReport {
 
 LedgerReport read_ledger_report(pqxx::connection& connection, const SqlNames& names, int limit);
 
-/// Makes failed and given-up files of `uris` (or every given-up file when `all_given_up`) eligible again with
-/// their attempts reset; returns the uris changed.
-std::vector<std::string> retry_files(pqxx::connection& connection, const SqlNames& names,
-                                     const std::vector<std::string>& uris, bool all_given_up);
+/// Which failed files `sluice retry` makes eligible again.
+struct RetrySelection {
+  std::vector<std::string> uris;  ///< these (failed or given up)
+  bool all_given_up = false;
+  bool all_failed = false;        ///< every failed and given-up file
+};
+
+/// Makes the selected files eligible again with their attempts reset; returns them as the ledger names them
+/// (local files by path and recorded mtime, S3 objects by uri and ETag; unusable Kafka messages are left out:
+/// there is no file to read again).
+std::vector<FileRef> retry_files(pqxx::connection& connection, const SqlNames& names, const RetrySelection& selection);
 
 }  // namespace sluice

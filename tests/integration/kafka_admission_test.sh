@@ -60,4 +60,21 @@ status=0
 expect_eq "exit code without --local-root" "$status" 1
 grep -q "local paths are refused" "$WORK/noroot.txt" || fail "local paths were not refused without --local-root"
 expect_eq "rows still loaded once" "$(rows_of_first)" "$rows0"
+
+# A file a consumer failed has its offset committed: `sluice retry --manifest` plus `ingest @manifest` loads it
+# once it is fixed (the documented way; the topic is not replayed).
+printf 'garbage\n' > "$WORK/data/late.csv"
+produce "$(uri_message "$WORK/data/late.csv")"
+status=0
+consume --group admit --batch-wait 1 --exit-when-idle 4 >"$WORK/late.out" 2>&1 || status=$?
+expect_eq "the broken file fails" "$status" 1
+expect_eq "its ledger state" "$(q "SELECT status FROM $SCHEMA.files WHERE uri = '$WORK/data/late.csv'")" failed
+cp "${files[0]}" "$WORK/data/late.csv"  # fixed
+"$SLUICE_BIN" retry --schema "$SCHEMA" --all-failed --manifest "$WORK/retry.json" >"$WORK/retry.out"
+grep -q "will be retried: $WORK/data/late.csv" "$WORK/retry.out" || fail "retry did not select the failed file"
+grep -q "kafka://" "$WORK/retry.json" && fail "the manifest names an unusable message"
+status=0
+"$SLUICE_BIN" ingest "@$WORK/retry.json" --schema "$SCHEMA" --progress never --quiet >"$WORK/reingest.out" 2>&1 || status=$?
+expect_eq "ingest @manifest of the retried files" "$status" 0
+expect_eq "the fixed file is loaded" "$(q "SELECT status FROM $SCHEMA.files WHERE uri = '$WORK/data/late.csv' AND status <> 'superseded'")" loaded
 finish
