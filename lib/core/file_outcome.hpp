@@ -11,6 +11,7 @@ struct FileOutcome {
   bool replaced = false;  ///< an earlier version's rows, rejects and aggregates were replaced
   bool given_up = false;  ///< failed, and this was its last attempt (--max-attempts)
   std::string note;       ///< worth a log line (e.g. a queue file rewritten after its commit)
+  std::string failure;    ///< why it failed, when the load stage failed it (PostgreSQL refused its data)
 };
 
 }  // namespace sluice

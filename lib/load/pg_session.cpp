@@ -61,6 +61,22 @@ std::string permanent_connection_hint(std::string_view message) {
   return "";
 }
 
+std::string data_error_reason(const std::exception& error) {
+  std::string sqlstate;
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) sqlstate = sql->sqlstate();
+  if (const auto* pg = dynamic_cast<const PgError*>(&error)) sqlstate = pg->sqlstate;
+  // Class 22 (data exception), 23 (integrity: a check constraint, no partition for a row) but not 23505 (a
+  // duplicate key means sluice's own bookkeeping went wrong, which must not be blamed on a file), P0001 (a
+  // trigger's RAISE), 54000 (a value too large).
+  const bool data = sqlstate.starts_with("22") || (sqlstate.starts_with("23") && sqlstate != "23505") ||
+                    sqlstate == "P0001" || sqlstate == "54000";
+  if (!data) return "";
+  std::string message = error.what();
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (const auto newline = message.find('\n'); newline != std::string::npos) message.resize(newline);
+  return fmt::format("PostgreSQL refused the file's data: SQLSTATE {}: {}", sqlstate, message);
+}
+
 PgSession::PgSession(const std::string& dsn, const std::string& setup_sql) {
   try {
     connection_ = std::make_unique<pqxx::connection>(dsn);

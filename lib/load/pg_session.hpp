@@ -28,6 +28,11 @@ bool is_transient_db_error(const std::exception& error);
 /// no pg_hba.conf entry); empty for errors worth retrying.
 std::string permanent_connection_hint(std::string_view message);
 
+/// For an error PostgreSQL raised because of a file's data — a numeric overflow, invalid encoding, a DBA's
+/// check constraint or trigger, a missing partition, a row too large — "SQLSTATE 22003: ..."; empty for any
+/// other error (those are retried or end the run).
+std::string data_error_reason(const std::exception& error);
+
 class PgSession {
  public:
   /// Connects and runs `setup_sql` (e.g. temp tables); throws FatalError for an error retrying cannot fix

@@ -26,14 +26,45 @@ std::vector<FileOutcome> PgSink::commit(const std::vector<ParsedFile>& files) {
   const std::string what = files.size() == 1
                                ? fmt::format("loading {}", files.front().ref.uri)
                                : fmt::format("loading {} files ({} ...)", files.size(), files.front().ref.uri);
-  return with_retries(
-      retry_, what, logger_, is_transient_db_error,
-      [&] {
-        if (!lease.operator->()) lease.reconnect();
-        ensure_partitions_for(*lease, files);
-        return loader_.load(*lease, files);
-      },
-      [&] { lease.discard(); }, [&] { stats_.retries += 1; });
+  auto attempt = [&](const UnitMask* mask) {
+    return with_retries(
+        retry_, what, logger_, is_transient_db_error,
+        [&] {
+          if (!lease.operator->()) lease.reconnect();
+          ensure_partitions_for(*lease, files);
+          return loader_.load(*lease, files, mask);
+        },
+        [&] { lease.discard(); }, [&] { stats_.retries += 1; });
+  };
+  try {
+    return attempt(nullptr);
+  } catch (const std::exception& error) {
+    const std::string reason = data_error_reason(error);
+    if (reason.empty()) throw;
+    // One file's data made PostgreSQL refuse the unit (rolled back): each file goes again in a transaction of
+    // its own, and the one(s) refused are recorded as failed with the server's reason; the run goes on.
+    UnitMask mask{std::vector<bool>(files.size(), true), std::vector<std::string>(files.size())};
+    std::vector<FileOutcome> outcomes(files.size());
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      mask.excluded[i] = false;
+      std::string own = files.size() == 1 ? reason : "";  // a file alone: already known to be the one
+      if (own.empty()) {
+        try {
+          outcomes[i] = attempt(&mask)[i];
+        } catch (const std::exception& alone) {
+          own = data_error_reason(alone);
+          if (own.empty()) throw;
+        }
+      }
+      if (!own.empty()) {
+        mask.failures[i] = own;
+        outcomes[i] = attempt(&mask)[i];
+      }
+      mask.excluded[i] = true;
+      mask.failures[i].clear();
+    }
+    return outcomes;
+  }
 }
 
 }  // namespace sluice

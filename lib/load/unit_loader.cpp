@@ -12,8 +12,8 @@
 namespace sluice {
 namespace {
 
-bool takes_rows(const ParsedFile& file, const FileOutcome& outcome) {
-  return outcome.status != FileStatus::skipped && !file.failed();
+bool takes_rows(const ParsedFile&, const FileOutcome& outcome) {
+  return outcome.status == FileStatus::loaded;
 }
 
 }  // namespace
@@ -69,7 +69,8 @@ std::string UnitLoader::session_setup_sql() const {
       names_.sensor_hourly);
 }
 
-UnitLoader::Decision UnitLoader::decide(pqxx::work& txn, const std::vector<ParsedFile>& files) const {
+UnitLoader::Decision UnitLoader::decide(pqxx::work& txn, const std::vector<ParsedFile>& files,
+                                        const UnitMask* mask) const {
   std::vector<std::string> uris;
   std::vector<std::int64_t> lock_keys;
   for (const ParsedFile& file : files) {
@@ -83,16 +84,24 @@ UnitLoader::Decision UnitLoader::decide(pqxx::work& txn, const std::vector<Parse
                   fmt::format("{{{}}}", fmt::join(lock_keys, ",")));
   const std::unordered_map<std::string, LedgerRow> rows = current_ledger_rows(txn, names_, uris);
   Decision decision;
-  for (const ParsedFile& file : files) {
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const ParsedFile& file = files[i];
     const auto found = rows.find(file.ref.uri);
     std::optional<LedgerRow> row;
     if (found != rows.end()) row = found->second;
-    CommitStep step = commit_step(file.ref, !file.failed(), row, rules_);
+    const bool excluded = mask != nullptr && mask->excluded[i];
+    const std::string& failure = mask != nullptr && !mask->failures[i].empty() ? mask->failures[i] : file.failure;
+    CommitStep step = commit_step(file.ref, failure.empty(), row, rules_);
+    if (excluded) {
+      step = CommitStep();
+      step.skip = true;
+    }
     FileOutcome outcome;
     if (step.skip) {
       outcome.status = FileStatus::skipped;
-    } else if (file.failed()) {
+    } else if (!failure.empty()) {
       outcome.status = FileStatus::failed;
+      outcome.failure = failure;
       outcome.given_up = step.state == LedgerState::given_up;
     } else {
       outcome.replaced = step.replace_rows;
@@ -185,15 +194,16 @@ void UnitLoader::write_ledger(PgSession& session, pqxx::work& txn, const std::ve
     const CommitStep& step = decision.steps[i];
     if (step.skip) continue;
     const ParsedFile& file = files[i];
+    const FileOutcome& outcome = decision.outcomes[i];
     if (step.old_row_becomes == LedgerState::superseded) superseded.push_back(decision.current_ids[i]);
     if (step.old_row_becomes == LedgerState::disposed) disposed.push_back(decision.current_ids[i]);
     if (step.failure_in_place) {
       txn.exec_params(failure_sql_, decision.current_ids[i], static_cast<std::int64_t>(file.ref.size),
-                      file.ref.version(), std::string(ledger_state_name(step.state)), step.attempts, file.failure);
+                      file.ref.version(), std::string(ledger_state_name(step.state)), step.attempts, outcome.failure);
       continue;
     }
     if (!step.insert_row) continue;
-    const bool loaded = !file.failed();
+    const bool loaded = outcome.status == FileStatus::loaded;
     ledger.begin_row(14);
     ledger.add_int8(file.file_id);
     ledger.add_text(file.ref.uri);
@@ -205,7 +215,7 @@ void UnitLoader::write_ledger(PgSession& session, pqxx::work& txn, const std::ve
     if (loaded)
       ledger.add_null();
     else
-      ledger.add_text(file.failure);
+      ledger.add_text(outcome.failure);
     ledger.add_int4(step.attempts);
     if (loaded) {
       ledger.add_int8(static_cast<std::int64_t>(file.ref.size));
@@ -232,9 +242,10 @@ void UnitLoader::write_ledger(PgSession& session, pqxx::work& txn, const std::ve
   txn.exec(ledger_sql_);
 }
 
-std::vector<FileOutcome> UnitLoader::load(PgSession& session, const std::vector<ParsedFile>& files) const {
+std::vector<FileOutcome> UnitLoader::load(PgSession& session, const std::vector<ParsedFile>& files,
+                                          const UnitMask* mask) const {
   pqxx::work txn(session.connection());
-  Decision decision = decide(txn, files);
+  Decision decision = decide(txn, files, mask);
   if (!decision.replaced_ids.empty()) replace_earlier(txn, decision.replaced_ids);
   copy_rows(session, txn, files, decision.outcomes);
   merge_aggregates(session, txn, files, decision.outcomes, !decision.replaced_ids.empty());

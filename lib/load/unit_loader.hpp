@@ -14,6 +14,13 @@
 
 namespace sluice {
 
+/// Commits part of a unit, or fails some of its files whatever they parsed to: how a unit whose data
+/// PostgreSQL refuses is split up (PgSink).
+struct UnitMask {
+  std::vector<bool> excluded;         ///< not part of this transaction (their outcome is meaningless)
+  std::vector<std::string> failures;  ///< non-empty: the file fails with this reason, none of its rows written
+};
+
 class UnitLoader {
  public:
   UnitLoader(const Config& config, const SqlNames& names, std::int64_t run_id, LedgerRules rules);
@@ -26,7 +33,8 @@ class UnitLoader {
   /// process committed meanwhile are skipped, a new version replaces the stored rows only when it loads, a
   /// failure counts an attempt. Throws on any database error; the transaction is then rolled back and may be
   /// retried.
-  std::vector<FileOutcome> load(PgSession& session, const std::vector<ParsedFile>& files) const;
+  std::vector<FileOutcome> load(PgSession& session, const std::vector<ParsedFile>& files,
+                                const UnitMask* mask = nullptr) const;
 
  private:
   struct Decision {
@@ -35,7 +43,7 @@ class UnitLoader {
     std::vector<std::int64_t> current_ids;   ///< per file: the current row's file_id, 0 when none
     std::vector<std::int64_t> replaced_ids;  ///< file ids whose stored rows are replaced
   };
-  Decision decide(pqxx::work& txn, const std::vector<ParsedFile>& files) const;
+  Decision decide(pqxx::work& txn, const std::vector<ParsedFile>& files, const UnitMask* mask) const;
   void replace_earlier(pqxx::work& txn, const std::vector<std::int64_t>& old_ids) const;
   void copy_rows(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
                  const std::vector<FileOutcome>& outcomes) const;

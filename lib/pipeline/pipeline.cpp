@@ -30,6 +30,14 @@ struct Unit {
 };
 using UnitPtr = std::shared_ptr<Unit>;
 
+}  // namespace
+
+const std::string& failure_of(const ParsedFile& file, const FileOutcome& outcome) {
+  return outcome.failure.empty() ? file.failure : outcome.failure;
+}
+
+namespace {
+
 void account(const Unit& unit, const std::vector<FileOutcome>& outcomes, RunStats& stats, Logger& logger) {
   std::map<std::string, std::int64_t> reasons;
   for (std::size_t i = 0; i < unit.files.size(); ++i) {
@@ -39,11 +47,11 @@ void account(const Unit& unit, const std::vector<FileOutcome>& outcomes, RunStat
       case FileStatus::skipped: stats.files_skipped += 1; break;
       case FileStatus::failed:
         stats.files_failed += 1;
-        stats.add_failure(file.ref.uri, file.failure);
+        stats.add_failure(file.ref.uri, failure_of(file, outcomes[i]));
         logger.warn(fmt::format("{}: failed{}: {}", file.ref.uri,
                                 outcomes[i].given_up ? " (its last attempt: given up until it changes or `sluice retry`)"
                                                      : "",
-                                file.failure));
+                                failure_of(file, outcomes[i])));
         break;
       case FileStatus::loaded:
         stats.files_loaded += 1;
@@ -174,7 +182,7 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
             account(*unit, outcomes, parts.stats, parts.logger);
             if (options.after_commit)
               for (std::size_t i = 0; i < unit->files.size(); ++i)
-                if (outcomes[i].status != FileStatus::skipped) options.after_commit(unit->files[i], outcomes[i].status);
+                if (outcomes[i].status != FileStatus::skipped) options.after_commit(unit->files[i], outcomes[i]);
           } catch (...) {
             record_fatal(std::current_exception());
           }

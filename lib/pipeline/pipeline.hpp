@@ -22,7 +22,7 @@ struct PipelineOptions {
   std::uint64_t max_file_bytes = 4ull << 30;  ///< after decompression
   ParseLimits limits;
   /// Called for each file once its unit has committed (to archive or quarantine it); not for skips.
-  std::function<void(const ParsedFile&, FileStatus)> after_commit;
+  std::function<void(const ParsedFile&, const FileOutcome&)> after_commit;
 };
 
 struct PipelineParts {
@@ -34,6 +34,9 @@ struct PipelineParts {
   StopSignal& stop;
   Logger& logger;
 };
+
+/// Why a file failed: the load stage's reason (PostgreSQL refused its data) or the parser's.
+const std::string& failure_of(const ParsedFile& file, const FileOutcome& outcome);
 
 /// Runs every unit the planner yields until it is exhausted or a stop is requested (in-flight units
 /// are finished). Rethrows the first FatalError after draining.

@@ -39,9 +39,9 @@ void ingest_into(const IngestOptions& options, RunContext& context) {
         disposer.settle(committed, row.file_id, false, "");
       }
     };
-    pipeline.after_commit = [&](const ParsedFile& file, FileStatus status) {
+    pipeline.after_commit = [&](const ParsedFile& file, const FileOutcome& outcome) {
       context.fail_points.hit(kFailAfterCommitBeforeDispose);
-      disposer.settle(file.ref, file.file_id, status == FileStatus::failed, file.failure);
+      disposer.settle(file.ref, file.file_id, outcome.status == FileStatus::failed, failure_of(file, outcome));
     };
   }
   std::unique_ptr<Fetcher> fetcher = make_fetcher(run.source, context.logger, &context.stats);

@@ -26,6 +26,20 @@ std::string describe(const rd_kafka_topic_partition_list_t* partitions) {
   return out.empty() ? "nothing" : out;
 }
 
+std::string describe(const std::map<std::pair<std::string, std::int32_t>, std::int64_t>& offsets) {
+  std::string out;
+  for (const auto& [partition, offset] : offsets)
+    out += fmt::format("{}{}[{}]@{}", out.empty() ? "" : " ", partition.first, partition.second, offset);
+  return out.empty() ? "nothing" : out;
+}
+
+/// Refusals that mean "not during this rebalance": the coordinator is rebalancing the group, or this
+/// member's generation or member id went stale in a rebalance it has not finished yet.
+bool refused_during_rebalance(rd_kafka_resp_err_t error) {
+  return error == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || error == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION ||
+         error == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID;
+}
+
 // Settings that keep the commit in sluice's hands; a --kafka-property may not change them.
 constexpr const char* kFixedSettings[] = {"bootstrap.servers", "group.id", "enable.auto.commit",
                                           "enable.auto.offset.store"};
@@ -132,44 +146,132 @@ std::optional<KafkaMessage> KafkaConsumer::poll(std::chrono::milliseconds timeou
 }
 
 bool KafkaConsumer::commit(const std::vector<KafkaPosition>& positions) {
-  std::map<std::pair<std::string, std::int32_t>, std::int64_t> next_offsets;
+  Offsets batch;
   for (const KafkaPosition& position : positions) {
-    std::int64_t& next = next_offsets[{position.topic, position.partition}];
+    std::int64_t& next = batch[{position.topic, position.partition}];
     next = std::max(next, position.offset + 1);
   }
-  if (next_offsets.empty()) return true;
-  PartitionList stored = new_list(static_cast<int>(next_offsets.size()));
-  for (const auto& [partition, offset] : next_offsets)
+  if (batch.empty()) return true;
+  // Offsets deferred from an earlier refusal go along (a partition's newer offset supersedes its older one).
+  Offsets offsets = batch;
+  for (const auto& [partition, offset] : deferred_) {
+    std::int64_t& next = offsets[partition];
+    next = std::max(next, offset);
+  }
+  const std::map<PartitionKey, CommitOutcome> outcomes = commit_offsets(offsets);
+  bool complete = true;
+  for (const auto& [partition, offset] : batch) {
+    const auto found = outcomes.find(partition);
+    if (found == outcomes.end() || found->second != CommitOutcome::committed) complete = false;
+  }
+  return complete;
+}
+
+std::map<KafkaConsumer::PartitionKey, KafkaConsumer::CommitOutcome> KafkaConsumer::commit_offsets(
+    const Offsets& offsets) {
+  std::map<PartitionKey, CommitOutcome> outcomes;
+  if (offsets.empty()) return outcomes;
+  PartitionList stored = new_list(static_cast<int>(offsets.size()));
+  for (const auto& [partition, offset] : offsets)
     rd_kafka_topic_partition_list_add(stored.get(), partition.first.c_str(), partition.second)->offset = offset;
   // Storing first checks that each partition is still ours (RD_KAFKA_RESP_ERR__STATE otherwise): an offset
   // committed for a partition another member now owns could move that member's position.
   rd_kafka_offsets_store(handle_, stored.get());
   PartitionList committing = new_list(stored->cnt);
-  bool complete = true;
   for (int i = 0; i < stored->cnt; ++i) {
     const rd_kafka_topic_partition_t& element = stored->elems[i];
+    const PartitionKey key{element.topic, element.partition};
     if (element.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       logger_.warn(fmt::format("kafka: {}[{}] offset {} not committed ({}); its messages will be delivered again",
                                element.topic, element.partition, element.offset, rd_kafka_err2str(element.err)));
-      complete = false;
+      outcomes[key] = CommitOutcome::failed;
+      deferred_.erase(key);
       continue;
     }
     rd_kafka_topic_partition_list_add(committing.get(), element.topic, element.partition)->offset = element.offset;
   }
-  if (committing->cnt == 0) return false;
-  const rd_kafka_resp_err_t error = rd_kafka_commit(handle_, committing.get(), 0);
-  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    logger_.warn(fmt::format("kafka: committing offsets of {} failed ({}); those messages will be delivered again",
-                             describe(committing.get()), rd_kafka_err2str(error)));
-    return false;
-  }
-  for (int i = 0; i < committing->cnt; ++i)
-    if (committing->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      logger_.warn(fmt::format("kafka: committing {}[{}] failed ({})", committing->elems[i].topic,
-                               committing->elems[i].partition, rd_kafka_err2str(committing->elems[i].err)));
-      complete = false;
+  if (committing->cnt == 0) return outcomes;
+
+  // rd_kafka_commit() copies the list it is given and returns one error code; rd_kafka_commit_queue() without
+  // a queue waits just the same and hands the callback the result of each partition.
+  struct Result {
+    std::map<PartitionKey, rd_kafka_resp_err_t> partitions;
+  } result;
+  commit_requests_ += 1;
+  const rd_kafka_resp_err_t error = rd_kafka_commit_queue(
+      handle_, committing.get(), nullptr,
+      [](rd_kafka_t*, rd_kafka_resp_err_t, rd_kafka_topic_partition_list_t* answered, void* opaque) {
+        if (answered == nullptr) return;
+        auto& out = static_cast<Result*>(opaque)->partitions;
+        try {
+          for (int i = 0; i < answered->cnt; ++i)
+            out[{answered->elems[i].topic, answered->elems[i].partition}] = answered->elems[i].err;
+        } catch (...) {  // a C callback must not throw; a partition without an answer counts as refused
+        }
+      },
+      &result);
+
+  // Per partition: its own error, else the request's (a request error may leave the partition errors unset).
+  std::map<rd_kafka_resp_err_t, Offsets> deferred_by_error, failed_by_error;
+  for (int i = 0; i < committing->cnt; ++i) {
+    const rd_kafka_topic_partition_t& element = committing->elems[i];
+    const PartitionKey key{element.topic, element.partition};
+    const auto answer = result.partitions.find(key);
+    rd_kafka_resp_err_t partition_error = answer == result.partitions.end() ? error : answer->second;
+    if (partition_error == RD_KAFKA_RESP_ERR_NO_ERROR) partition_error = error;
+    if (partition_error == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      outcomes[key] = CommitOutcome::committed;
+      const auto deferred = deferred_.find(key);
+      if (deferred != deferred_.end() && deferred->second <= element.offset) deferred_.erase(deferred);
+    } else if (refused_during_rebalance(partition_error)) {
+      outcomes[key] = CommitOutcome::deferred;
+      std::int64_t& next = deferred_[key];
+      next = std::max(next, element.offset);
+      deferred_by_error[partition_error][key] = element.offset;
+    } else {
+      outcomes[key] = CommitOutcome::failed;
+      deferred_.erase(key);
+      failed_by_error[partition_error][key] = element.offset;
     }
-  return complete;
+  }
+  for (const auto& [code, refused] : deferred_by_error)
+    logger_.warn(fmt::format(
+        "kafka: committing offsets {} refused ({}): the group is rebalancing; committing again once the "
+        "rebalance is over, for the partitions this member still holds",
+        describe(refused), rd_kafka_err2str(code)));
+  for (const auto& [code, failed] : failed_by_error)
+    logger_.warn(fmt::format("kafka: committing offsets {} failed ({}); those messages will be delivered again",
+                             describe(failed), rd_kafka_err2str(code)));
+  return outcomes;
+}
+
+void KafkaConsumer::retry_deferred(const char* when) {
+  if (deferred_.empty()) return;
+  const Offsets retrying = deferred_;
+  logger_.info(fmt::format("kafka: committing the deferred offsets {} ({})", describe(retrying), when));
+  Offsets committed;
+  for (const auto& [partition, outcome] : commit_offsets(retrying))
+    if (outcome == CommitOutcome::committed) committed[partition] = retrying.at(partition);
+  if (!committed.empty()) logger_.info(fmt::format("kafka: deferred offsets {} committed", describe(committed)));
+}
+
+void KafkaConsumer::forget_deferred(const rd_kafka_topic_partition_list_t* partitions, bool lost) {
+  Offsets forgotten;
+  if (partitions == nullptr) {
+    forgotten.swap(deferred_);
+  } else {
+    for (int i = 0; i < partitions->cnt; ++i) {
+      const auto found = deferred_.find({partitions->elems[i].topic, partitions->elems[i].partition});
+      if (found == deferred_.end()) continue;
+      forgotten.insert(*found);
+      deferred_.erase(found);
+    }
+  }
+  if (forgotten.empty()) return;
+  logger_.warn(fmt::format(
+      "kafka: offsets {} never committed: the partitions were {} first; their messages after the last committed "
+      "offset will be delivered again to their next owner (the ledger skips the files already loaded)",
+      describe(forgotten), lost ? "lost" : "given up"));
 }
 
 void KafkaConsumer::rebalance(int error_code, rd_kafka_topic_partition_list_t* partitions) {
@@ -187,12 +289,18 @@ void KafkaConsumer::rebalance(int error_code, rd_kafka_topic_partition_list_t* p
       rd_kafka_assign(handle_, partitions);
     }
     log_holding();
+    // librdkafka calls this once each rebalance completes, with what it adds (possibly nothing): the group
+    // has a new generation, so what a rebalance refused may be committed now.
+    retry_deferred("the rebalance is over");
     return;
   }
   if (error == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
     const bool lost = rd_kafka_assignment_lost(handle_) != 0;
     logger_.info(fmt::format("kafka: {} {}", lost ? "lost" : "revoked", describe(partitions)));
+    // Lost partitions may belong to another member already: their deferred offsets must not be committed.
+    if (lost) forget_deferred(partitions, true);
     // The batch in flight is loaded and its offsets committed while the partitions are still ours.
+    const std::uint64_t requests_before = commit_requests_;
     if (on_revoke_ && !callback_error_) {
       try {
         on_revoke_(lost);
@@ -200,8 +308,12 @@ void KafkaConsumer::rebalance(int error_code, rd_kafka_topic_partition_list_t* p
         callback_error_ = std::current_exception();  // C callbacks must not throw; poll() rethrows it
       }
     }
+    // Deferred offsets are still ours to commit until the unassign below (a batch commit takes them along).
+    if (!lost && commit_requests_ == requests_before) retry_deferred("before giving partitions up");
+    forget_deferred(partitions, lost);
   } else {
     logger_.warn(fmt::format("kafka: rebalance failed: {}", rd_kafka_err2str(error)));
+    forget_deferred(cooperative ? partitions : nullptr, false);
   }
   if (cooperative) {
     if (rd_kafka_error_t* failure = rd_kafka_incremental_unassign(handle_, partitions)) {
@@ -210,6 +322,7 @@ void KafkaConsumer::rebalance(int error_code, rd_kafka_topic_partition_list_t* p
     }
   } else {
     rd_kafka_assign(handle_, nullptr);
+    forget_deferred(nullptr, false);  // the eager protocol gives up the whole assignment
   }
   log_holding();
 }
@@ -224,7 +337,8 @@ void KafkaConsumer::log_holding() {
 void KafkaConsumer::close() {
   if (handle_ == nullptr || closed_) return;
   closed_ = true;
-  rd_kafka_consumer_close(handle_);
+  rd_kafka_consumer_close(handle_);  // the last revoke commits what is deferred, or gives it up
+  forget_deferred(nullptr, false);
   rethrow_callback_error();
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -57,8 +58,12 @@ class KafkaConsumer {
   /// the revoke handler is rethrown here. FatalError when the client hits a fatal error.
   std::optional<KafkaMessage> poll(std::chrono::milliseconds timeout);
 
-  /// Stores and synchronously commits the offsets after `positions` (the highest per partition).
-  /// Returns false (logged) when some could not be committed: those messages will be delivered again.
+  /// Stores and synchronously commits the offsets after `positions` (the highest per partition), together
+  /// with any deferred ones (below). Returns false (logged) when some could not be committed now. A commit
+  /// the coordinator refuses because the group is rebalancing (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION,
+  /// UNKNOWN_MEMBER_ID) is deferred: tried again when the rebalance is over (the next assignment callback)
+  /// and before partitions are given up, for the partitions this member still holds. A partition revoked
+  /// or lost first, or any other failure: its messages will be delivered again (the ledger skips the files).
   bool commit(const std::vector<KafkaPosition>& positions);
 
   /// Leaves the group (the revoke handler runs a last time). Idempotent.
@@ -68,6 +73,16 @@ class KafkaConsumer {
   [[nodiscard]] std::int64_t assignments() const { return assignments_; }
 
  private:
+  using PartitionKey = std::pair<std::string, std::int32_t>;
+  using Offsets = std::map<PartitionKey, std::int64_t>;  ///< the next offset to consume, per partition
+  enum class CommitOutcome { committed, deferred, failed };
+
+  /// One synchronous commit of `offsets` (of partitions still held); updates deferred_ and logs refusals.
+  std::map<PartitionKey, CommitOutcome> commit_offsets(const Offsets& offsets);
+  /// Commits deferred_ again (`when`: the reason, for the log).
+  void retry_deferred(const char* when);
+  /// Gives up the deferred offsets of `partitions` (all of them for nullptr), which this member no longer holds.
+  void forget_deferred(const rd_kafka_topic_partition_list_s* partitions, bool lost);
   void rebalance(int error, rd_kafka_topic_partition_list_s* partitions);
   void rethrow_callback_error();
   void log_holding();  ///< the whole assignment after a rebalance (cooperative ones change it piecemeal)
@@ -78,6 +93,8 @@ class KafkaConsumer {
   RevokeHandler on_revoke_;
   std::exception_ptr callback_error_;
   std::int64_t assignments_ = 0;
+  Offsets deferred_;                  ///< offsets refused during a rebalance, committed once it is over
+  std::uint64_t commit_requests_ = 0;  ///< commits sent so far (tells whether a revoke handler committed)
 };
 
 }  // namespace sluice

@@ -184,9 +184,9 @@ struct Harness {
 
   Harness() {
     planner_options.unit_files = 1;
-    options.after_commit = [this](const ParsedFile& file, FileStatus status) {
+    options.after_commit = [this](const ParsedFile& file, const sluice::FileOutcome& outcome) {
       std::lock_guard lock(after_mutex);
-      after_commit.emplace_back(file.ref.uri, status);
+      after_commit.emplace_back(file.ref.uri, outcome.status);
     };
   }
 
