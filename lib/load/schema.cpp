@@ -1,12 +1,26 @@
 #include "load/schema.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "core/errors.hpp"
 
 namespace sluice {
 namespace {
 
+
+std::string sql_type_name(ColumnType type) {
+  switch (type) {
+    case ColumnType::timestamp: return "timestamp with time zone";
+    case ColumnType::text: return "text";
+    case ColumnType::float8: return "double precision";
+    case ColumnType::int8: return "bigint";
+    case ColumnType::boolean: return "boolean";
+  }
+  return "text";
+}
 
 std::string sql_type(ColumnType type) {
   switch (type) {
@@ -28,20 +42,55 @@ std::string hourly_columns(const SqlNames& names) {
   return out;
 }
 
-void check_readings_columns(pqxx::work& txn, const SqlNames& names, const Config& config) {
-  const pqxx::result rows = txn.exec_params(
-      "SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-      "JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE n.nspname = $1 AND c.relname = 'readings' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-      names.schema_raw);
-  std::string have, want;
-  for (const auto& row : rows) have += (have.empty() ? "" : ",") + row[0].as<std::string>();
-  for (const ColumnSpec& column : config.columns) want += column.name + ",";
-  want += "file_id";
-  if (have != want)
-    throw FatalError(
-        fmt::format("table {} has columns ({}) but the config needs ({}); use another --schema or migrate the table",
-                    names.readings, have, want));
+// "name type" per column of one of the schema's tables, in table order.
+std::vector<std::string> table_columns(pqxx::work& txn, const SqlNames& names, const std::string& table) {
+  std::vector<std::string> out;
+  for (const auto& row : txn.exec_params(
+           "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+           "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+           names.schema_raw, table))
+    out.push_back(fmt::format("{} {}", row[0].c_str(), row[1].c_str()));
+  return out;
+}
+
+// What differs between two column lists, for a message a user can act on.
+std::string column_difference(const std::vector<std::string>& have, const std::vector<std::string>& want) {
+  std::vector<std::string> missing, extra;
+  for (const std::string& column : want)
+    if (std::find(have.begin(), have.end(), column) == have.end()) missing.push_back(column);
+  for (const std::string& column : have)
+    if (std::find(want.begin(), want.end(), column) == want.end()) extra.push_back(column);
+  std::string out;
+  if (!missing.empty()) out += fmt::format("the config needs {} which the table lacks", fmt::join(missing, ", "));
+  if (!extra.empty())
+    out += fmt::format("{}the table has {} which the config does not name", out.empty() ? "" : "; ",
+                       fmt::join(extra, ", "));
+  return out.empty() ? "the same columns in another order" : out;
+}
+
+// A config that no longer matches the tables is a usage error before any file is read (exit 2), saying what
+// differs: rows written under another layout would fail or, worse, land in the wrong columns.
+void check_tables_match_config(pqxx::work& txn, const SqlNames& names, const Config& config) {
+  std::vector<std::string> readings, hourly;
+  for (const ColumnSpec& column : config.columns)
+    readings.push_back(fmt::format("{} {}", column.name, sql_type_name(column.type)));
+  readings.push_back("file_id bigint");
+  const ColumnSpec& sensor = config.columns[config.sensor_column];
+  hourly = {fmt::format("{} text", sensor.name), "hour timestamp with time zone", "rows bigint"};
+  for (std::size_t index : config.measure_columns) {
+    const std::string& name = config.columns[index].name;
+    hourly.push_back(fmt::format("{}_count bigint", name));
+    for (const char* suffix : {"_min", "_max", "_sum"}) hourly.push_back(fmt::format("{}{} double precision", name, suffix));
+  }
+  for (const auto& [table, want] : {std::pair{std::string("readings"), readings}, std::pair{std::string("sensor_hourly"), hourly}}) {
+    const std::vector<std::string> have = table_columns(txn, names, table);
+    if (have != want)
+      throw UsageError(fmt::format(
+          "the config does not match table {}.{}: {}. Use another --schema for this config, or go back to the "
+          "config the tables were made with (`sluice schema show` prints what this config would create)",
+          names.schema_raw, table, column_difference(have, want)));
+  }
 }
 
 }  // namespace
@@ -105,7 +154,7 @@ void init_schema(pqxx::connection& connection, const Config& config) {
   if (version > kSchemaVersion)
     throw UsageError(fmt::format("schema {} is at version {}, newer than this sluice ({}): use a newer sluice",
                                  names.schema_raw, version, kSchemaVersion));
-  check_readings_columns(txn, names, config);
+  check_tables_match_config(txn, names, config);
   txn.commit();
 }
 

@@ -24,6 +24,17 @@ set +e; err=$("$SLUICE_BIN" ingest "$work/good" --config "$work/bad.json" 2>&1 >
 expect_eq "$rc" 2 "2: bad config"
 case "$err" in *'$.columns[1].type'*) echo "ok - config error names the JSON path";; *) fail "config error without path: $err";; esac
 
+# A config whose aggregate list changed since the tables were made: exit 2 before any file is read, saying what differs.
+sed 's/"aggregate": \["temperature", "humidity", "pressure", "battery"\]/"aggregate": ["temperature"]/' \
+  "$SLUICE_TOP/examples/config.json" > "$work/fewer.json"
+s_agg="${schema}_agg"
+cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$s_agg\" CASCADE' >/dev/null 2>&1")
+sluice schema init --schema "$s_agg" >/dev/null
+set +e; err=$("$SLUICE_BIN" ingest "$work/good" --schema "$s_agg" --config "$work/fewer.json" --progress never 2>&1 >/dev/null); rc=$?; set -e
+expect_eq "$rc" 2 "2: a config that no longer matches the tables"
+case "$err" in *"sensor_hourly"*"humidity_count"*) echo "ok - the error names the table and the difference";; *) fail "no difference in: $err";; esac
+expect_eq "$(sql "SELECT count(*) FROM \"$s_agg\".files")" 0 "nothing was read"
+
 run_sluice ingest "$work/good" --db "host=127.0.0.1 port=1 dbname=none user=nobody connect_timeout=2" --retries 1 --progress never >/dev/null 2>&1
 expect_eq "$rc" 3 "3: database unreachable after retries"
 # Errors retrying cannot fix end the run at once, with what to do, and no retry.
