@@ -6,13 +6,13 @@
 
 #include "core/errors.hpp"
 
-#include "load/pg_session.hpp"
-#include "run/run_session.hpp"
 #include "load/ledger_admin.hpp"
+#include "load/pg_session.hpp"
 #include "load/schema.hpp"
 #include "load/schema_migrate.hpp"
-#include "source/manifest.hpp"
 #include "load/sql_names.hpp"
+#include "run/run_session.hpp"
+#include "source/manifest.hpp"
 
 namespace sluice {
 namespace {
@@ -24,9 +24,10 @@ void print_ledger(const LedgerReport& report) {
     std::cout << fmt::format("  {:<10} {:>10} files {:>14} rows loaded {:>10} rejected {:>14} bytes\n", state.state,
                              state.files, state.rows_loaded, state.rows_rejected, state.bytes);
   if (!report.problems.empty())
-    std::cout << fmt::format("failed and given-up files ({} in all; newest first; `sluice retry URI` tries a given-up "
-                             "one again):\n",
-                             report.problems_total);
+    std::cout << fmt::format(
+        "failed and given-up files ({} in all; newest first; `sluice retry URI` tries a given-up "
+        "one again):\n",
+        report.problems_total);
   for (const LedgerProblem& problem : report.problems)
     std::cout << fmt::format("  {} [{}, {} attempt{}, last {}{}]: {}\n", problem.uri, problem.state, problem.attempts,
                              problem.attempts == 1 ? "" : "s", problem.updated_at,
@@ -35,8 +36,8 @@ void print_ledger(const LedgerReport& report) {
   for (const RunRow& run : report.runs)
     std::cout << fmt::format(
         "  #{} {} {} (exit {}) shard {} on {}: {} loaded, {} skipped, {} failed files; {} rows, {} rejected\n",
-        run.run_id, run.started_at, run.status, run.exit_code, run.shard, run.host, run.files_loaded,
-        run.files_skipped, run.files_failed, run.rows_loaded, run.rows_rejected);
+        run.run_id, run.started_at, run.status, run.exit_code, run.shard, run.host, run.files_loaded, run.files_skipped,
+        run.files_failed, run.rows_loaded, run.rows_rejected);
 }
 
 }  // namespace

@@ -7,9 +7,9 @@
 #include <iostream>
 #include <iterator>
 
-#include "infer/infer.hpp"
 #include "core/errors.hpp"
 #include "fetch/decompress.hpp"
+#include "infer/infer.hpp"
 
 namespace sluice {
 namespace {

@@ -6,12 +6,12 @@
 #include <iostream>
 #include <memory>
 
-#include "run/run_session.hpp"
-#include "run/sources.hpp"
-#include "shared_options.hpp"
 #include "core/errors.hpp"
 #include "fetch/decompress.hpp"
 #include "pipeline/unit_planner.hpp"
+#include "run/run_session.hpp"
+#include "run/sources.hpp"
+#include "shared_options.hpp"
 #include "source/manifest.hpp"
 
 namespace sluice {

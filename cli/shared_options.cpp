@@ -45,7 +45,8 @@ void add_source_options(CLI::App& command, SourceOptions& options) {
       ->check(CLI::Range(0, 256));
   command.add_option("--s3-endpoint", options.s3_endpoint,
                      "S3-compatible endpoint URL, path-style addressing (default: AWS_ENDPOINT_URL, else AWS)");
-  command.add_option("--s3-region", options.s3_region, "S3 region (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)");
+  command.add_option("--s3-region", options.s3_region,
+                     "S3 region (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)");
 }
 
 void add_run_options(CLI::App& command, RunOptions& options, const std::string& batch_help) {
@@ -57,13 +58,16 @@ void add_run_options(CLI::App& command, RunOptions& options, const std::string& 
       ->check(CLI::Range(1, 256));
   command.add_option("--retries", options.retries, "retries of a unit on transient database faults")
       ->check(CLI::Range(0, 100));
-  command.add_option("--unit-bytes", options.unit_bytes, "small files are grouped into one transaction up to this size");
-  command.add_option("--max-reject-ratio", options.max_reject_ratio,
-                     "exit 1 when rejected/checked rows exceed this (consume: also judged per batch)")
+  command.add_option("--unit-bytes", options.unit_bytes,
+                     "small files are grouped into one transaction up to this size");
+  command
+      .add_option("--max-reject-ratio", options.max_reject_ratio,
+                  "exit 1 when rejected/checked rows exceed this (consume: also judged per batch)")
       ->check(CLI::Range(0.0, 1.0));
-  command.add_option("--max-attempts", options.max_attempts,
-                     "failures of one version of a file before it is given up (not retried until it changes or "
-                     "`sluice retry`)")
+  command
+      .add_option("--max-attempts", options.max_attempts,
+                  "failures of one version of a file before it is given up (not retried until it changes or "
+                  "`sluice retry`)")
       ->check(CLI::Range(1, 1000));
   command.add_option("--max-rejects-per-file", options.max_rejects_per_file,
                      "a file with more rejected rows fails as a whole (0: no limit)");
@@ -85,8 +89,8 @@ void add_run_options(CLI::App& command, RunOptions& options, const std::string& 
 std::string redacted_command_line(const std::vector<std::string>& argv) {
   std::string line;
   for (const std::string& arg : argv) line += (line.empty() ? "" : " ") + redact_dsn(without_kafka_secrets(arg));
-  return redact_secrets(line, {environment("PGPASSWORD"), environment("AWS_SECRET_ACCESS_KEY"),
-                               environment("AWS_SESSION_TOKEN")});
+  return redact_secrets(
+      line, {environment("PGPASSWORD"), environment("AWS_SECRET_ACCESS_KEY"), environment("AWS_SESSION_TOKEN")});
 }
 
 }  // namespace sluice

@@ -38,9 +38,7 @@ struct FileRef {
   }
 
   /// The version as the ledger's `etag` column stores it: the ETag, or the mtime in nanoseconds.
-  [[nodiscard]] std::string version() const {
-    return scheme == FileScheme::local ? std::to_string(mtime_ns) : etag;
-  }
+  [[nodiscard]] std::string version() const { return scheme == FileScheme::local ? std::to_string(mtime_ns) : etag; }
   /// Whether a ledger row (size, stored version) describes this very version.
   [[nodiscard]] bool same_version(std::uint64_t stored_size, std::string_view stored_version) const {
     return stored_size == size && stored_version == version();

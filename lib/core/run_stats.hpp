@@ -20,11 +20,11 @@ struct FailedFile {
 struct ConsumerStats {
   std::atomic<bool> active{false};
   std::atomic<std::int64_t> messages{0};
-  std::atomic<std::int64_t> files{0};           ///< files announced (a file announced twice counts twice)
-  std::atomic<std::int64_t> ignored{0};         ///< records that are not loads (ObjectRemoved:*, s3:TestEvent)
-  std::atomic<std::int64_t> poison{0};          ///< unusable messages: failed ledger rows kafka://topic/partition/offset
-  std::atomic<std::int64_t> duplicates{0};      ///< announcements of a file announced again later in its batch
-  std::atomic<std::int64_t> batches{0};         ///< batches loaded and committed
+  std::atomic<std::int64_t> files{0};       ///< files announced (a file announced twice counts twice)
+  std::atomic<std::int64_t> ignored{0};     ///< records that are not loads (ObjectRemoved:*, s3:TestEvent)
+  std::atomic<std::int64_t> poison{0};      ///< unusable messages: failed ledger rows kafka://topic/partition/offset
+  std::atomic<std::int64_t> duplicates{0};  ///< announcements of a file announced again later in its batch
+  std::atomic<std::int64_t> batches{0};     ///< batches loaded and committed
   std::atomic<std::int64_t> commits_failed{0};  ///< batches whose offsets could not all be committed
   std::atomic<std::int64_t> batches_over_reject_ratio{0};
   std::atomic<std::int64_t> last_commit_unix{0};  ///< when offsets were last committed (Unix seconds); 0: never

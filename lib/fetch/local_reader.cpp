@@ -29,13 +29,14 @@ std::string read_local_file(const FileRef& file, std::uint64_t max_bytes) {
   if (::fstat(fd, &info) != 0) throw FileError(fmt::format("cannot stat: {}", std::strerror(errno)));
   if (!S_ISREG(info.st_mode)) throw FileError("not a regular file");
   // The file checked when it was listed or admitted (under a --local-root), not one renamed in since.
-  if (file.inode != 0 && (static_cast<std::uint64_t>(info.st_ino) != file.inode ||
-                          static_cast<std::uint64_t>(info.st_dev) != file.device))
+  if (file.inode != 0 &&
+      (static_cast<std::uint64_t>(info.st_ino) != file.inode || static_cast<std::uint64_t>(info.st_dev) != file.device))
     throw FileChangedError("another file was put under this name since it was listed");
   const auto size = static_cast<std::uint64_t>(info.st_size);
   if (size > max_bytes) throw FileError(fmt::format("file of {} bytes exceeds --max-file-bytes ({})", size, max_bytes));
   if (size != file.size)
-    throw FileChangedError(fmt::format("file changed while being loaded: listed with {} bytes, now {}", file.size, size));
+    throw FileChangedError(
+        fmt::format("file changed while being loaded: listed with {} bytes, now {}", file.size, size));
   std::string bytes(static_cast<std::size_t>(size), '\0');
   std::size_t done = 0;
   while (done < bytes.size()) {

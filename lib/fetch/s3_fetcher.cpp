@@ -22,9 +22,10 @@ std::string S3Fetcher::get(const FileRef& file, std::string_view if_match, std::
   } catch (const S3RequestError& error) {  // not transient (those are retried, then FatalError)
     // Errors about the environment stop the run: nothing is marked failed, no Kafka offset is committed.
     if (s3_error_is_environmental(error))
-      throw FatalError(fmt::format("{} (an error about the credentials, the clock or the network, not about this "
-                                   "object: the run stops, nothing is marked failed)",
-                                   error.what()));
+      throw FatalError(
+          fmt::format("{} (an error about the credentials, the clock or the network, not about this "
+                      "object: the run stops, nothing is marked failed)",
+                      error.what()));
     throw FileError(error.what());
   }
   return bytes;

@@ -7,10 +7,10 @@
 #include <set>
 #include <unordered_set>
 
+#include "core/errors.hpp"
 #include "infer/infer_column.hpp"
 #include "infer/infer_dialect.hpp"
 #include "infer/infer_roles.hpp"
-#include "core/errors.hpp"
 #include "value/number.hpp"
 
 namespace sluice {

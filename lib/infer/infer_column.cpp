@@ -5,8 +5,8 @@
 #include <cctype>
 #include <cmath>
 
-#include "value/number.hpp"
 #include "parse/row_validator.hpp"
+#include "value/number.hpp"
 #include "value/timestamp.hpp"
 
 namespace sluice {

@@ -9,20 +9,21 @@ namespace sluice {
 LedgerReport read_ledger_report(pqxx::connection& connection, const SqlNames& names, int limit) {
   pqxx::nontransaction txn(connection);
   LedgerReport report;
-  for (const auto& row : txn.exec(fmt::format(
-           "SELECT status, count(*), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0), "
-           "coalesce(sum(size), 0) FROM {} GROUP BY status ORDER BY status",
-           names.files)))
+  for (const auto& row :
+       txn.exec(fmt::format("SELECT status, count(*), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0), "
+                            "coalesce(sum(size), 0) FROM {} GROUP BY status ORDER BY status",
+                            names.files)))
     report.by_state.push_back({row[0].c_str(), row[1].as<std::int64_t>(), row[2].as<std::int64_t>(),
                                row[3].as<std::int64_t>(), row[4].as<std::int64_t>()});
-  report.problems_total = txn.exec1(fmt::format("SELECT count(*) FROM {} WHERE status IN ('failed', 'given_up')",
-                                                names.files))[0]
-                              .as<std::int64_t>();
+  report.problems_total =
+      txn.exec1(fmt::format("SELECT count(*) FROM {} WHERE status IN ('failed', 'given_up')", names.files))[0]
+          .as<std::int64_t>();
   for (const auto& row : txn.exec_params(
-           fmt::format("SELECT uri, status, attempts, coalesce(error, ''), to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS'), "
-                       "stored_size IS NOT NULL FROM {} WHERE status IN ('failed', 'given_up') "
-                       "ORDER BY updated_at DESC, uri LIMIT $1",
-                       names.files),
+           fmt::format(
+               "SELECT uri, status, attempts, coalesce(error, ''), to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS'), "
+               "stored_size IS NOT NULL FROM {} WHERE status IN ('failed', 'given_up') "
+               "ORDER BY updated_at DESC, uri LIMIT $1",
+               names.files),
            limit))
     report.problems.push_back(
         {row[0].c_str(), row[1].c_str(), row[3].c_str(), row[4].c_str(), row[2].as<int>(), row[5].as<bool>()});
@@ -42,11 +43,11 @@ std::vector<FileRef> retry_files(pqxx::connection& connection, const SqlNames& n
   const std::string states = selection.all_given_up ? "('given_up')" : "('failed', 'given_up')";
   const bool every = selection.all_given_up || selection.all_failed;
   pqxx::work txn(connection);
-  const pqxx::result changed = txn.exec_params(
-      fmt::format("UPDATE {} SET status = 'failed', attempts = 0, updated_at = now() "
-                  "WHERE status IN {} AND ($1 OR uri = ANY($2::text[])) RETURNING uri, size, etag",
-                  names.files, states),
-      every, text_array_literal(selection.uris));
+  const pqxx::result changed =
+      txn.exec_params(fmt::format("UPDATE {} SET status = 'failed', attempts = 0, updated_at = now() "
+                                  "WHERE status IN {} AND ($1 OR uri = ANY($2::text[])) RETURNING uri, size, etag",
+                                  names.files, states),
+                      every, text_array_literal(selection.uris));
   txn.commit();
   std::vector<FileRef> out;
   for (const auto& row : changed) {

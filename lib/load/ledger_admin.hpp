@@ -31,7 +31,7 @@ struct LedgerReport {
   std::vector<LedgerStateCount> by_state;
   std::vector<LedgerProblem> problems;  ///< failed and given-up files, newest first, at most `limit`
   std::int64_t problems_total = 0;
-  std::vector<RunRow> runs;             ///< the last five runs
+  std::vector<RunRow> runs;  ///< the last five runs
 };
 
 LedgerReport read_ledger_report(pqxx::connection& connection, const SqlNames& names, int limit);
@@ -40,7 +40,7 @@ LedgerReport read_ledger_report(pqxx::connection& connection, const SqlNames& na
 struct RetrySelection {
   std::vector<std::string> uris;  ///< these (failed or given up)
   bool all_given_up = false;
-  bool all_failed = false;        ///< every failed and given-up file
+  bool all_failed = false;  ///< every failed and given-up file
 };
 
 /// Makes the selected files eligible again with their attempts reset; returns them as the ledger names them

@@ -12,7 +12,8 @@
 namespace sluice {
 namespace {
 
-// libpqxx 6 keeps the PGconn* private; largeobject exposes it to subclasses, which is the only supported way to reach it for PQputCopyData.
+// libpqxx 6 keeps the PGconn* private; largeobject exposes it to subclasses, which is the only supported way to reach
+// it for PQputCopyData.
 struct RawConnection : pqxx::largeobject {
   static PGconn* of(const pqxx::dbtransaction& txn) { return pqxx::largeobject::raw_connection(txn); }
 };

@@ -6,10 +6,10 @@
 
 #include "core/logger.hpp"
 #include "core/retry.hpp"
+#include "core/run_stats.hpp"
 #include "load/connection_pool.hpp"
 #include "load/unit_loader.hpp"
 #include "pipeline/unit_sink.hpp"
-#include "core/run_stats.hpp"
 
 namespace sluice {
 

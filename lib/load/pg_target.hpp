@@ -7,12 +7,12 @@
 #include "config/config.hpp"
 #include "core/logger.hpp"
 #include "core/retry.hpp"
+#include "core/run_stats.hpp"
 #include "load/connection_pool.hpp"
 #include "load/pg_ledger.hpp"
 #include "load/pg_sink.hpp"
 #include "load/sql_names.hpp"
 #include "load/unit_loader.hpp"
-#include "core/run_stats.hpp"
 
 namespace sluice {
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "load/sql_names.hpp"
 #include "core/run_stats.hpp"
+#include "load/sql_names.hpp"
 
 namespace sluice {
 

@@ -10,7 +10,6 @@
 namespace sluice {
 namespace {
 
-
 std::string sql_type_name(ColumnType type) {
   switch (type) {
     case ColumnType::timestamp: return "timestamp with time zone";
@@ -81,9 +80,11 @@ void check_tables_match_config(pqxx::work& txn, const SqlNames& names, const Con
   for (std::size_t index : config.measure_columns) {
     const std::string& name = config.columns[index].name;
     hourly.push_back(fmt::format("{}_count bigint", name));
-    for (const char* suffix : {"_min", "_max", "_sum"}) hourly.push_back(fmt::format("{}{} double precision", name, suffix));
+    for (const char* suffix : {"_min", "_max", "_sum"})
+      hourly.push_back(fmt::format("{}{} double precision", name, suffix));
   }
-  for (const auto& [table, want] : {std::pair{std::string("readings"), readings}, std::pair{std::string("sensor_hourly"), hourly}}) {
+  for (const auto& [table, want] :
+       {std::pair{std::string("readings"), readings}, std::pair{std::string("sensor_hourly"), hourly}}) {
     const std::vector<std::string> have = table_columns(txn, names, table);
     if (have != want)
       throw UsageError(fmt::format(
@@ -116,9 +117,11 @@ std::string schema_ddl(const SqlNames& names, const Config& config) {
       "CREATE INDEX IF NOT EXISTS rejects_file_id ON {rejects} (file_id);\n"
       "CREATE TABLE IF NOT EXISTS {files} (\n  file_id bigint PRIMARY KEY,\n  uri text NOT NULL,\n"
       "  size bigint NOT NULL,\n  etag text NOT NULL,\n  rows_loaded bigint NOT NULL DEFAULT 0,\n"
-      "  rows_rejected bigint NOT NULL DEFAULT 0,\n  status text NOT NULL CONSTRAINT files_status_check CHECK (status IN {states}),\n"
+      "  rows_rejected bigint NOT NULL DEFAULT 0,\n  status text NOT NULL CONSTRAINT files_status_check CHECK (status "
+      "IN {states}),\n"
       "  error text,\n  loaded_at timestamptz NOT NULL DEFAULT now(),\n  run_id bigint,\n"
-      "  attempts int NOT NULL DEFAULT 0,\n  stored_size bigint,\n  stored_etag text,\n  device bigint,\n  inode bigint,\n"
+      "  attempts int NOT NULL DEFAULT 0,\n  stored_size bigint,\n  stored_etag text,\n  device bigint,\n  inode "
+      "bigint,\n"
       "  dispose_pending boolean NOT NULL DEFAULT false,\n  updated_at timestamptz NOT NULL DEFAULT now()\n);\n"
       "CREATE UNIQUE INDEX IF NOT EXISTS files_active_uri ON {files} (uri) WHERE status IN {active};\n"
       "CREATE TABLE IF NOT EXISTS {hourly} (\n  {sensor} text NOT NULL,\n  hour timestamptz NOT NULL,\n"
@@ -128,7 +131,8 @@ std::string schema_ddl(const SqlNames& names, const Config& config) {
       "  finished_at timestamptz,\n  status text NOT NULL DEFAULT 'running',\n  host text,\n  args text,\n"
       "  shard text,\n  files_loaded bigint, files_skipped bigint, files_failed bigint,\n"
       "  rows_loaded bigint, rows_rejected bigint,\n  exit_code int\n);\n"
-      "CREATE TABLE IF NOT EXISTS {version} (version int PRIMARY KEY, migrated_at timestamptz NOT NULL DEFAULT now());\n"
+      "CREATE TABLE IF NOT EXISTS {version} (version int PRIMARY KEY, migrated_at timestamptz NOT NULL DEFAULT "
+      "now());\n"
       "INSERT INTO {version} (version) VALUES ({current}) ON CONFLICT DO NOTHING;\n",
       fmt::arg("schema", names.schema), fmt::arg("seq", names.file_id_seq), fmt::arg("readings", names.readings),
       fmt::arg("cols", readings_columns), fmt::arg("ts", names.ts), fmt::arg("rejects", names.rejects),

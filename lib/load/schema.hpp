@@ -14,8 +14,7 @@ namespace sluice {
 inline constexpr int kSchemaVersion = 2;
 
 /// The states a ledger row can be in (docs/ledger.md), as SQL lists, and the ones that are a uri's current row.
-inline constexpr const char* kLedgerStatesSql =
-    "('loaded', 'failed', 'given_up', 'superseded', 'disposed', 'expired')";
+inline constexpr const char* kLedgerStatesSql = "('loaded', 'failed', 'given_up', 'superseded', 'disposed', 'expired')";
 inline constexpr const char* kActiveLedgerStatesSql = "('loaded', 'failed', 'given_up', 'expired')";
 
 /// Serialises DDL between concurrent sluice processes (any constant unique to sluice).

@@ -17,20 +17,20 @@ namespace {
 // the newest version seen. Existing rows keep their meaning: loaded rows store their own version, failed
 // rows have failed once.
 void migrate_1_to_2(pqxx::work& txn, const SqlNames& names) {
-  txn.exec(fmt::format(
-      "ALTER TABLE {files} DROP CONSTRAINT IF EXISTS files_uri_key;\n"
-      "ALTER TABLE {files} DROP CONSTRAINT IF EXISTS files_status_check;\n"
-      "ALTER TABLE {files} ADD COLUMN attempts int NOT NULL DEFAULT 0, ADD COLUMN stored_size bigint,\n"
-      "  ADD COLUMN stored_etag text, ADD COLUMN device bigint, ADD COLUMN inode bigint,\n"
-      "  ADD COLUMN dispose_pending boolean NOT NULL DEFAULT false,\n"
-      "  ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();\n"
-      "UPDATE {files} SET attempts = 1 WHERE status = 'failed';\n"
-      "UPDATE {files} SET stored_size = size, stored_etag = etag WHERE status = 'loaded';\n"
-      "ALTER TABLE {files} ADD CONSTRAINT files_status_check CHECK (status IN {states});\n"
-      "CREATE UNIQUE INDEX files_active_uri ON {files} (uri) WHERE status IN {active};\n"
-      "CREATE TABLE {version} (version int PRIMARY KEY, migrated_at timestamptz NOT NULL DEFAULT now());\n",
-      fmt::arg("files", names.files), fmt::arg("states", kLedgerStatesSql), fmt::arg("active", kActiveLedgerStatesSql),
-      fmt::arg("version", names.schema_version)));
+  txn.exec(
+      fmt::format("ALTER TABLE {files} DROP CONSTRAINT IF EXISTS files_uri_key;\n"
+                  "ALTER TABLE {files} DROP CONSTRAINT IF EXISTS files_status_check;\n"
+                  "ALTER TABLE {files} ADD COLUMN attempts int NOT NULL DEFAULT 0, ADD COLUMN stored_size bigint,\n"
+                  "  ADD COLUMN stored_etag text, ADD COLUMN device bigint, ADD COLUMN inode bigint,\n"
+                  "  ADD COLUMN dispose_pending boolean NOT NULL DEFAULT false,\n"
+                  "  ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();\n"
+                  "UPDATE {files} SET attempts = 1 WHERE status = 'failed';\n"
+                  "UPDATE {files} SET stored_size = size, stored_etag = etag WHERE status = 'loaded';\n"
+                  "ALTER TABLE {files} ADD CONSTRAINT files_status_check CHECK (status IN {states});\n"
+                  "CREATE UNIQUE INDEX files_active_uri ON {files} (uri) WHERE status IN {active};\n"
+                  "CREATE TABLE {version} (version int PRIMARY KEY, migrated_at timestamptz NOT NULL DEFAULT now());\n",
+                  fmt::arg("files", names.files), fmt::arg("states", kLedgerStatesSql),
+                  fmt::arg("active", kActiveLedgerStatesSql), fmt::arg("version", names.schema_version)));
 }
 
 }  // namespace
@@ -42,8 +42,8 @@ MigrationReport migrate_schema(pqxx::connection& connection, const Config& confi
   {
     pqxx::work txn(connection);
     if (!txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", names.runs)[0].as<bool>())
-      throw UsageError(fmt::format("schema {} has no sluice tables: nothing to migrate (`sluice schema init` makes them)",
-                                   names.schema_raw));
+      throw UsageError(fmt::format(
+          "schema {} has no sluice tables: nothing to migrate (`sluice schema init` makes them)", names.schema_raw));
     report.from = schema_version_in(txn, names);
   }
   if (report.from > kSchemaVersion)

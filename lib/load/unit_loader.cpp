@@ -12,9 +12,7 @@
 namespace sluice {
 namespace {
 
-bool takes_rows(const ParsedFile&, const FileOutcome& outcome) {
-  return outcome.status == FileStatus::loaded;
-}
+bool takes_rows(const ParsedFile&, const FileOutcome& outcome) { return outcome.status == FileStatus::loaded; }
 
 }  // namespace
 

@@ -33,9 +33,9 @@ struct LedgerRow {
   std::uint64_t size = 0;    ///< the newest version seen
   std::string version;       ///< ... its mtime or ETag, as FileRef::version()
   LedgerState state = LedgerState::loaded;
-  int attempts = 0;          ///< failures of that version
-  std::string error;         ///< the last failure
-  bool has_rows = false;     ///< rows of some version are stored under file_id
+  int attempts = 0;                     ///< failures of that version
+  std::string error;                    ///< the last failure
+  bool has_rows = false;                ///< rows of some version are stored under file_id
   std::uint64_t device = 0, inode = 0;  ///< local files: the file whose rows committed
   bool dispose_pending = false;         ///< committed in a queue folder, not yet moved or deleted
 };

@@ -29,8 +29,8 @@ PlanStep plan_step(const FileRef& file, const std::optional<LedgerRow>& row, con
 
 /// What committing a file writes to the ledger (and to the data tables), inside the unit's transaction.
 struct CommitStep {
-  bool skip = false;        ///< another process committed this version meanwhile: write nothing
-  bool insert_row = false;  ///< a new current row under the file's new id
+  bool skip = false;          ///< another process committed this version meanwhile: write nothing
+  bool insert_row = false;    ///< a new current row under the file's new id
   bool replace_rows = false;  ///< delete the rows, rejects and aggregate contributions stored under row->file_id
   std::optional<LedgerState> old_row_becomes;  ///< superseded or disposed (history)
   bool failure_in_place = false;  ///< the current row takes the newest version, failed, keeping its stored rows
@@ -40,7 +40,6 @@ struct CommitStep {
 };
 
 /// `parsed` says whether the file parsed (its rows are about to be written) or failed.
-CommitStep commit_step(const FileRef& file, bool parsed, const std::optional<LedgerRow>& row,
-                       const LedgerRules& rules);
+CommitStep commit_step(const FileRef& file, bool parsed, const std::optional<LedgerRow>& row, const LedgerRules& rules);
 
 }  // namespace sluice

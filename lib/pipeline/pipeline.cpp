@@ -48,10 +48,10 @@ void account(const Unit& unit, const std::vector<FileOutcome>& outcomes, RunStat
       case FileStatus::failed:
         stats.files_failed += 1;
         stats.add_failure(file.ref.uri, failure_of(file, outcomes[i]));
-        logger.warn(fmt::format("{}: failed{}: {}", file.ref.uri,
-                                outcomes[i].given_up ? " (its last attempt: given up until it changes or `sluice retry`)"
-                                                     : "",
-                                failure_of(file, outcomes[i])));
+        logger.warn(
+            fmt::format("{}: failed{}: {}", file.ref.uri,
+                        outcomes[i].given_up ? " (its last attempt: given up until it changes or `sluice retry`)" : "",
+                        failure_of(file, outcomes[i])));
         break;
       case FileStatus::loaded:
         stats.files_loaded += 1;

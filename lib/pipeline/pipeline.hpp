@@ -6,12 +6,12 @@
 
 #include "config/config.hpp"
 #include "core/logger.hpp"
+#include "core/run_stats.hpp"
 #include "core/stop_signal.hpp"
 #include "fetch/fetcher.hpp"
 #include "parse/file_parser.hpp"
 #include "pipeline/unit_planner.hpp"
 #include "pipeline/unit_sink.hpp"
-#include "core/run_stats.hpp"
 
 namespace sluice {
 

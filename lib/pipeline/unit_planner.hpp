@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "core/file_ref.hpp"
+#include "core/run_stats.hpp"
 #include "pipeline/ledger.hpp"
 #include "pipeline/ledger_rules.hpp"
-#include "core/run_stats.hpp"
 #include "source/file_source.hpp"
 
 namespace sluice {

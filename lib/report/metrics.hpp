@@ -10,8 +10,8 @@ namespace sluice {
 
 /// When the metrics are taken: during a long run (after a batch or a watch pass) or at its end.
 struct MetricsMoment {
-  RunOutcome outcome;           ///< at the end: how the run ended; during it: the judgement so far
-  bool in_progress = false;     ///< a long run (consume, --watch) still going
+  RunOutcome outcome;                  ///< at the end: how the run ended; during it: the judgement so far
+  bool in_progress = false;            ///< a long run (consume, --watch) still going
   std::int64_t last_success_unix = 0;  ///< when a run (or a pass or batch) last succeeded; 0: not known
 };
 

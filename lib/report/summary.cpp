@@ -62,8 +62,8 @@ std::string human_summary(const RunStats& stats, const RunOutcome& outcome) {
     for (const FailedFile& file : given_up) out += fmt::format("    {}: {}\n", file.uri, file.reason);
   }
   if (stats.files_linked > 0)
-    out += fmt::format("  links: {} names of files listed under another name, loaded once\n",
-                       grouped(stats.files_linked));
+    out +=
+        fmt::format("  links: {} names of files listed under another name, loaded once\n", grouped(stats.files_linked));
   if (stats.retries > 0) out += fmt::format("  retries: {}\n", stats.retries.load());
   const ConsumerStats& kafka = stats.consumer;
   if (kafka.active)
@@ -107,12 +107,13 @@ std::string json_summary(const RunStats& stats, const RunOutcome& outcome) {
       json_quote(outcome.status), outcome.exit_code, outcome.dry_run ? "true" : "false",
       outcome.error.empty() ? "null" : json_quote(outcome.error), stats.files_listed.load(), stats.files_loaded.load(),
       stats.files_replaced.load(), stats.files_skipped.load(), stats.files_failed.load(), stats.files_given_up.load(),
-      stats.files_linked.load(), stats.rows_loaded.load(),
-      stats.rows_rejected.load(), reasons, failures, stats.bytes_listed.load(), stats.bytes_read.load(),
-      stats.bytes_parsed.load(), stats.batches.load(), stats.units_committed.load(), stats.retries.load(), seconds,
+      stats.files_linked.load(), stats.rows_loaded.load(), stats.rows_rejected.load(), reasons, failures,
+      stats.bytes_listed.load(), stats.bytes_read.load(), stats.bytes_parsed.load(), stats.batches.load(),
+      stats.units_committed.load(), stats.retries.load(), seconds,
       rate(static_cast<double>(stats.rows_loaded), seconds),
       rate(static_cast<double>(stats.bytes_parsed) / 1e6, seconds), static_cast<double>(stats.fetch_micros) / 1e6,
-      static_cast<double>(stats.parse_micros) / 1e6, static_cast<double>(stats.load_micros) / 1e6, kafka_json(stats.consumer));
+      static_cast<double>(stats.parse_micros) / 1e6, static_cast<double>(stats.load_micros) / 1e6,
+      kafka_json(stats.consumer));
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {

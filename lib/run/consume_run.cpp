@@ -42,8 +42,9 @@ void consume_until_done(KafkaConsumer& consumer, KafkaBatch& batch, const Consum
         return;
       }
       if (assignments == 0 && now - started >= idle_limit + kJoinGrace)
-        throw FatalError(fmt::format("kafka: no partition of {} assigned in {:.0f} s: check --brokers, --topic, --group",
-                                     options.topic, std::chrono::duration<double>(now - started).count()));
+        throw FatalError(
+            fmt::format("kafka: no partition of {} assigned in {:.0f} s: check --brokers, --topic, --group",
+                        options.topic, std::chrono::duration<double>(now - started).count()));
     }
     auto wait = std::chrono::milliseconds(200);  // short, so a signal is noticed quickly
     if (!batch.empty())

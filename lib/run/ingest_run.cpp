@@ -15,15 +15,15 @@ namespace sluice {
 void ingest_into(const IngestOptions& options, RunContext& context) {
   const RunOptions& run = options.run;
   FileDisposer disposer(parse_disposition(options.on_success, true, "--on-success"),
-                        parse_disposition(options.on_failure, false, "--on-failure"), options.sources,
-                        context.ledger, context.logger);
+                        parse_disposition(options.on_failure, false, "--on-failure"), options.sources, context.ledger,
+                        context.logger);
   PlannerOptions planner_options;
   planner_options.batch_files = run.batch_files;
   planner_options.unit_bytes = run.unit_bytes;
   planner_options.rules = ingest_ledger_rules(options);
   planner_options.on_link = [&](const FileRef& file, const std::string& first_uri) {
-    context.logger.info(fmt::format("{}: the same file as {} (a link): loaded once, under the first name", file.uri,
-                                    first_uri));
+    context.logger.info(
+        fmt::format("{}: the same file as {} (a link): loaded once, under the first name", file.uri, first_uri));
   };
   if (!options.shard.empty()) planner_options.shard = parse_shard(options.shard);
   PipelineOptions pipeline = pipeline_options(run, fetch_jobs_for(any_s3_source(options.sources), run.source));

@@ -27,8 +27,8 @@ RunOutcome judge_run(const RunStats& stats, const JudgeRules& rules, bool stoppe
     if (ratio > rules.max_reject_ratio)
       outcome.error = fmt::format("reject ratio {:.4f} is over --max-reject-ratio {}", ratio, rules.max_reject_ratio);
     else if (batches_over > 0)
-      outcome.error = fmt::format("{} batches had a reject ratio over --max-reject-ratio {}", batches_over,
-                                  rules.max_reject_ratio);
+      outcome.error =
+          fmt::format("{} batches had a reject ratio over --max-reject-ratio {}", batches_over, rules.max_reject_ratio);
     return outcome;
   }
   outcome.status = "ok";

@@ -98,9 +98,9 @@ void KafkaBatch::add(const KafkaMessage& message) {
   if (!event.poison.empty()) {
     // A poison message never blocks its partition: it becomes an entry that fails with the reason.
     counts.poison += 1;
-    files_.push_back(FileRef::unloadable(
-        poison_uri(message.position.topic, message.position.partition, message.position.offset),
-        fmt::format("poison message: {}", event.poison)));
+    files_.push_back(
+        FileRef::unloadable(poison_uri(message.position.topic, message.position.partition, message.position.offset),
+                            fmt::format("poison message: {}", event.poison)));
   }
 }
 
@@ -132,11 +132,13 @@ void KafkaBatch::flush() {
   const double ratio = reject_ratio(stats.rows_loaded - loaded_before, stats.rows_rejected - rejected_before);
   if (ratio > options_.run.max_reject_ratio) {
     counts.batches_over_reject_ratio += 1;
-    context_.logger.error(fmt::format("kafka: batch of {} messages has a reject ratio {:.4f}, over --max-reject-ratio {}",
-                                      positions_.size(), ratio, options_.run.max_reject_ratio));
+    context_.logger.error(
+        fmt::format("kafka: batch of {} messages has a reject ratio {:.4f}, over --max-reject-ratio {}",
+                    positions_.size(), ratio, options_.run.max_reject_ratio));
   }
-  context_.logger.info(fmt::format("kafka: batch of {} messages loaded{}", positions_.size(),
-                                   committed ? ", offsets committed" : "; offsets NOT committed (will be delivered again)"));
+  context_.logger.info(
+      fmt::format("kafka: batch of {} messages loaded{}", positions_.size(),
+                  committed ? ", offsets committed" : "; offsets NOT committed (will be delivered again)"));
   positions_.clear();
   broken_ = false;
   context_.publish_progress();

@@ -63,7 +63,7 @@ struct ConsumeOptions {
   double batch_wait = 5.0;                    ///< a batch closes this many seconds after its first message
   double exit_when_idle = 0;                  ///< exit after this many seconds without a message; 0: never
   std::vector<std::string> local_roots;       ///< --local-root: the only folders local uris may point into
-  std::vector<std::string> allowed_buckets;   ///< --allow-bucket: when given, the only buckets announced files may be in
+  std::vector<std::string> allowed_buckets;  ///< --allow-bucket: when given, the only buckets announced files may be in
 };
 
 /// The pipeline's options for a run whose files come through `fetch_jobs` parallel fetches.

@@ -57,9 +57,10 @@ int RunSession::execute(const std::function<void(RunContext&)>& mode) {
 
 RunOutcome RunSession::run_with(Ledger& ledger, UnitSink& sink, const std::function<void(RunContext&)>& mode) {
   const JudgeRules rules{options_.max_reject_ratio, mode_.dry_run};
-  RunContext context{options_, config_, ledger, sink, stats_, stop_, logger_, fail_points_, [&] {
-                       metrics_.publish(stats_, judge_run(stats_, rules, false), true);
-                     }};
+  RunContext context{options_, config_,      ledger,
+                     sink,     stats_,       stop_,
+                     logger_,  fail_points_, [&] {
+                       metrics_.publish(stats_, judge_run(stats_, rules, false), true); }};
   mode(context);
   return judge_run(stats_, rules, stop_.requested());
 }

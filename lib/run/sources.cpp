@@ -6,13 +6,13 @@
 
 #include "core/errors.hpp"
 #include "fetch/dispatching_fetcher.hpp"
-#include "s3/s3_client.hpp"
 #include "fetch/s3_fetcher.hpp"
+#include "s3/s3_client.hpp"
+#include "s3/s3_uri.hpp"
 #include "source/file_uri.hpp"
 #include "source/local_source.hpp"
 #include "source/manifest.hpp"
 #include "source/s3_source.hpp"
-#include "s3/s3_uri.hpp"
 
 namespace sluice {
 namespace {
@@ -82,7 +82,8 @@ std::unique_ptr<Fetcher> make_fetcher(const SourceOptions& options, Logger& logg
 }
 
 bool any_s3_source(const std::vector<std::string>& arguments) {
-  return std::any_of(arguments.begin(), arguments.end(), [](const std::string& argument) { return is_s3_uri(argument); });
+  return std::any_of(arguments.begin(), arguments.end(),
+                     [](const std::string& argument) { return is_s3_uri(argument); });
 }
 
 int fetch_jobs_for(bool files_from_s3, const SourceOptions& options) {

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "core/logger.hpp"
-#include "fetch/fetcher.hpp"
 #include "core/run_stats.hpp"
+#include "fetch/fetcher.hpp"
 #include "source/file_source.hpp"
 
 namespace sluice {

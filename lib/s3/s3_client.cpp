@@ -2,9 +2,9 @@
 
 #include <curl/curl.h>
 
-#include <cctype>
 #include <fmt/format.h>
 #include <openssl/evp.h>
+#include <cctype>
 
 #include <memory>
 
@@ -51,7 +51,8 @@ std::size_t read_header(char* data, std::size_t size, std::size_t count, void* u
     if (match) {
       std::string_view value = line.substr(kName.size());
       while (!value.empty() && (value.front() == ' ' || value.front() == '"')) value.remove_prefix(1);
-      while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ' || value.back() == '"'))
+      while (!value.empty() &&
+             (value.back() == '\r' || value.back() == '\n' || value.back() == ' ' || value.back() == '"'))
         value.remove_suffix(1);
       *etag = std::string(value);
     }

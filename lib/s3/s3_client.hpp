@@ -11,8 +11,8 @@
 #include "core/logger.hpp"
 #include "core/retry.hpp"
 #include "s3/s3_error.hpp"
-#include "s3/s3_settings.hpp"
 #include "s3/s3_listing.hpp"
+#include "s3/s3_settings.hpp"
 
 namespace sluice {
 

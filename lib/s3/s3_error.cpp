@@ -25,10 +25,16 @@ bool is_transient_s3_error(const std::exception& error) {
 
 bool s3_error_is_environmental(const S3RequestError& error) {
   if (error.http_status == 0 || error.http_status == 407) return true;
-  static constexpr std::string_view kEnvironmentCodes[] = {
-      "ExpiredToken",          "TokenRefreshRequired", "InvalidToken",          "InvalidAccessKeyId",
-      "SignatureDoesNotMatch", "RequestTimeTooSkewed", "AuthorizationHeaderMalformed",
-      "InvalidSecurity",       "AccountProblem",       "AllAccessDisabled"};
+  static constexpr std::string_view kEnvironmentCodes[] = {"ExpiredToken",
+                                                           "TokenRefreshRequired",
+                                                           "InvalidToken",
+                                                           "InvalidAccessKeyId",
+                                                           "SignatureDoesNotMatch",
+                                                           "RequestTimeTooSkewed",
+                                                           "AuthorizationHeaderMalformed",
+                                                           "InvalidSecurity",
+                                                           "AccountProblem",
+                                                           "AllAccessDisabled"};
   for (std::string_view code : kEnvironmentCodes)
     if (error.code == code) return true;
   return false;

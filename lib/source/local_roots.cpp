@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 
 #include <climits>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 
 #include "core/errors.hpp"
 #include "source/local_source.hpp"

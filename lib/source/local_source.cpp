@@ -31,8 +31,8 @@ std::vector<fs::path> expand_glob(const std::string& pattern) {
 FileRef local_file_ref(const fs::path& path, const fs::directory_entry& entry) {
   struct stat info {};
   if (::stat(entry.path().c_str(), &info) != 0) throw FileError(fmt::format("cannot stat {}", path.string()));
-  FileRef ref = FileRef::local(fs::absolute(path).lexically_normal().string(),
-                               static_cast<std::uint64_t>(info.st_size), mtime_nanoseconds(info.st_mtim));
+  FileRef ref = FileRef::local(fs::absolute(path).lexically_normal().string(), static_cast<std::uint64_t>(info.st_size),
+                               mtime_nanoseconds(info.st_mtim));
   ref.device = static_cast<std::uint64_t>(info.st_dev);
   ref.inode = static_cast<std::uint64_t>(info.st_ino);
   return ref;

@@ -9,9 +9,9 @@
 
 #include "core/logger.hpp"
 #include "s3/s3_client.hpp"
-#include "source/file_source.hpp"
 #include "s3/s3_listing.hpp"
 #include "s3/s3_uri.hpp"
+#include "source/file_source.hpp"
 
 namespace sluice {
 

@@ -105,8 +105,9 @@ TEST_CASE("file_disposer: an archive inside a source folder is refused") {
   Folder folder;
   RecordingLedger ledger;
   sluice::Logger logger(sluice::LogFormat::text, true);
-  CHECK_THROWS_AS(sluice::FileDisposer(sluice::parse_disposition("move:" + (folder.top / "in" / "x").string(), true, "x"),
-                                       sluice::Disposition{}, {(folder.top / "in").string()}, ledger, logger),
-                  sluice::UsageError);
+  CHECK_THROWS_AS(
+      sluice::FileDisposer(sluice::parse_disposition("move:" + (folder.top / "in" / "x").string(), true, "x"),
+                           sluice::Disposition{}, {(folder.top / "in").string()}, ledger, logger),
+      sluice::UsageError);
   CHECK_THROWS_AS(sluice::parse_disposition("delete", false, "--on-failure"), sluice::UsageError);
 }

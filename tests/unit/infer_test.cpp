@@ -9,12 +9,12 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "core/errors.hpp"
 #include "infer/infer.hpp"
 #include "infer/infer_column.hpp"
 #include "infer/infer_dialect.hpp"
 #include "infer/infer_numbers.hpp"
 #include "infer/infer_timestamp.hpp"
-#include "core/errors.hpp"
 #include "parse/file_parser.hpp"
 
 namespace {

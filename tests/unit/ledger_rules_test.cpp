@@ -41,10 +41,10 @@ TEST_CASE("ledger_rules: what the planner does with a listed file") {
   CHECK(plan_step(file(), std::nullopt, rules) == PlanStep::load);
   CHECK(plan_step(file(), row(LedgerState::loaded), rules) == PlanStep::skip_loaded);
   CHECK(plan_step(file(), row(LedgerState::loaded), force) == PlanStep::load);
-  CHECK(plan_step(file(11), row(LedgerState::loaded), rules) == PlanStep::load);       // another size
-  CHECK(plan_step(file(10, 101), row(LedgerState::loaded), rules) == PlanStep::load);  // another mtime
+  CHECK(plan_step(file(11), row(LedgerState::loaded), rules) == PlanStep::load);                  // another size
+  CHECK(plan_step(file(10, 101), row(LedgerState::loaded), rules) == PlanStep::load);             // another mtime
   CHECK(plan_step(file(10, 100, 99), row(LedgerState::loaded), rules) == PlanStep::skip_loaded);  // inode alone: same
-  CHECK(plan_step(file(), row(LedgerState::failed, 10, 100, 1), rules) == PlanStep::load);  // a retry
+  CHECK(plan_step(file(), row(LedgerState::failed, 10, 100, 1), rules) == PlanStep::load);        // a retry
   CHECK(plan_step(file(), row(LedgerState::given_up, 10, 100, 3), rules) == PlanStep::skip_given_up);
   CHECK(plan_step(file(), row(LedgerState::given_up, 10, 100, 3), force) == PlanStep::load);
   CHECK(plan_step(file(11), row(LedgerState::given_up, 10, 100, 3), rules) == PlanStep::load);
@@ -52,8 +52,8 @@ TEST_CASE("ledger_rules: what the planner does with a listed file") {
   CHECK(plan_step(file(), row(LedgerState::expired), force) == PlanStep::load);
   LedgerRow pending = row(LedgerState::loaded);
   pending.dispose_pending = true;
-  CHECK(plan_step(file(), pending, rules) == PlanStep::skip_loaded);             // finish its move
-  CHECK(plan_step(file(10, 100, 77), pending, rules) == PlanStep::load);         // another file under the name
+  CHECK(plan_step(file(), pending, rules) == PlanStep::skip_loaded);      // finish its move
+  CHECK(plan_step(file(10, 100, 77), pending, rules) == PlanStep::load);  // another file under the name
 }
 
 TEST_CASE("ledger_rules: a file that loads") {
