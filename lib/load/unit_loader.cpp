@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
 #include "core/stable_hash.hpp"
@@ -157,6 +158,15 @@ void UnitLoader::merge_aggregates(PgSession& session, pqxx::work& txn, const std
   AggregateDeltas unit(config_.measure_columns.size());
   for (std::size_t i = 0; i < files.size(); ++i)
     if (takes_rows(files[i], outcomes[i])) unit.merge(files[i].deltas);
+  // Each file's sums are finite (parse rejects the row that would overflow); two files' sums added here may not
+  // be. Raised as PostgreSQL would (numeric overflow), so the unit is split and the file that overflows the
+  // stored sum fails alone, instead of an Infinity being stored.
+  for (const auto& [key, hour] : unit.entries())
+    for (const MeasureAggregate& m : hour.measures)
+      if (m.count > 0 && !std::isfinite(m.sum))
+        throw PgError(fmt::format("sensor {} hour {}: the sum of a measure overflows double precision", key.sensor,
+                                  key.hour_micros),
+                      "22003");
   if (unit.size() > 0) {
     CopyBuffer deltas;
     const auto fields = static_cast<std::int16_t>(3 + 4 * config_.measure_columns.size());

@@ -1,7 +1,10 @@
 #include "parse/file_parser.hpp"
 
 #include <fmt/format.h>
+
 #include <simdjson.h>
+#include <cmath>
+#include <optional>
 
 #include <algorithm>
 
@@ -43,16 +46,25 @@ void encode_row(const Config& config, const std::vector<FieldValue>& values, std
   rows.add_int8(file_id);
 }
 
-void aggregate_row(const Config& config, const std::vector<FieldValue>& values, std::int64_t ts,
-                   AggregateDeltas& deltas) {
+double measure_value(const Config& config, const std::vector<FieldValue>& values, std::size_t m) {
+  const FieldValue& value = values[config.measure_columns[m]];
+  return config.columns[config.measure_columns[m]].type == ColumnType::int8 ? static_cast<double>(value.integer)
+                                                                            : value.real;
+}
+
+// Adds the row to its sensor-hour, unless it would take a sum past the largest double: then nothing is added
+// and the measure is returned, for a `range:` reject (sums never become Infinity from finite values).
+std::optional<std::size_t> aggregate_row(const Config& config, const std::vector<FieldValue>& values, std::int64_t ts,
+                                         AggregateDeltas& deltas) {
   HourAggregate& hour = deltas.at(values[config.sensor_column].text, hour_floor(ts));
+  for (std::size_t m = 0; m < config.measure_columns.size(); ++m)
+    if (!values[config.measure_columns[m]].null &&
+        !std::isfinite(hour.measures[m].sum + measure_value(config, values, m)))
+      return m;  // a fresh sensor-hour never gets here: its sum starts at 0 and the value is finite
   ++hour.rows;
-  for (std::size_t m = 0; m < config.measure_columns.size(); ++m) {
-    const FieldValue& value = values[config.measure_columns[m]];
-    if (value.null) continue;
-    const bool is_int = config.columns[config.measure_columns[m]].type == ColumnType::int8;
-    hour.measures[m].add(is_int ? static_cast<double>(value.integer) : value.real);
-  }
+  for (std::size_t m = 0; m < config.measure_columns.size(); ++m)
+    if (!values[config.measure_columns[m]].null) hour.measures[m].add(measure_value(config, values, m));
+  return std::nullopt;
 }
 
 // Tracks the calendar years seen, recomputing only when a timestamp leaves the current year.
@@ -139,8 +151,12 @@ void parse_file(std::string_view content, const Config& config, const ParseLimit
     }
     const auto& values = validator.values();
     const std::int64_t ts = values[config.timestamp_column].integer;
+    if (const std::optional<std::size_t> measure = aggregate_row(config, values, ts, out.deltas)) {
+      out.rejects.push_back(
+          {record.line, "range:" + config.columns[config.measure_columns[*measure]].name, printable_raw(record.raw)});
+      continue;
+    }
     encode_row(config, values, out.file_id, out.rows);
-    aggregate_row(config, values, ts, out.deltas);
     years.add(ts, out.years);
   }
 }

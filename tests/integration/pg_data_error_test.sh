@@ -30,3 +30,20 @@ expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings")" 3 "rows: a's and 
 expect_eq "$(sql "SELECT status || ':' || exit_code FROM \"$schema\".runs ORDER BY run_id DESC LIMIT 1")" "partial:1" \
   "the runs row is completed"
 expect_eq "$(sql "SELECT rows FROM \"$schema\".sensor_hourly WHERE sensor_id = 's1'")" 1 "s1's hour still counts a only"
+
+# Two files of one unit whose sums overflow only together (each alone is finite): never an Infinity stored; the
+# unit is split, the first loads, the second is refused by the server's own overflow check.
+mkdir -p "$work/third"
+printf 'ts,sensor_id,value\n2026-01-01T05:00:00Z,s3,1e308\n' >"$work/third/d.csv"
+printf 'ts,sensor_id,value\n2026-01-01T05:10:00Z,s3,1e308\n' >"$work/third/e.csv"
+run_sluice ingest "$work/third" "${opts[@]}" --summary-json "$work/s3.json" >/dev/null 2>&1
+expect_eq "$rc" 1 "exit code when two files of a unit overflow together"
+expect_eq "$(json "$work/s3.json" 'd["files"]["loaded"]'),$(json "$work/s3.json" 'd["files"]["failed"]')" "1,1" \
+  "one loads, one fails"
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".sensor_hourly WHERE value_sum = 'Infinity' OR value_sum = '-Infinity'")" 0 \
+  "no Infinity stored"
+check_aggregates_match_readings_value() {
+  expect_eq "$(sql "SELECT count(*) FROM (SELECT sensor_id, date_trunc('hour', ts) h, count(*) c, sum(value) s FROM \"$schema\".readings GROUP BY 1, 2) t FULL JOIN \"$schema\".sensor_hourly x ON x.sensor_id = t.sensor_id AND x.hour = t.h WHERE t.c IS DISTINCT FROM x.rows OR t.s IS DISTINCT FROM x.value_sum")" 0 \
+    "sensor_hourly equals a GROUP BY over readings"
+}
+check_aggregates_match_readings_value

@@ -1,6 +1,7 @@
 // parse_file and printable_raw (lib/parse/file_parser.hpp): one file -> COPY rows, rejects, deltas, years.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -269,4 +270,28 @@ TEST_CASE("file_parser: printable_raw never exceeds kMaxRawBytes") {
     CHECK(printed.compare(0, prefix.size(), prefix) == 0);
   }
   CHECK(printable_raw(std::string(kMaxRawBytes - 2, 'a') + "\xff").size() <= kMaxRawBytes);
+}
+
+TEST_CASE("file_parser: a row that would take a sensor-hour sum to Infinity is a range: reject") {
+  const sluice::Config config = sluice::parse_config(
+      R"({"timestamp_column": "ts", "sensor_column": "sensor_id", "aggregate": ["value"],
+          "columns": [{"name": "ts", "type": "timestamp", "required": true},
+                      {"name": "sensor_id", "type": "text", "required": true}, {"name": "value", "type": "float"}]})",
+      "test");
+  sluice::ParsedFile out;
+  sluice::parse_file(
+      "ts,sensor_id,value\n"
+      "2026-01-01T00:00:00Z,s1,1e308\n"
+      "2026-01-01T00:10:00Z,s1,1e308\n"   // 2e308 overflows: rejected
+      "2026-01-01T00:20:00Z,s1,-1e308\n"  // back to 0: fine
+      "2026-01-01T01:00:00Z,s1,1e308\n",  // another hour: fine
+      config, sluice::ParseLimits{}, out);
+  REQUIRE(out.rejects.size() == 1);
+  CHECK(out.rejects[0].line == 3);
+  CHECK(out.rejects[0].reason == "range:value");
+  CHECK(out.rows_loaded() == 3);
+  for (const auto& [key, hour] : out.deltas.entries()) {
+    CHECK(std::isfinite(hour.measures[0].sum));
+    CHECK(hour.rows == hour.measures[0].count);
+  }
 }
