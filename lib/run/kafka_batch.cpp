@@ -138,7 +138,8 @@ void KafkaBatch::flush() {
   }
   context_.logger.info(
       fmt::format("kafka: batch of {} messages loaded{}", positions_.size(),
-                  committed ? ", offsets committed" : "; offsets NOT committed (will be delivered again)"));
+                  committed ? ", offsets committed"
+                            : "; offsets not committed yet (retried after the rebalance, else delivered again)"));
   positions_.clear();
   broken_ = false;
   context_.publish_progress();

@@ -71,6 +71,8 @@ KafkaConsumer::KafkaConsumer(const KafkaConsumerOptions& options, Logger& logger
   set("enable.auto.offset.store", "false");
   set("auto.offset.reset", "earliest");  // a new group starts at the oldest event: no file is passed over
   set("client.id", "sluice");
+  // poll() sees where each partition ends (it logs the first time, so tests and operators see a backlog read).
+  set("enable.partition.eof", "true");
   // Incremental rebalancing: a member gives up only the partitions that move, and it is told so once the
   // group is stable again, so the revoke handler's offset commit is accepted. (With the eager protocol the
   // revoke comes while the group is rebalancing, when a coordinator may refuse commits: librdkafka's mock
@@ -135,8 +137,14 @@ std::optional<KafkaMessage> KafkaConsumer::poll(std::chrono::milliseconds timeou
     throw FatalError(fmt::format("kafka: {}", fatal_text));
   if (!message) return std::nullopt;
   if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+    if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      // The end-of-partition event follows the partition's messages on the same queue.
+      const char* topic = message->rkt != nullptr ? rd_kafka_topic_name(message->rkt) : "";
+      if (caught_up_.insert({topic, message->partition}).second)
+        logger_.info(fmt::format("kafka: {}[{}] caught up at offset {}", topic, message->partition, message->offset));
+    } else {
       logger_.warn(fmt::format("kafka: {}", rd_kafka_message_errstr(message.get())));
+    }
     return std::nullopt;
   }
   KafkaMessage out;
@@ -235,10 +243,10 @@ std::map<KafkaConsumer::PartitionKey, KafkaConsumer::CommitOutcome> KafkaConsume
     }
   }
   for (const auto& [code, refused] : deferred_by_error)
-    logger_.warn(fmt::format(
-        "kafka: committing offsets {} refused ({}): the group is rebalancing; committing again once the "
-        "rebalance is over, for the partitions this member still holds",
-        describe(refused), rd_kafka_err2str(code)));
+    logger_.warn(
+        fmt::format("kafka: committing offsets {} refused ({}): the group is rebalancing; committing again once the "
+                    "rebalance is over, for the partitions this member still holds",
+                    describe(refused), rd_kafka_err2str(code)));
   for (const auto& [code, failed] : failed_by_error)
     logger_.warn(fmt::format("kafka: committing offsets {} failed ({}); those messages will be delivered again",
                              describe(failed), rd_kafka_err2str(code)));
@@ -274,12 +282,18 @@ void KafkaConsumer::forget_deferred(const rd_kafka_topic_partition_list_t* parti
       describe(forgotten), lost ? "lost" : "given up"));
 }
 
+void KafkaConsumer::forget_caught_up(const rd_kafka_topic_partition_list_t* partitions) {
+  for (int i = 0; i < partitions->cnt; ++i)
+    caught_up_.erase({partitions->elems[i].topic, partitions->elems[i].partition});
+}
+
 void KafkaConsumer::rebalance(int error_code, rd_kafka_topic_partition_list_t* partitions) {
   const auto error = static_cast<rd_kafka_resp_err_t>(error_code);
   const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(handle_), "COOPERATIVE") == 0;
   if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     logger_.info(fmt::format("kafka: assigned {}", describe(partitions)));
     assignments_ += 1;
+    forget_caught_up(partitions);
     if (cooperative) {
       if (rd_kafka_error_t* failure = rd_kafka_incremental_assign(handle_, partitions)) {
         logger_.warn(fmt::format("kafka: assign: {}", rd_kafka_error_string(failure)));
@@ -289,9 +303,15 @@ void KafkaConsumer::rebalance(int error_code, rd_kafka_topic_partition_list_t* p
       rd_kafka_assign(handle_, partitions);
     }
     log_holding();
-    // librdkafka calls this once each rebalance completes, with what it adds (possibly nothing): the group
-    // has a new generation, so what a rebalance refused may be committed now.
-    retry_deferred("the rebalance is over");
+    // librdkafka calls this once each rebalance round completes, with what it adds (possibly nothing): the
+    // group is stable in a new generation, so what a rebalance refused may be committed now. Not right after
+    // a cooperative revoke, though: that assign belongs to the round that revoked, and librdkafka rejoins as
+    // soon as it returns; a commit then races the JoinGroup, and an ILLEGAL_GENERATION answer makes
+    // librdkafka drop the whole assignment as lost. The round that follows ends in another assign.
+    if (assign_follows_revoke_)
+      assign_follows_revoke_ = false;
+    else
+      retry_deferred("the rebalance is over");
     return;
   }
   if (error == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
@@ -311,11 +331,13 @@ void KafkaConsumer::rebalance(int error_code, rd_kafka_topic_partition_list_t* p
     // Deferred offsets are still ours to commit until the unassign below (a batch commit takes them along).
     if (!lost && commit_requests_ == requests_before) retry_deferred("before giving partitions up");
     forget_deferred(partitions, lost);
+    assign_follows_revoke_ = cooperative && !lost;
   } else {
     logger_.warn(fmt::format("kafka: rebalance failed: {}", rd_kafka_err2str(error)));
     forget_deferred(cooperative ? partitions : nullptr, false);
   }
   if (cooperative) {
+    forget_caught_up(partitions);
     if (rd_kafka_error_t* failure = rd_kafka_incremental_unassign(handle_, partitions)) {
       logger_.warn(fmt::format("kafka: unassign: {}", rd_kafka_error_string(failure)));
       rd_kafka_error_destroy(failure);
@@ -323,6 +345,7 @@ void KafkaConsumer::rebalance(int error_code, rd_kafka_topic_partition_list_t* p
   } else {
     rd_kafka_assign(handle_, nullptr);
     forget_deferred(nullptr, false);  // the eager protocol gives up the whole assignment
+    caught_up_.clear();
   }
   log_holding();
 }

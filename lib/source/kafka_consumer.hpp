@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,15 +56,18 @@ class KafkaConsumer {
   void on_revoke(RevokeHandler handler) { on_revoke_ = std::move(handler); }
 
   /// The next message, or nothing after `timeout`. Rebalances happen in here; an exception thrown by
-  /// the revoke handler is rethrown here. FatalError when the client hits a fatal error.
+  /// the revoke handler is rethrown here. FatalError when the client hits a fatal error. The first time a
+  /// partition is read to its end after being assigned, "kafka: T[p] caught up at offset N" is logged: every
+  /// message before N has been returned by then.
   std::optional<KafkaMessage> poll(std::chrono::milliseconds timeout);
 
   /// Stores and synchronously commits the offsets after `positions` (the highest per partition), together
   /// with any deferred ones (below). Returns false (logged) when some could not be committed now. A commit
   /// the coordinator refuses because the group is rebalancing (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION,
-  /// UNKNOWN_MEMBER_ID) is deferred: tried again when the rebalance is over (the next assignment callback)
-  /// and before partitions are given up, for the partitions this member still holds. A partition revoked
-  /// or lost first, or any other failure: its messages will be delivered again (the ledger skips the files).
+  /// UNKNOWN_MEMBER_ID) is deferred, for the partitions this member still holds: tried again when the
+  /// rebalance is over (the assignment callback that ends it), with the next commit, and before partitions
+  /// are given up (close() too). A partition revoked or lost first, or any other failure: its messages will be
+  /// delivered again (to this member or another; the ledger skips the files already loaded).
   bool commit(const std::vector<KafkaPosition>& positions);
 
   /// Leaves the group (the revoke handler runs a last time). Idempotent.
@@ -83,6 +87,7 @@ class KafkaConsumer {
   void retry_deferred(const char* when);
   /// Gives up the deferred offsets of `partitions` (all of them for nullptr), which this member no longer holds.
   void forget_deferred(const rd_kafka_topic_partition_list_s* partitions, bool lost);
+  void forget_caught_up(const rd_kafka_topic_partition_list_s* partitions);
   void rebalance(int error, rd_kafka_topic_partition_list_s* partitions);
   void rethrow_callback_error();
   void log_holding();  ///< the whole assignment after a rebalance (cooperative ones change it piecemeal)
@@ -93,8 +98,10 @@ class KafkaConsumer {
   RevokeHandler on_revoke_;
   std::exception_ptr callback_error_;
   std::int64_t assignments_ = 0;
-  Offsets deferred_;                  ///< offsets refused during a rebalance, committed once it is over
-  std::uint64_t commit_requests_ = 0;  ///< commits sent so far (tells whether a revoke handler committed)
+  Offsets deferred_;                    ///< offsets refused during a rebalance, committed once it is over
+  std::uint64_t commit_requests_ = 0;   ///< commits sent so far (tells whether a revoke handler committed)
+  bool assign_follows_revoke_ = false;  ///< a cooperative revoke was served: librdkafka's next assign is its own
+  std::set<PartitionKey> caught_up_;    ///< partitions read to their end since they were assigned
 };
 
 }  // namespace sluice

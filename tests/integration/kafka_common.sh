@@ -11,6 +11,7 @@ WORK=$(mktemp -d /tmp/sluice-kafka-XXXXXX)
 SCHEMA=kafka_t_$$
 TOPIC=events
 MOCK_PID=
+MOCK_ARGS=()  # more kafka_mock arguments for start_mock, e.g. (--refuse-commits 1)
 CONSUMER_PIDS=()
 STARTED=$SECONDS
 
@@ -52,9 +53,11 @@ wait_for() {
   done
 }
 
-# start_mock PARTITIONS [MESSAGES_FILE]: sets BROKERS. Lines written to fd 7 later are produced too.
+# start_mock PARTITIONS [MESSAGES_FILE]: sets BROKERS and returns once the file's messages are on the topic.
+# Lines written to fd 7 later are produced too (see produce).
+PRODUCED=0
 start_mock() {
-  local args=(--topic "$TOPIC" --partitions "$1")
+  local args=(--topic "$TOPIC" --partitions "$1" "${MOCK_ARGS[@]}")
   [ $# -ge 2 ] && args+=(--messages "$2")
   mkfifo "$WORK/mock.in"
   "$KAFKA_MOCK" "${args[@]}" <"$WORK/mock.in" >"$WORK/mock.out" 2>"$WORK/mock.log" &
@@ -63,16 +66,20 @@ start_mock() {
   wait_for 10 "the mock cluster" test -s "$WORK/mock.out"
   BROKERS=$(head -n 1 "$WORK/mock.out")
   if [ $# -ge 2 ]; then
-    local count
-    count=$(wc -l <"$2")
-    wait_for 10 "$count messages produced" grep -q "produced $count\$" "$WORK/mock.log"
+    PRODUCED=$(wc -l <"$2")
+    wait_for 10 "$PRODUCED messages produced" grep -q "produced $PRODUCED\$" "$WORK/mock.log"
   fi
 }
 
-# produce LINE...: one message per argument, after the ones already produced.
+# produce LINE...: one message per argument, after the ones already produced; returns once the mock has
+# delivered them (its "produced N" line), so a consumer started next finds them on the topic.
 produce() {
   local line
-  for line in "$@"; do printf '%s\n' "$line" >&7; done
+  for line in "$@"; do
+    printf '%s\n' "$line" >&7
+    PRODUCED=$((PRODUCED + 1))
+  done
+  wait_for 10 "$PRODUCED messages produced" grep -q "produced $PRODUCED\$" "$WORK/mock.log"
 }
 
 # consume ARGS...: runs sluice consume against the mock and this test's schema. The short session timeout
@@ -83,12 +90,36 @@ consume() {
     --kafka-property session.timeout.ms=6000 "$@" 7>&-
 }
 
+# consume_bg OUT LOG ARGS...: consume in the background, stdout to OUT and stderr to LOG; appends its pid to
+# CONSUMER_PIDS. The pid is sluice's own (the subshell execs it), so a signal sent to it reaches sluice: with
+# `consume ... &`, $! is a bash subshell, and kill -9 of it would leave sluice running.
+consume_bg() {
+  local out=$1 log=$2
+  shift 2
+  (exec "$SLUICE_BIN" consume --brokers "$BROKERS" --topic "$TOPIC" --schema "$SCHEMA" --progress never \
+    --local-root "$WORK" --kafka-property session.timeout.ms=6000 "$@" >"$out" 2>"$log" 7>&-) &
+  CONSUMER_PIDS+=($!)
+}
+
 uri_message() { printf '{"uri": "%s"}' "$1"; }
 
 # An S3 event notification as AWS shapes it (one record).
 s3_event() {  # s3_event EVENT_NAME BUCKET KEY SIZE ETAG
   printf '{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"%s","s3":{"bucket":{"name":"%s"},"object":{"key":"%s","size":%s,"eTag":"%s"}}}]}' \
     "$1" "$2" "$3" "$4" "$5"
+}
+
+# summary_files OUT: "LISTED LOADED SKIPPED FAILED" from a run's summary ("sluice: 9 files: 8 loaded, 1 skipped ...").
+summary_files() {
+  sed -n 's/^sluice[^:]*: \([0-9,]*\) files: \([0-9,]*\) loaded, \([0-9,]*\) skipped.*, \([0-9,]*\) failed$/\1 \2 \3 \4/p' "$1" |
+    tr -d ,
+}
+
+# summary_merged OUT: announcements merged into an earlier one of the same file in the same batch (0 if none).
+summary_merged() {
+  local merged
+  merged=$(sed -n 's/.*, \([0-9,]*\) announced again in their batch.*/\1/p' "$1" | tr -d ,)
+  echo "${merged:-0}"
 }
 
 finish() { echo "PASS ($((SECONDS - STARTED)) s)"; }

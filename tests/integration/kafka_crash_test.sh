@@ -14,13 +14,14 @@ for seed in 5 17 31; do
   trap 'psql -Atqc "DROP SCHEMA IF EXISTS ${base}_5 CASCADE; DROP SCHEMA IF EXISTS ${base}_17 CASCADE; DROP SCHEMA IF EXISTS ${base}_31 CASCADE" >/dev/null 2>&1; kafka_cleanup' EXIT
   group="crash-$seed"
   delay=$(python3 -c "import random; print(round(random.Random($seed).uniform(0.1, 2.5), 2))")
-  consume --group "$group" --batch-files 2 --batch-wait 0.5 --exit-when-idle 30 >"$WORK/c$seed.out" 2>"$WORK/c$seed.log" &
-  pid=$!
+  consume_bg "$WORK/c$seed.out" "$WORK/c$seed.log" --group "$group" --batch-files 2 --batch-wait 0.5 --exit-when-idle 30
+  pid=${CONSUMER_PIDS[-1]}
   # The random moment counts from the first batch's load, so it lands inside the loading, not in the join.
   wait_for 60 "seed $seed: the first batch" grep -q "kafka: batch of" "$WORK/c$seed.log"
   sleep "$delay"
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  CONSUMER_PIDS=()
   committed=$(q "SELECT count(*) FROM $SCHEMA.files WHERE status = 'loaded'")
   status=0
   consume --group "$group" --batch-files 2 --batch-wait 0.5 --exit-when-idle 5 >"$WORK/r$seed.out" 2>"$WORK/r$seed.log" ||

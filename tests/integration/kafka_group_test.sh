@@ -11,8 +11,7 @@ expect_eq "generated files" "${#files[@]}" 16
 start_mock 4  # no messages yet: they are produced once both members hold their partitions
 
 for member in a b; do
-  consume --group shared --batch-files 2 --batch-wait 0.2 --exit-when-idle 6 >"$WORK/$member.out" 2>"$WORK/$member.log" &
-  CONSUMER_PIDS+=($!)
+  consume_bg "$WORK/$member.out" "$WORK/$member.log" --group shared --batch-files 2 --batch-wait 0.2 --exit-when-idle 6
 done
 two_each() {  # after the latest rebalance, each member holds two partitions
   local member

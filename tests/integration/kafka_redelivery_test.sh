@@ -12,7 +12,9 @@ find "$WORK/data" -name '*.csv' | sort | while read -r file; do uri_message "$fi
 start_mock 2 "$WORK/messages.txt"
 
 status=0
-SLUICE_FAIL_POINTS=after-commit-before-offset-commit consume --group redelivery --batch-files 100 --batch-wait 2 \
+# The first batch is all 6 messages: it is loaded once it is full (--batch-files 6), and its deadline
+# (--batch-wait 60) is far away, so how fast the two partitions are fetched does not matter.
+SLUICE_FAIL_POINTS=after-commit-before-offset-commit consume --group redelivery --batch-files 6 --batch-wait 60 \
   --exit-when-idle 10 >"$WORK/crash.out" 2>"$WORK/crash.log" || status=$?
 expect_eq "crashed consumer's exit code" "$status" 137
 grep -q "fail point after-commit-before-offset-commit" "$WORK/crash.log" || fail "the fail point did not fire"

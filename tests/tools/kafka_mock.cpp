@@ -1,13 +1,16 @@
 // kafka_mock: a Kafka peer for the kafka_* integration tests, built on librdkafka's mock cluster (the
 // cluster lives inside this process's producer handle, so it exists only while this program runs).
 //
-//   kafka_mock --topic T [--partitions P] [--brokers N] [--messages FILE]
+//   kafka_mock --topic T [--partitions P] [--brokers N] [--messages FILE] [--refuse-commits K]
 //
 // Creates a mock cluster of N brokers (default 1) with topic T of P partitions (default 4), prints the
 // bootstrap servers on stdout (one line), produces each line of FILE as one message (line i goes to
 // partition i % P, so every partition gets its share; an empty line is an empty message), then produces
 // each line read from stdin the same way and exits when stdin closes (or on SIGTERM/SIGINT).
-// Progress goes to stderr ("kafka_mock: produced N").
+// --refuse-commits K: the first K OffsetCommit requests are answered REBALANCE_IN_PROGRESS, as a coordinator
+// does while the group rebalances (a deterministic stand-in for the race of a real rebalance).
+// Progress goes to stderr ("kafka_mock: produced N"). KAFKA_MOCK_DEBUG=mock[,...] also logs the mock
+// cluster's own debug lines (group states, requests) on stderr.
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
@@ -60,9 +63,11 @@ void delivery_report(rd_kafka_t*, const rd_kafka_message_t* message, void*) {
 int main(int argc, char** argv) {
   std::string topic, messages_path, brokers = "1";
   int partitions = 4;
+  long refused_commits = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (i + 1 >= argc) fail("usage: kafka_mock --topic T [--partitions P] [--brokers N] [--messages FILE]");
+    if (i + 1 >= argc)
+      fail("usage: kafka_mock --topic T [--partitions P] [--brokers N] [--messages FILE] [--refuse-commits K]");
     if (arg == "--topic")
       topic = argv[++i];
     else if (arg == "--partitions")
@@ -71,10 +76,13 @@ int main(int argc, char** argv) {
       brokers = argv[++i];
     else if (arg == "--messages")
       messages_path = argv[++i];
+    else if (arg == "--refuse-commits")
+      refused_commits = std::atol(argv[++i]);
     else
       fail("unknown argument " + arg);
   }
-  if (topic.empty() || partitions < 1) fail("--topic is required and --partitions must be >= 1");
+  if (topic.empty() || partitions < 1 || refused_commits < 0)
+    fail("--topic is required, --partitions must be >= 1 and --refuse-commits >= 0");
   std::signal(SIGPIPE, SIG_IGN);
 
   char error_text[512];
@@ -83,6 +91,12 @@ int main(int argc, char** argv) {
       RD_KAFKA_CONF_OK)
     fail(error_text);
   rd_kafka_conf_set(conf, "log_level", "3", error_text, sizeof error_text);  // no MOCK notice on stderr
+  // KAFKA_MOCK_DEBUG=mock (any librdkafka debug context list) logs the mock coordinator's group states on
+  // stderr, to see why a member was refused (Joining/Syncing: REBALANCE_IN_PROGRESS, and so on).
+  if (const char* debug = std::getenv("KAFKA_MOCK_DEBUG"); debug != nullptr && *debug != '\0') {
+    rd_kafka_conf_set(conf, "log_level", "7", error_text, sizeof error_text);
+    if (rd_kafka_conf_set(conf, "debug", debug, error_text, sizeof error_text) != RD_KAFKA_CONF_OK) fail(error_text);
+  }
   rd_kafka_conf_set_dr_msg_cb(conf, delivery_report);
   Producer producer;
   producer.handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error_text, sizeof error_text);
@@ -93,6 +107,9 @@ int main(int argc, char** argv) {
   if (cluster == nullptr) fail("no mock cluster (test.mock.num.brokers ignored?)");
   if (rd_kafka_mock_topic_create(cluster, topic.c_str(), partitions, 1) != RD_KAFKA_RESP_ERR_NO_ERROR)
     fail("cannot create the topic");
+  constexpr std::int16_t kOffsetCommit = 8;  // the OffsetCommit request's ApiKey
+  for (long i = 0; i < refused_commits; ++i)
+    rd_kafka_mock_push_request_errors(cluster, kOffsetCommit, 1, RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS);
   std::cout << rd_kafka_mock_cluster_bootstraps(cluster) << std::endl;
 
   if (!messages_path.empty()) {
