@@ -89,9 +89,11 @@ PgSession::PgSession(const std::string& dsn, const std::string& setup_sql) {
       throw FatalError(fmt::format("cannot connect to PostgreSQL: {} ({})", message, hint));
     throw pqxx::broken_connection(message);
   }
-  // Hours are UTC hours whatever the server's TimeZone: the client floors timestamps the same way.
+  // Hours are UTC hours whatever the server's TimeZone: the client floors timestamps the same way. Text is sent
+  // as the UTF-8 it was validated as: the server converts it to its own encoding, or refuses a character that
+  // encoding cannot hold (a data error of that file), instead of storing each byte as a character.
   pqxx::nontransaction setup(*connection_);
-  setup.exec("SET TimeZone = 'UTC'; SET client_min_messages = warning");
+  setup.exec("SET TimeZone = 'UTC'; SET client_min_messages = warning; SET client_encoding = 'UTF8'");
   if (!setup_sql.empty()) setup.exec(setup_sql);
 }
 

@@ -41,6 +41,11 @@ std::vector<FileOutcome> PgSink::commit(const std::vector<ParsedFile>& files) {
   } catch (const std::exception& error) {
     const std::string reason = data_error_reason(error);
     if (reason.empty()) throw;
+    {
+      // A partition dropped meanwhile is one cause: look again rather than trust what this run made.
+      std::lock_guard lock(partitions_mutex_);
+      partitions_ready_.clear();
+    }
     // One file's data made PostgreSQL refuse the unit (rolled back): each file goes again in a transaction of
     // its own, and the one(s) refused are recorded as failed with the server's reason; the run goes on.
     UnitMask mask{std::vector<bool>(files.size(), true), std::vector<std::string>(files.size())};

@@ -6,6 +6,8 @@
 #include <algorithm>
 
 #include "core/errors.hpp"
+#include "load/aggregate_store.hpp"
+#include "load/readings_store.hpp"
 
 namespace sluice {
 namespace {
@@ -30,15 +32,6 @@ std::string sql_type(ColumnType type) {
     case ColumnType::boolean: return "boolean";
   }
   return "text";
-}
-
-std::string hourly_columns(const SqlNames& names) {
-  std::string out;
-  for (const auto& m : names.measures)
-    out +=
-        fmt::format(",\n  {} bigint NOT NULL DEFAULT 0, {} double precision, {} double precision, {} double precision",
-                    m.count, m.min, m.max, m.sum);
-  return out;
 }
 
 // "name type" per column of one of the schema's tables, in table order.
@@ -71,20 +64,13 @@ std::string column_difference(const std::vector<std::string>& have, const std::v
 // A config that no longer matches the tables is a usage error before any file is read (exit 2), saying what
 // differs: rows written under another layout would fail or, worse, land in the wrong columns.
 void check_tables_match_config(pqxx::work& txn, const SqlNames& names, const Config& config) {
-  std::vector<std::string> readings, hourly;
+  std::vector<std::string> readings;
   for (const ColumnSpec& column : config.columns)
     readings.push_back(fmt::format("{} {}", column.name, sql_type_name(column.type)));
   readings.push_back("file_id bigint");
-  const ColumnSpec& sensor = config.columns[config.sensor_column];
-  hourly = {fmt::format("{} text", sensor.name), "hour timestamp with time zone", "rows bigint"};
-  for (std::size_t index : config.measure_columns) {
-    const std::string& name = config.columns[index].name;
-    hourly.push_back(fmt::format("{}_count bigint", name));
-    for (const char* suffix : {"_min", "_max", "_sum"})
-      hourly.push_back(fmt::format("{}{} double precision", name, suffix));
-  }
-  for (const auto& [table, want] :
-       {std::pair{std::string("readings"), readings}, std::pair{std::string("sensor_hourly"), hourly}}) {
+  for (const auto& [table, want] : {std::pair{std::string("readings"), readings},
+                                    std::pair{std::string("sensor_hourly"), sensor_hourly_columns(config)},
+                                    std::pair{std::string("file_hourly"), file_hourly_columns(config)}}) {
     const std::vector<std::string> have = table_columns(txn, names, table);
     if (have != want)
       throw UsageError(fmt::format(
@@ -124,8 +110,7 @@ std::string schema_ddl(const SqlNames& names, const Config& config) {
       "bigint,\n"
       "  dispose_pending boolean NOT NULL DEFAULT false,\n  updated_at timestamptz NOT NULL DEFAULT now()\n);\n"
       "CREATE UNIQUE INDEX IF NOT EXISTS files_active_uri ON {files} (uri) WHERE status IN {active};\n"
-      "CREATE TABLE IF NOT EXISTS {hourly} (\n  {sensor} text NOT NULL,\n  hour timestamptz NOT NULL,\n"
-      "  rows bigint NOT NULL{hourly_cols},\n  PRIMARY KEY ({sensor}, hour)\n);\n"
+      "{aggregate_store}"
       "CREATE TABLE IF NOT EXISTS {runs} (\n  run_id bigserial PRIMARY KEY,\n  started_at timestamptz NOT NULL DEFAULT "
       "now(),\n"
       "  finished_at timestamptz,\n  status text NOT NULL DEFAULT 'running',\n  host text,\n  args text,\n"
@@ -136,9 +121,8 @@ std::string schema_ddl(const SqlNames& names, const Config& config) {
       "INSERT INTO {version} (version) VALUES ({current}) ON CONFLICT DO NOTHING;\n",
       fmt::arg("schema", names.schema), fmt::arg("seq", names.file_id_seq), fmt::arg("readings", names.readings),
       fmt::arg("cols", readings_columns), fmt::arg("ts", names.ts), fmt::arg("rejects", names.rejects),
-      fmt::arg("files", names.files), fmt::arg("hourly", names.sensor_hourly), fmt::arg("sensor", names.sensor),
-      fmt::arg("hourly_cols", hourly_columns(names)), fmt::arg("runs", names.runs),
-      fmt::arg("version", names.schema_version), fmt::arg("current", kSchemaVersion),
+      fmt::arg("files", names.files), fmt::arg("aggregate_store", aggregate_store_ddl(names)),
+      fmt::arg("runs", names.runs), fmt::arg("version", names.schema_version), fmt::arg("current", kSchemaVersion),
       fmt::arg("states", kLedgerStatesSql), fmt::arg("active", kActiveLedgerStatesSql));
 }
 
@@ -167,12 +151,8 @@ void ensure_partitions(pqxx::connection& connection, const SqlNames& names, cons
   pqxx::work txn(connection);
   txn.exec_params("SELECT pg_advisory_xact_lock($1)", kDdlLockKey);
   for (int year : years) {
-    const std::string partition = names.partition(year);
-    if (txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", partition)[0].as<bool>()) continue;
-    txn.exec(
-        fmt::format("CREATE TABLE {} PARTITION OF {} FOR VALUES FROM ('{:04}-01-01 00:00:00+00') "
-                    "TO ('{:04}-01-01 00:00:00+00')",
-                    partition, names.readings, year, year + 1));
+    create_readings_year(txn, names, year);
+    create_contributions_year(txn, names, year);
   }
   txn.commit();
 }

@@ -5,6 +5,8 @@
 #include <chrono>
 
 #include "core/errors.hpp"
+#include "load/aggregate_store.hpp"
+#include "load/readings_store.hpp"
 #include "load/schema.hpp"
 #include "load/sql_names.hpp"
 
@@ -33,6 +35,53 @@ void migrate_1_to_2(pqxx::work& txn, const SqlNames& names) {
                   fmt::arg("active", kActiveLedgerStatesSql), fmt::arg("version", names.schema_version)));
 }
 
+// Version 2 -> 3 belongs to the ledger's `sequencer` column (made elsewhere); until it lands this step is empty.
+void migrate_2_to_3(pqxx::work&, const SqlNames&) {}
+
+// The old sensor_hourly table, per measure: what a contribution column is made of, from readings (by file) or
+// from the part of an old sensor-hour that no stored reading explains.
+std::string from_readings(const SqlNames& names) {
+  std::string out = fmt::format("file_id, {}, date_trunc('hour', {}), count(*)", names.sensor, names.ts);
+  for (const auto& m : names.measures)
+    out += fmt::format(", count({0}), min({0}), max({0}), {1}", m.value,
+                       m.integer ? fmt::format("sum({})", m.value) : fmt::format("sum({})::text::numeric", m.value));
+  return out;
+}
+
+std::string unexplained(const SqlNames& names) {
+  std::string out = fmt::format("0, o.{}, o.hour, o.rows - coalesce(n.rows, 0)", names.sensor);
+  const std::string cast = "::bigint";
+  for (const auto& m : names.measures) {
+    const std::string left = fmt::format("o.{0} - coalesce(n.{0}, 0)", m.count);
+    out += fmt::format(
+        ", {0}, CASE WHEN {0} > 0 THEN o.{1}{4} END, CASE WHEN {0} > 0 THEN o.{2}{4} END, "
+        "CASE WHEN {0} > 0 THEN o.{3}::text::numeric - coalesce(n.{3}, 0) END",
+        left, m.min, m.max, m.sum, m.integer ? cast : "");
+  }
+  return out;
+}
+
+// Version 3 -> 4: the aggregate store. sensor_hourly becomes a view over file_hourly, each file's contribution
+// rebuilt from its readings. Sensor-hours whose readings are gone (dropped outside sluice) keep what the old
+// table had beyond the stored readings, as a contribution of no file (file_id 0), so no aggregate is lost.
+void migrate_3_to_4(pqxx::work& txn, const SqlNames& names) {
+  txn.exec(fmt::format("ALTER TABLE {} RENAME TO sensor_hourly_v3", names.sensor_hourly));
+  const std::string old_hourly = names.schema + ".sensor_hourly_v3";
+  txn.exec(aggregate_store_ddl(names));
+  for (const auto& row : txn.exec(fmt::format("SELECT DISTINCT extract(year FROM hour)::int FROM {}", old_hourly)))
+    create_contributions_year(txn, names, row[0].as<int>());
+  for (int year : readings_years(txn, names)) create_contributions_year(txn, names, year);
+  txn.exec(fmt::format("INSERT INTO {} SELECT {} FROM {} GROUP BY 1, 2, 3", names.file_hourly, from_readings(names),
+                       names.readings));
+  std::string sums = "sum(rows) AS rows";
+  for (const auto& m : names.measures) sums += fmt::format(", sum({0}) AS {0}, sum({1}) AS {1}", m.count, m.sum);
+  txn.exec(
+      fmt::format("INSERT INTO {0} SELECT {1} FROM {2} o LEFT JOIN (SELECT {3}, hour, {4} FROM {0} GROUP BY 1, 2) "
+                  "n USING ({3}, hour) WHERE o.rows > coalesce(n.rows, 0)",
+                  names.file_hourly, unexplained(names), old_hourly, names.sensor, sums));
+  txn.exec(fmt::format("DROP TABLE {}", old_hourly));
+}
+
 }  // namespace
 
 MigrationReport migrate_schema(pqxx::connection& connection, const Config& config) {
@@ -54,6 +103,8 @@ MigrationReport migrate_schema(pqxx::connection& connection, const Config& confi
     txn.exec_params("SELECT pg_advisory_xact_lock($1)", kDdlLockKey);
     if (schema_version_in(txn, names) != version) continue;  // another process migrated meanwhile
     if (version == 1) migrate_1_to_2(txn, names);
+    if (version == 2) migrate_2_to_3(txn, names);
+    if (version == 3) migrate_3_to_4(txn, names);
     txn.exec_params(fmt::format("INSERT INTO {} (version) VALUES ($1)", names.schema_version), version + 1);
     txn.commit();
   }

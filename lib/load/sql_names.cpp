@@ -14,19 +14,25 @@ SqlNames::SqlNames(pqxx::connection& connection, const Config& config) : schema_
   runs = qualified("runs");
   file_id_seq = qualified("file_id_seq");
   schema_version = qualified("schema_version");
+  file_hourly = qualified("file_hourly");
   for (const ColumnSpec& column : config.columns) columns.push_back(connection.quote_name(column.name));
   ts = columns[config.timestamp_column];
   sensor = columns[config.sensor_column];
   for (std::size_t index : config.measure_columns) {
     const std::string& name = config.columns[index].name;
     measures.push_back({columns[index], connection.quote_name(name + "_count"), connection.quote_name(name + "_min"),
-                        connection.quote_name(name + "_max"), connection.quote_name(name + "_sum")});
+                        connection.quote_name(name + "_max"), connection.quote_name(name + "_sum"),
+                        config.columns[index].type == ColumnType::int8});
   }
 }
 
 std::string SqlNames::partition(int year) const {
   // The name is ours and plain ASCII, so quoting it is just the double quotes.
   return fmt::format("{}.\"readings_{}\"", schema, year);
+}
+
+std::string SqlNames::file_hourly_partition(int year) const {
+  return fmt::format("{}.\"file_hourly_{}\"", schema, year);
 }
 
 std::string SqlNames::readings_column_list() const {

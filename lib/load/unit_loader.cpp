@@ -1,14 +1,16 @@
 #include "load/unit_loader.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
-#include <cmath>
 #include <unordered_map>
 
 #include "core/stable_hash.hpp"
 #include "encode/copy_buffer.hpp"
+#include "load/aggregate_store.hpp"
 #include "load/ledger_rows.hpp"
+#include "load/readings_store.hpp"
 
 namespace sluice {
 namespace {
@@ -19,28 +21,6 @@ bool takes_rows(const ParsedFile&, const FileOutcome& outcome) { return outcome.
 
 UnitLoader::UnitLoader(const Config& config, const SqlNames& names, std::int64_t run_id, LedgerRules rules)
     : config_(config), names_(names), rules_(rules) {
-  std::string updates = "rows = h.rows + EXCLUDED.rows";
-  std::string recompute_select = fmt::format("r.{0}, date_trunc('hour', r.{1}), count(*)", names.sensor, names.ts);
-  std::string hourly_list = fmt::format("{}, hour, rows", names.sensor);
-  for (const auto& m : names.measures) {
-    updates += fmt::format(
-        ", {0} = h.{0} + EXCLUDED.{0}, {1} = LEAST(h.{1}, EXCLUDED.{1}), {2} = GREATEST(h.{2}, EXCLUDED.{2}), "
-        "{3} = COALESCE(h.{3} + EXCLUDED.{3}, h.{3}, EXCLUDED.{3})",
-        m.count, m.min, m.max, m.sum);
-    recompute_select += fmt::format(", count(r.{0}), min(r.{0}), max(r.{0}), sum(r.{0})", m.value);
-    hourly_list += fmt::format(", {}, {}, {}, {}", m.count, m.min, m.max, m.sum);
-  }
-  // ORDER BY: every process locks sensor-hour rows in the same order, so concurrent merges cannot deadlock.
-  upsert_sql_ = fmt::format(
-      "INSERT INTO {0} AS h SELECT * FROM pg_temp.sluice_delta ORDER BY 1, 2 "
-      "ON CONFLICT ({1}, hour) DO UPDATE SET {2}",
-      names.sensor_hourly, names.sensor, updates);
-  // min and max cannot be subtracted: the sensor-hours a replaced file touched are recomputed from readings.
-  recompute_sql_ = fmt::format(
-      "DELETE FROM {0} h USING pg_temp.sluice_affected a WHERE h.{1} = a.sensor AND h.hour = a.hour;\n"
-      "INSERT INTO {0} ({2}) SELECT {3} FROM {4} r JOIN (SELECT DISTINCT sensor, hour FROM pg_temp.sluice_affected) a "
-      "ON r.{1} = a.sensor AND r.{5} >= a.hour AND r.{5} < a.hour + interval '1 hour' GROUP BY 1, 2 ORDER BY 1, 2",
-      names.sensor_hourly, names.sensor, hourly_list, recompute_select, names.readings, names.ts);
   const std::string run = run_id > 0 ? std::to_string(run_id) : "NULL";
   ledger_sql_ = fmt::format(
       "INSERT INTO {0} (file_id, uri, size, etag, rows_loaded, rows_rejected, status, error, attempts, stored_size, "
@@ -60,12 +40,9 @@ UnitLoader::UnitLoader(const Config& config, const SqlNames& names, std::int64_t
 
 std::string UnitLoader::session_setup_sql() const {
   return fmt::format(
-      "CREATE TEMP TABLE IF NOT EXISTS sluice_delta (LIKE {0}) ON COMMIT DELETE ROWS;\n"
-      "CREATE TEMP TABLE IF NOT EXISTS sluice_affected (sensor text, hour timestamptz) ON COMMIT DELETE ROWS;\n"
       "CREATE TEMP TABLE IF NOT EXISTS sluice_ledger (file_id bigint, uri text, size bigint, etag text, "
       "rows_loaded bigint, rows_rejected bigint, status text, error text, attempts int, stored_size bigint, "
-      "stored_etag text, device bigint, inode bigint, dispose_pending boolean) ON COMMIT DELETE ROWS;",
-      names_.sensor_hourly);
+      "stored_etag text, device bigint, inode bigint, dispose_pending boolean) ON COMMIT DELETE ROWS;");
 }
 
 UnitLoader::Decision UnitLoader::decide(pqxx::work& txn, const std::vector<ParsedFile>& files,
@@ -115,17 +92,14 @@ UnitLoader::Decision UnitLoader::decide(pqxx::work& txn, const std::vector<Parse
   return decision;
 }
 
+// The old versions' readings are found by file id within the hours their contributions list, then the
+// contributions and rejects go: exactly what those files added, whether or not their readings are all still there.
 void UnitLoader::replace_earlier(pqxx::work& txn, const std::vector<std::int64_t>& old_ids) const {
-  const std::string ids = fmt::format("{{{}}}", fmt::join(old_ids, ","));
-  // Blocks concurrent merges into sensor_hourly until this transaction ends, so the recompute below
-  // sees every committed row and no other process adds a delta it would then overwrite.
-  txn.exec(fmt::format("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE", names_.sensor_hourly));
-  txn.exec_params(fmt::format("INSERT INTO pg_temp.sluice_affected SELECT DISTINCT {}, date_trunc('hour', {}) "
-                              "FROM {} WHERE file_id = ANY($1::bigint[])",
-                              names_.sensor, names_.ts, names_.readings),
-                  ids);
-  txn.exec_params(fmt::format("DELETE FROM {} WHERE file_id = ANY($1::bigint[])", names_.readings), ids);
-  txn.exec_params(fmt::format("DELETE FROM {} WHERE file_id = ANY($1::bigint[])", names_.rejects), ids);
+  const std::vector<std::vector<TimeSpan>> spans = contribution_spans(txn, names_, old_ids);
+  for (std::size_t i = 0; i < old_ids.size(); ++i) delete_file_readings(txn, names_, old_ids[i], spans[i]);
+  delete_contributions(txn, names_, old_ids);
+  txn.exec_params(fmt::format("DELETE FROM {} WHERE file_id = ANY($1::bigint[])", names_.rejects),
+                  fmt::format("{{{}}}", fmt::join(old_ids, ",")));
 }
 
 void UnitLoader::copy_rows(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
@@ -153,45 +127,15 @@ void UnitLoader::copy_rows(PgSession& session, pqxx::work& txn, const std::vecto
                         {rejects.bytes()});
 }
 
-void UnitLoader::merge_aggregates(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
-                                  const std::vector<FileOutcome>& outcomes, bool recompute) const {
-  AggregateDeltas unit(config_.measure_columns.size());
+// Each file's contribution, as its own rows: appended, never merged into shared rows, so no row is locked or
+// rewritten and a file's contribution can later be removed alone.
+void UnitLoader::copy_contributions(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
+                                    const std::vector<FileOutcome>& outcomes) const {
+  CopyBuffer contributions;
   for (std::size_t i = 0; i < files.size(); ++i)
-    if (takes_rows(files[i], outcomes[i])) unit.merge(files[i].deltas);
-  // Each file's sums are finite (parse rejects the row that would overflow); two files' sums added here may not
-  // be. Raised as PostgreSQL would (numeric overflow), so the unit is split and the file that overflows the
-  // stored sum fails alone, instead of an Infinity being stored.
-  for (const auto& [key, hour] : unit.entries())
-    for (const MeasureAggregate& m : hour.measures)
-      if (m.count > 0 && !std::isfinite(m.sum))
-        throw PgError(fmt::format("sensor {} hour {}: the sum of a measure overflows double precision", key.sensor,
-                                  key.hour_micros),
-                      "22003");
-  if (unit.size() > 0) {
-    CopyBuffer deltas;
-    const auto fields = static_cast<std::int16_t>(3 + 4 * config_.measure_columns.size());
-    for (const auto& [key, hour] : unit.entries()) {
-      deltas.begin_row(fields);
-      deltas.add_text(key.sensor);
-      deltas.add_timestamptz(key.hour_micros);
-      deltas.add_int8(hour.rows);
-      for (const MeasureAggregate& m : hour.measures) {
-        deltas.add_int8(m.count);
-        if (m.count == 0) {
-          deltas.add_null();
-          deltas.add_null();
-          deltas.add_null();
-        } else {
-          deltas.add_float8(m.min);
-          deltas.add_float8(m.max);
-          deltas.add_float8(m.sum);
-        }
-      }
-    }
-    session.copy_binary(txn, "COPY pg_temp.sluice_delta FROM STDIN (FORMAT binary)", {deltas.bytes()});
-    txn.exec(upsert_sql_);
-  }
-  if (recompute) txn.exec(recompute_sql_);
+    if (takes_rows(files[i], outcomes[i]))
+      encode_contributions(files[i].file_id, files[i].deltas, names_, contributions);
+  if (!contributions.empty()) session.copy_binary(txn, contributions_copy_sql(names_), {contributions.bytes()});
 }
 
 void UnitLoader::write_ledger(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
@@ -256,7 +200,7 @@ std::vector<FileOutcome> UnitLoader::load(PgSession& session, const std::vector<
   Decision decision = decide(txn, files, mask);
   if (!decision.replaced_ids.empty()) replace_earlier(txn, decision.replaced_ids);
   copy_rows(session, txn, files, decision.outcomes);
-  merge_aggregates(session, txn, files, decision.outcomes, !decision.replaced_ids.empty());
+  copy_contributions(session, txn, files, decision.outcomes);
   write_ledger(session, txn, files, decision);
   txn.commit();
   return std::move(decision.outcomes);

@@ -1,6 +1,6 @@
 #pragma once
 // A load unit: one or more whole files committed in one transaction, with their rejects, aggregate
-// deltas and ledger rows. A crash at any point leaves each file fully loaded or not at all.
+// contributions and ledger rows. A crash at any point leaves each file fully loaded or not at all.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -47,15 +47,15 @@ class UnitLoader {
   void replace_earlier(pqxx::work& txn, const std::vector<std::int64_t>& old_ids) const;
   void copy_rows(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
                  const std::vector<FileOutcome>& outcomes) const;
-  void merge_aggregates(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
-                        const std::vector<FileOutcome>& outcomes, bool recompute) const;
+  void copy_contributions(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
+                          const std::vector<FileOutcome>& outcomes) const;
   void write_ledger(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
                     const Decision& decision) const;
 
   const Config& config_;
   const SqlNames& names_;
   LedgerRules rules_;
-  std::string upsert_sql_, recompute_sql_, ledger_sql_, history_sql_, failure_sql_;
+  std::string ledger_sql_, history_sql_, failure_sql_;
 };
 
 }  // namespace sluice

@@ -7,6 +7,9 @@ void MeasureAggregate::merge(const MeasureAggregate& other) {
   if (other.min < min) min = other.min;
   if (other.max > max) max = other.max;
   sum += other.sum;
+  if (other.int_min < int_min) int_min = other.int_min;
+  if (other.int_max > int_max) int_max = other.int_max;
+  int_sum += other.int_sum;
 }
 
 HourAggregate& AggregateDeltas::at(std::string_view sensor, std::int64_t hour_micros) {

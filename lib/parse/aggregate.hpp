@@ -1,5 +1,6 @@
 #pragma once
-// Per (sensor, hour) count/min/max/sum of each measure: the deltas a load unit merges into sensor_hourly.
+// Per (sensor, hour) count/min/max/sum of each measure in one file: the file's contribution to sensor_hourly,
+// stored under its file id so that replacing or expiring the file removes exactly what it added.
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -10,17 +11,31 @@
 
 namespace sluice {
 
+/// A sum of 64-bit integers that cannot overflow for any file: 2^63 values of 2^63 fit.
+__extension__ typedef __int128 IntegerSum;
+
+/// One measure of one sensor-hour. A float measure uses min/max/sum; an integer measure (an `int` column)
+/// int_min/int_max/int_sum, so that its sum stays exact beyond 2^53, where a double would round.
 struct MeasureAggregate {
   std::int64_t count = 0;  ///< non-null values
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
   double sum = 0;
+  std::int64_t int_min = std::numeric_limits<std::int64_t>::max();
+  std::int64_t int_max = std::numeric_limits<std::int64_t>::min();
+  IntegerSum int_sum = 0;
 
   void add(double value) {
     ++count;
     if (value < min) min = value;
     if (value > max) max = value;
     sum += value;
+  }
+  void add_integer(std::int64_t value) {
+    ++count;
+    if (value < int_min) int_min = value;
+    if (value > int_max) int_max = value;
+    int_sum += value;
   }
   void merge(const MeasureAggregate& other);
 };
@@ -43,7 +58,7 @@ struct SensorHourHash {
   }
 };
 
-/// The aggregate deltas of one file or one load unit.
+/// The aggregate deltas of one file.
 class AggregateDeltas {
  public:
   explicit AggregateDeltas(std::size_t measure_count = 0) : measure_count_(measure_count) {}

@@ -46,24 +46,27 @@ void encode_row(const Config& config, const std::vector<FieldValue>& values, std
   rows.add_int8(file_id);
 }
 
-double measure_value(const Config& config, const std::vector<FieldValue>& values, std::size_t m) {
-  const FieldValue& value = values[config.measure_columns[m]];
-  return config.columns[config.measure_columns[m]].type == ColumnType::int8 ? static_cast<double>(value.integer)
-                                                                            : value.real;
-}
-
-// Adds the row to its sensor-hour, unless it would take a sum past the largest double: then nothing is added
-// and the measure is returned, for a `range:` reject (sums never become Infinity from finite values).
+// Adds the row to its sensor-hour, unless a float value would take the file's sum past the largest double: then
+// nothing is added and the measure is returned, for a `range:` reject (sums never become Infinity from finite
+// values). Integer measures are summed exactly (a 128-bit sum per file), so they never overflow.
 std::optional<std::size_t> aggregate_row(const Config& config, const std::vector<FieldValue>& values, std::int64_t ts,
                                          AggregateDeltas& deltas) {
   HourAggregate& hour = deltas.at(values[config.sensor_column].text, hour_floor(ts));
-  for (std::size_t m = 0; m < config.measure_columns.size(); ++m)
-    if (!values[config.measure_columns[m]].null &&
-        !std::isfinite(hour.measures[m].sum + measure_value(config, values, m)))
+  for (std::size_t m = 0; m < config.measure_columns.size(); ++m) {
+    const FieldValue& value = values[config.measure_columns[m]];
+    if (!value.null && config.columns[config.measure_columns[m]].type != ColumnType::int8 &&
+        !std::isfinite(hour.measures[m].sum + value.real))
       return m;  // a fresh sensor-hour never gets here: its sum starts at 0 and the value is finite
+  }
   ++hour.rows;
-  for (std::size_t m = 0; m < config.measure_columns.size(); ++m)
-    if (!values[config.measure_columns[m]].null) hour.measures[m].add(measure_value(config, values, m));
+  for (std::size_t m = 0; m < config.measure_columns.size(); ++m) {
+    const FieldValue& value = values[config.measure_columns[m]];
+    if (value.null) continue;
+    if (config.columns[config.measure_columns[m]].type == ColumnType::int8)
+      hour.measures[m].add_integer(value.integer);
+    else
+      hour.measures[m].add(value.real);
+  }
   return std::nullopt;
 }
 

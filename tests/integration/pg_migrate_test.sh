@@ -10,6 +10,14 @@ printf 'garbage\n' > "$work/data/broken.csv"
 sed -e "s/sluice_v1/$schema/g" -e "s#/tmp/v1data#$work/data#g" "$SLUICE_TOP/tests/fixtures/v1_database.sql" |
   psql -qX -v ON_ERROR_STOP=1 >/dev/null
 expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings")" 299 "rows in the version-1 database"
+hourly_totals() { sql "SELECT count(*) || '/' || sum(rows) || '/' || sum(temperature_count) || '/' || sum(battery_count) || '/' || round(sum(temperature_sum)::numeric, 6) FROM \"$1\".sensor_hourly"; }
+v1_hourly=$(hourly_totals "$schema")
+# A copy whose readings of one day were dropped outside sluice: its aggregates must survive the migration.
+orphans="${schema}_orphans"
+cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$orphans\" CASCADE' >/dev/null 2>&1")
+sed -e "s/sluice_v1/$orphans/g" -e "s#/tmp/v1data#$work/data#g" "$SLUICE_TOP/tests/fixtures/v1_database.sql" |
+  psql -qX -v ON_ERROR_STOP=1 >/dev/null
+sql "DELETE FROM \"$orphans\".readings WHERE ts < '2025-12-28 12:00'"
 
 run_sluice ingest "$work/data" --schema "$schema" --progress never --quiet >/dev/null 2>"$work/err.txt"
 expect_eq "$rc" 2 "ingest into a version-1 schema"
@@ -17,8 +25,14 @@ grep -q "sluice schema migrate" "$work/err.txt" || fail "the refusal does not sa
 
 sluice schema migrate --schema "$schema" > "$work/migrate.txt"
 cat "$work/migrate.txt"
-grep -q "migrated from version 1 to 2" "$work/migrate.txt" || fail "migrate did not report 1 -> 2"
+grep -q "migrated from version 1 to 4" "$work/migrate.txt" || fail "migrate did not report 1 -> 4"
 expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings")" 299 "rows after the migration"
+expect_eq "$(hourly_totals "$schema")" "$v1_hourly" "sensor_hourly (now a view over file_hourly) after the migration"
+check_aggregates_match_readings
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".file_hourly WHERE file_id = 0")" 0 "every contribution has its file"
+sluice schema migrate --schema "$orphans" >/dev/null
+expect_eq "$(hourly_totals "$orphans")" "$v1_hourly" "aggregates whose readings were dropped survive the migration"
+[ "$(sql "SELECT count(*) FROM \"$orphans\".file_hourly WHERE file_id = 0")" -gt 0 ] || fail "no contribution of file 0"
 expect_eq "$(sql "SELECT string_agg(status || ':' || attempts, ',' ORDER BY uri) FROM \"$schema\".files")" \
   "failed:1,loaded:0,loaded:0,loaded:0" "ledger states after the migration"
 sluice schema migrate --schema "$schema" | grep -q "nothing to do" || fail "a second migrate is not a no-op"

@@ -1,0 +1,141 @@
+#include "load/aggregate_store.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "load/numeric_field.hpp"
+
+namespace sluice {
+namespace {
+
+constexpr std::int64_t kHourMicros = 3'600'000'000;
+
+std::string bound_type(bool integer) { return integer ? "bigint" : "double precision"; }
+
+std::vector<std::pair<std::string, bool>> measures_of(const Config& config) {
+  std::vector<std::pair<std::string, bool>> out;
+  for (std::size_t index : config.measure_columns)
+    out.emplace_back(config.columns[index].name, config.columns[index].type == ColumnType::int8);
+  return out;
+}
+
+std::string id_array(const std::vector<std::int64_t>& ids) { return fmt::format("{{{}}}", fmt::join(ids, ",")); }
+
+}  // namespace
+
+std::string aggregate_store_ddl(const SqlNames& names) {
+  std::string columns, view;
+  for (const auto& m : names.measures) {
+    columns += fmt::format(",\n  {0} bigint NOT NULL, {1} {4}, {2} {4}, {3} numeric", m.count, m.min, m.max, m.sum,
+                           bound_type(m.integer));
+    view += fmt::format(",\n  sum({0})::bigint AS {0}, min({1}) AS {1}, max({2}) AS {2}, sum({3}) AS {3}", m.count,
+                        m.min, m.max, m.sum);
+  }
+  // file_id btree: a replaced file's contributions (and from them its hours) are found without a scan;
+  // hour BRIN: files arrive roughly in time order, so a day or a month reads a few block ranges.
+  return fmt::format(
+      "CREATE TABLE IF NOT EXISTS {fh} (\n  file_id bigint NOT NULL,\n  {sensor} text NOT NULL,\n"
+      "  hour timestamptz NOT NULL,\n  rows bigint NOT NULL{columns}\n) PARTITION BY RANGE (hour);\n"
+      "CREATE INDEX IF NOT EXISTS file_hourly_file_id ON {fh} (file_id);\n"
+      "CREATE INDEX IF NOT EXISTS file_hourly_hour_brin ON {fh} USING brin (hour);\n"
+      "CREATE OR REPLACE VIEW {hourly} AS SELECT {sensor}, hour, sum(rows)::bigint AS rows{view}\n"
+      "  FROM {fh} GROUP BY {sensor}, hour;\n",
+      fmt::arg("fh", names.file_hourly), fmt::arg("sensor", names.sensor), fmt::arg("columns", columns),
+      fmt::arg("hourly", names.sensor_hourly), fmt::arg("view", view));
+}
+
+std::vector<std::string> file_hourly_columns(const Config& config) {
+  std::vector<std::string> out = {"file_id bigint", config.columns[config.sensor_column].name + " text",
+                                  "hour timestamp with time zone", "rows bigint"};
+  for (const auto& [name, integer] : measures_of(config)) {
+    out.push_back(name + "_count bigint");
+    out.push_back(name + "_min " + bound_type(integer));
+    out.push_back(name + "_max " + bound_type(integer));
+    out.push_back(name + "_sum numeric");
+  }
+  return out;
+}
+
+std::vector<std::string> sensor_hourly_columns(const Config& config) {
+  std::vector<std::string> out = file_hourly_columns(config);
+  out.erase(out.begin());  // file_id
+  return out;
+}
+
+void create_contributions_year(pqxx::work& txn, const SqlNames& names, int year) {
+  const std::string partition = names.file_hourly_partition(year);
+  if (txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", partition)[0].as<bool>()) return;
+  txn.exec(fmt::format(
+      "CREATE TABLE {} PARTITION OF {} FOR VALUES FROM ('{:04}-01-01 00:00:00+00') TO ('{:04}-01-01 00:00:00+00')",
+      partition, names.file_hourly, year, year + 1));
+}
+
+void encode_contributions(std::int64_t file_id, const AggregateDeltas& deltas, const SqlNames& names, CopyBuffer& out) {
+  const auto fields = static_cast<std::int16_t>(4 + 4 * names.measures.size());
+  for (const auto& [key, hour] : deltas.entries()) {
+    out.begin_row(fields);
+    out.add_int8(file_id);
+    out.add_text(key.sensor);
+    out.add_timestamptz(key.hour_micros);
+    out.add_int8(hour.rows);
+    for (std::size_t i = 0; i < names.measures.size(); ++i) {
+      const MeasureAggregate& m = hour.measures[i];
+      out.add_int8(m.count);
+      if (m.count == 0) {
+        out.add_null();
+        out.add_null();
+        out.add_null();
+      } else if (names.measures[i].integer) {
+        out.add_int8(m.int_min);
+        out.add_int8(m.int_max);
+        out.add_text(numeric_from_integer(m.int_sum));  // add_text writes a field's bytes as given
+      } else {
+        out.add_float8(m.min);
+        out.add_float8(m.max);
+        out.add_text(numeric_from_double(m.sum));
+      }
+    }
+  }
+}
+
+std::string contributions_copy_sql(const SqlNames& names) {
+  return fmt::format("COPY {} FROM STDIN (FORMAT binary)", names.file_hourly);
+}
+
+std::vector<std::vector<TimeSpan>> contribution_spans(pqxx::work& txn, const SqlNames& names,
+                                                      const std::vector<std::int64_t>& file_ids) {
+  std::vector<std::vector<TimeSpan>> spans(file_ids.size());
+  const pqxx::result hours =
+      txn.exec_params(fmt::format("SELECT file_id, (extract(epoch FROM hour) * 1000000)::bigint FROM {} "
+                                  "WHERE file_id = ANY($1::bigint[]) GROUP BY 1, 2 ORDER BY 1, 2",
+                                  names.file_hourly),
+                      id_array(file_ids));
+  for (const auto& row : hours) {
+    const auto index = static_cast<std::size_t>(std::find(file_ids.begin(), file_ids.end(), row[0].as<std::int64_t>()) -
+                                                file_ids.begin());
+    const std::int64_t hour = row[1].as<std::int64_t>();
+    std::vector<TimeSpan>& own = spans[index];
+    // Hours less than a day apart share a span: fewer ranges to search, and the ts index is coarser anyway.
+    if (!own.empty() && hour - own.back().end_micros < 24 * kHourMicros)
+      own.back().end_micros = hour + kHourMicros;
+    else
+      own.push_back({hour, hour + kHourMicros});
+  }
+  return spans;
+}
+
+void delete_contributions(pqxx::work& txn, const SqlNames& names, const std::vector<std::int64_t>& file_ids) {
+  txn.exec_params(fmt::format("DELETE FROM {} WHERE file_id = ANY($1::bigint[])", names.file_hourly),
+                  id_array(file_ids));
+}
+
+bool drop_contributions_year(pqxx::work& txn, const SqlNames& names, int year) {
+  const std::string partition = names.file_hourly_partition(year);
+  if (!txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", partition)[0].as<bool>()) return false;
+  txn.exec(fmt::format("DROP TABLE {}", partition));
+  return true;
+}
+
+}  // namespace sluice

@@ -1,0 +1,47 @@
+#pragma once
+// The aggregate store: each loaded file's contribution to sensor_hourly (its AggregateDeltas) kept as rows of
+// `file_hourly` under its file id, appended by binary COPY, year-partitioned on the hour like readings. Users
+// query the view `sensor_hourly`, which adds the contributions up per sensor-hour. Replacing or expiring a file
+// removes exactly its rows, whether or not its readings are still there; and since the sums are numeric (exact),
+// the totals do not depend on the order files were loaded in.
+#include <pqxx/pqxx>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "encode/copy_buffer.hpp"
+#include "load/readings_store.hpp"
+#include "load/sql_names.hpp"
+#include "parse/aggregate.hpp"
+
+namespace sluice {
+
+/// CREATE ... IF NOT EXISTS of file_hourly, its indexes and the sensor_hourly view.
+std::string aggregate_store_ddl(const SqlNames& names);
+
+/// "name type" of each column of file_hourly and of sensor_hourly for `config`, in order (the schema check).
+std::vector<std::string> file_hourly_columns(const Config& config);
+std::vector<std::string> sensor_hourly_columns(const Config& config);
+
+/// Creates the year partition of file_hourly if missing (the caller holds the DDL lock).
+void create_contributions_year(pqxx::work& txn, const SqlNames& names, int year);
+
+/// Appends the contribution rows of one file to `out` (COPY column order of file_hourly).
+void encode_contributions(std::int64_t file_id, const AggregateDeltas& deltas, const SqlNames& names, CopyBuffer& out);
+
+/// The COPY statement the rows of encode_contributions go to.
+std::string contributions_copy_sql(const SqlNames& names);
+
+/// The hours each of `file_ids` has contributions in, merged into spans, by file id (same order as file_ids).
+std::vector<std::vector<TimeSpan>> contribution_spans(pqxx::work& txn, const SqlNames& names,
+                                                      const std::vector<std::int64_t>& file_ids);
+
+/// Deletes the contributions of `file_ids`.
+void delete_contributions(pqxx::work& txn, const SqlNames& names, const std::vector<std::int64_t>& file_ids);
+
+/// Drops the year partition of file_hourly, if there is one.
+bool drop_contributions_year(pqxx::work& txn, const SqlNames& names, int year);
+
+}  // namespace sluice

@@ -1,0 +1,34 @@
+#pragma once
+// Where the readings of a file live, as the rest of load/ sees it: one year partition per calendar year, a
+// file's rows found by its id within the hours its aggregate contributions list. A storage layout other than
+// one row per reading changes these functions only; the aggregate store (aggregate_store.hpp) does not depend
+// on them.
+#include <pqxx/pqxx>
+
+#include <cstdint>
+#include <vector>
+
+#include "load/sql_names.hpp"
+
+namespace sluice {
+
+/// A half-open range of UTC time, [begin, end), in Unix microseconds.
+struct TimeSpan {
+  std::int64_t begin_micros = 0, end_micros = 0;
+};
+
+/// Creates the year partition of readings if it does not exist (the caller holds the DDL lock).
+void create_readings_year(pqxx::work& txn, const SqlNames& names, int year);
+
+/// Deletes the readings of `file_id`. `spans` covers every hour in which the file has rows: the search reads
+/// only those hours (through the ts index), not the table. Returns the rows deleted.
+std::int64_t delete_file_readings(pqxx::work& txn, const SqlNames& names, std::int64_t file_id,
+                                  const std::vector<TimeSpan>& spans);
+
+/// Drops the year partition of readings, if there is one; returns whether there was.
+bool drop_readings_year(pqxx::work& txn, const SqlNames& names, int year);
+
+/// The years that have a readings partition, ascending.
+std::vector<int> readings_years(pqxx::work& txn, const SqlNames& names);
+
+}  // namespace sluice

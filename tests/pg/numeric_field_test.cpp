@@ -1,0 +1,102 @@
+// The binary `numeric` fields of the aggregate store (lib/load/numeric_field.hpp), read back by a real
+// PostgreSQL (label "pg"): a float sum must come back as the shortest decimal of the double (and cast back to
+// the same double), an integer sum as its exact decimal, whatever its size and sign.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <pqxx/pqxx>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "encode/copy_buffer.hpp"
+#include "load/numeric_field.hpp"
+#include "load/pg_session.hpp"
+
+namespace {
+
+// COPYs one numeric per row into a temp table and returns the values as PostgreSQL prints them.
+std::vector<std::string> round_trip(const std::vector<std::string>& fields) {
+  sluice::PgSession session("", "CREATE TEMP TABLE numeric_check (n numeric, position int)");
+  sluice::CopyBuffer rows;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    rows.begin_row(2);
+    rows.add_text(fields[i]);
+    rows.add_int4(static_cast<std::int32_t>(i));
+  }
+  pqxx::work txn(session.connection());
+  session.copy_binary(txn, "COPY numeric_check FROM STDIN (FORMAT binary)", {rows.bytes()});
+  std::vector<std::string> out;
+  for (const auto& row : txn.exec("SELECT n::text FROM numeric_check ORDER BY position")) out.push_back(row[0].c_str());
+  return out;
+}
+
+std::string shortest(double value) {
+  char text[64];
+  const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+  return std::string(text, end);
+}
+
+}  // namespace
+
+TEST_CASE("pg numeric field: doubles come back as their shortest decimal and cast back to the same double") {
+  const std::vector<double> values = {0.0,
+                                      -0.0,
+                                      1.0,
+                                      -1.0,
+                                      0.1,
+                                      0.1 + 0.2,
+                                      20.5,
+                                      1234.5678,
+                                      -42.74,
+                                      1e-5,
+                                      123456789012345678.0,
+                                      1e308,
+                                      -1e308,
+                                      5e-324,
+                                      std::numeric_limits<double>::max(),
+                                      2.2250738585072014e-308,
+                                      100.0,
+                                      1e22};
+  std::vector<std::string> fields;
+  for (double value : values) fields.push_back(sluice::numeric_from_double(value));
+  const std::vector<std::string> back = round_trip(fields);
+  REQUIRE(back.size() == values.size());
+  pqxx::connection check("");
+  pqxx::nontransaction txn(check);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    CAPTURE(values[i]);
+    CAPTURE(back[i]);
+    // Equal as numbers to the shortest form (PostgreSQL parses it exactly), and the same double when cast.
+    CHECK(txn.exec_params1("SELECT $1::numeric = $2::numeric", back[i], shortest(values[i]))[0].as<bool>());
+    CHECK(txn.exec_params1("SELECT $1::numeric::float8 = $2::float8", back[i], shortest(values[i]))[0].as<bool>());
+  }
+  CHECK(back[4] == "0.1");
+  CHECK(back[5] == "0.30000000000000004");
+  CHECK(back[6] == "20.5");
+  CHECK(back[16] == "100");
+}
+
+TEST_CASE("pg numeric field: integer sums come back exactly, past 64 bits") {
+  using sluice::IntegerSum;
+  const IntegerSum big = static_cast<IntegerSum>(std::numeric_limits<std::int64_t>::max()) * 3 + 7;
+  const std::vector<IntegerSum> values = {
+      0, 1, -1, 9999, 10000, -10001, 9007199254740993, big, -big, std::numeric_limits<IntegerSum>::min()};
+  std::vector<std::string> fields;
+  for (IntegerSum value : values) fields.push_back(sluice::numeric_from_integer(value));
+  const std::vector<std::string> back = round_trip(fields);
+  REQUIRE(back.size() == values.size());
+  CHECK(back[0] == "0");
+  CHECK(back[1] == "1");
+  CHECK(back[2] == "-1");
+  CHECK(back[3] == "9999");
+  CHECK(back[4] == "10000");
+  CHECK(back[5] == "-10001");
+  CHECK(back[6] == "9007199254740993");
+  CHECK(back[7] == "27670116110564327428");
+  CHECK(back[8] == "-27670116110564327428");
+  CHECK(back[9] == "-170141183460469231731687303715884105728");
+}
