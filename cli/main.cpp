@@ -12,6 +12,7 @@
 #include "infer_command.hpp"
 #include "ingest_command.hpp"
 #include "plan_command.hpp"
+#include "retention_command.hpp"
 #include "run/signals.hpp"
 #include "shared_options.hpp"
 
@@ -43,6 +44,8 @@ int main(int argc, char** argv) {
   sluice::add_consume_command(app, consume, args, fail_points, exit_code);
   sluice::PlanOptions plan;
   sluice::add_plan_command(app, plan, exit_code);
+  sluice::RetentionOptions retention;
+  sluice::add_retention_command(app, retention, exit_code);
   sluice::InferCommandOptions infer;
   sluice::add_infer_command(app, infer, exit_code);
   try {
