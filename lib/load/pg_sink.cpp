@@ -6,7 +6,7 @@
 
 namespace sluice {
 
-void PgSink::ensure_partitions_for(PgSession& session, const std::vector<ParsedFile>& files) {
+int PgSink::ensure_partitions_for(PgSession& session, const std::vector<ParsedFile>& files) {
   std::vector<int> missing;
   {
     std::lock_guard lock(partitions_mutex_);
@@ -15,10 +15,19 @@ void PgSink::ensure_partitions_for(PgSession& session, const std::vector<ParsedF
         if (!partitions_ready_.contains(year) && std::find(missing.begin(), missing.end(), year) == missing.end())
           missing.push_back(year);
   }
-  if (missing.empty()) return;
-  ensure_partitions(session.connection(), names_, missing);
+  std::vector<int> own;
+  if (!missing.empty()) own = ensure_partitions(session.connection(), names_, missing);
   std::lock_guard lock(partitions_mutex_);
   partitions_ready_.insert(missing.begin(), missing.end());
+  own_years_.insert(own.begin(), own.end());
+  // One year for every file, in a partition of sluice's own: the unit COPYs straight into it.
+  int year = 0;
+  for (const ParsedFile& file : files)
+    for (int file_year : file.years) {
+      if (year != 0 && file_year != year) return 0;
+      year = file_year;
+    }
+  return own_years_.contains(year) ? year : 0;
 }
 
 std::vector<FileOutcome> PgSink::commit(const std::vector<ParsedFile>& files) {
@@ -31,8 +40,8 @@ std::vector<FileOutcome> PgSink::commit(const std::vector<ParsedFile>& files) {
         retry_, what, logger_, is_transient_db_error,
         [&] {
           if (!lease.operator->()) lease.reconnect();
-          ensure_partitions_for(*lease, files);
-          return loader_.load(*lease, files, mask);
+          const int direct_year = ensure_partitions_for(*lease, files);
+          return loader_.load(*lease, files, mask, direct_year);
         },
         [&] { lease.discard(); }, [&] { stats_.retries += 1; });
   };
@@ -45,6 +54,7 @@ std::vector<FileOutcome> PgSink::commit(const std::vector<ParsedFile>& files) {
       // A partition dropped meanwhile is one cause: look again rather than trust what this run made.
       std::lock_guard lock(partitions_mutex_);
       partitions_ready_.clear();
+      own_years_.clear();
     }
     // One file's data made PostgreSQL refuse the unit (rolled back): each file goes again in a transaction of
     // its own, and the one(s) refused are recorded as failed with the server's reason; the run goes on.

@@ -22,7 +22,8 @@ class PgSink final : public UnitSink {
   std::vector<FileOutcome> commit(const std::vector<ParsedFile>& files) override;
 
  private:
-  void ensure_partitions_for(PgSession& session, const std::vector<ParsedFile>& files);
+  /// Returns the year all the files' rows lie in when its readings partition is sluice's own, else 0.
+  int ensure_partitions_for(PgSession& session, const std::vector<ParsedFile>& files);
 
   ConnectionPool& pool_;
   const UnitLoader& loader_;
@@ -32,6 +33,7 @@ class PgSink final : public UnitSink {
   RunStats& stats_;
   std::mutex partitions_mutex_;
   std::set<int> partitions_ready_;
+  std::set<int> own_years_;  ///< years whose readings partition sluice made
 };
 
 }  // namespace sluice

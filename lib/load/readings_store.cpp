@@ -4,9 +4,9 @@
 
 namespace sluice {
 
-void create_readings_year(pqxx::work& txn, const SqlNames& names, int year) {
+bool create_readings_year(pqxx::work& txn, const SqlNames& names, int year) {
   const std::string partition = names.partition(year);
-  if (txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", partition)[0].as<bool>()) return;
+  if (txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", partition)[0].as<bool>()) return true;
   // A DBA may have partitioned the year their own way (by month, say): then their partitions take the rows, and
   // a row none takes fails its file (no partition for the row), instead of this failing every file of the run.
   pqxx::subtransaction attempt(txn, "create_readings_year");
@@ -15,10 +15,21 @@ void create_readings_year(pqxx::work& txn, const SqlNames& names, int year) {
         "CREATE TABLE {} PARTITION OF {} FOR VALUES FROM ('{:04}-01-01 00:00:00+00') TO ('{:04}-01-01 00:00:00+00')",
         partition, names.readings, year, year + 1));
     attempt.commit();
+    return true;
   } catch (const pqxx::sql_error& error) {
     if (error.sqlstate() != "42P17") throw;  // "would overlap partition ..."
     attempt.abort();
+    return false;
   }
+}
+
+std::string readings_copy_target(const SqlNames& names, int year, bool direct) {
+  return direct ? names.partition(year) : names.readings;
+}
+
+std::string readings_index_ddl(const SqlNames& names) {
+  return fmt::format("CREATE INDEX IF NOT EXISTS readings_ts_file_id_brin ON {} USING brin ({}, file_id)",
+                     names.readings, names.ts);
 }
 
 std::int64_t delete_file_readings(pqxx::work& txn, const SqlNames& names, std::int64_t file_id,

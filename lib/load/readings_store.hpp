@@ -17,8 +17,17 @@ struct TimeSpan {
   std::int64_t begin_micros = 0, end_micros = 0;
 };
 
-/// Creates the year partition of readings if it does not exist (the caller holds the DDL lock).
-void create_readings_year(pqxx::work& txn, const SqlNames& names, int year);
+/// Creates the year partition of readings if it does not exist (the caller holds the DDL lock). Returns false
+/// when a DBA's own partitions cover part of the year instead (rows are then routed through the parent).
+bool create_readings_year(pqxx::work& txn, const SqlNames& names, int year);
+
+/// The table a unit whose rows all lie in `year` COPYs into: the year's partition when `direct` (sluice made it:
+/// no routing per row), else readings.
+std::string readings_copy_target(const SqlNames& names, int year, bool direct);
+
+/// The one index of readings: a BRIN over (ts, file_id). Queries by time use its ts part; a file's rows are
+/// found by both (its hours, then its id): one index maintained per row instead of one per column.
+std::string readings_index_ddl(const SqlNames& names);
 
 /// Deletes the readings of `file_id`. `spans` covers every hour in which the file has rows: the search reads
 /// only those hours (through the ts index), not the table. Returns the rows deleted.

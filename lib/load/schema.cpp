@@ -96,8 +96,7 @@ std::string schema_ddl(const SqlNames& names, const Config& config) {
       "CREATE SCHEMA IF NOT EXISTS {schema};\n"
       "CREATE SEQUENCE IF NOT EXISTS {seq};\n"
       "CREATE TABLE IF NOT EXISTS {readings} (\n{cols}  file_id bigint NOT NULL\n) PARTITION BY RANGE ({ts});\n"
-      "CREATE INDEX IF NOT EXISTS readings_ts_brin ON {readings} USING brin ({ts});\n"
-      "CREATE INDEX IF NOT EXISTS readings_file_id_brin ON {readings} USING brin (file_id);\n"
+      "{readings_index};\n"
       "CREATE TABLE IF NOT EXISTS {rejects} (\n  file_id bigint NOT NULL,\n  line bigint NOT NULL,\n"
       "  reason text NOT NULL,\n  raw text NOT NULL\n);\n"
       "CREATE INDEX IF NOT EXISTS rejects_file_id ON {rejects} (file_id);\n"
@@ -120,7 +119,8 @@ std::string schema_ddl(const SqlNames& names, const Config& config) {
       "now());\n"
       "INSERT INTO {version} (version) VALUES ({current}) ON CONFLICT DO NOTHING;\n",
       fmt::arg("schema", names.schema), fmt::arg("seq", names.file_id_seq), fmt::arg("readings", names.readings),
-      fmt::arg("cols", readings_columns), fmt::arg("ts", names.ts), fmt::arg("rejects", names.rejects),
+      fmt::arg("cols", readings_columns), fmt::arg("ts", names.ts),
+      fmt::arg("readings_index", readings_index_ddl(names)), fmt::arg("rejects", names.rejects),
       fmt::arg("files", names.files), fmt::arg("aggregate_store", aggregate_store_ddl(names)),
       fmt::arg("runs", names.runs), fmt::arg("version", names.schema_version), fmt::arg("current", kSchemaVersion),
       fmt::arg("states", kLedgerStatesSql), fmt::arg("active", kActiveLedgerStatesSql));
@@ -146,15 +146,17 @@ void init_schema(pqxx::connection& connection, const Config& config) {
   txn.commit();
 }
 
-void ensure_partitions(pqxx::connection& connection, const SqlNames& names, const std::vector<int>& years) {
-  if (years.empty()) return;
+std::vector<int> ensure_partitions(pqxx::connection& connection, const SqlNames& names, const std::vector<int>& years) {
+  std::vector<int> own;
+  if (years.empty()) return own;
   pqxx::work txn(connection);
   txn.exec_params("SELECT pg_advisory_xact_lock($1)", kDdlLockKey);
   for (int year : years) {
-    create_readings_year(txn, names, year);
+    if (create_readings_year(txn, names, year)) own.push_back(year);
     create_contributions_year(txn, names, year);
   }
   txn.commit();
+  return own;
 }
 
 }  // namespace sluice

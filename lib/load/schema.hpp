@@ -31,7 +31,8 @@ void init_schema(pqxx::connection& connection, const Config& config);
 /// The DDL init_schema runs, for `sluice schema show`.
 std::string schema_ddl(const SqlNames& names, const Config& config);
 
-/// Creates the yearly partitions of readings and file_hourly for `years` that do not exist yet.
-void ensure_partitions(pqxx::connection& connection, const SqlNames& names, const std::vector<int>& years);
+/// Creates the yearly partitions of readings and file_hourly for `years` that do not exist yet. Returns the
+/// years whose readings partition is sluice's own (a unit of one such year can COPY into it directly).
+std::vector<int> ensure_partitions(pqxx::connection& connection, const SqlNames& names, const std::vector<int>& years);
 
 }  // namespace sluice

@@ -80,6 +80,9 @@ void migrate_3_to_4(pqxx::work& txn, const SqlNames& names) {
                   "n USING ({3}, hour) WHERE o.rows > coalesce(n.rows, 0)",
                   names.file_hourly, unexplained(names), old_hourly, names.sensor, sums));
   txn.exec(fmt::format("DROP TABLE {}", old_hourly));
+  // One BRIN over (ts, file_id) instead of one per column: one index to maintain per row.
+  txn.exec(fmt::format("DROP INDEX IF EXISTS {0}.readings_ts_brin, {0}.readings_file_id_brin", names.schema));
+  txn.exec(readings_index_ddl(names));
 }
 
 }  // namespace

@@ -103,7 +103,7 @@ void UnitLoader::replace_earlier(pqxx::work& txn, const std::vector<std::int64_t
 }
 
 void UnitLoader::copy_rows(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
-                           const std::vector<FileOutcome>& outcomes) const {
+                           const std::vector<FileOutcome>& outcomes, int direct_year) const {
   std::vector<std::string_view> parts;
   CopyBuffer rejects;
   for (std::size_t i = 0; i < files.size(); ++i) {
@@ -119,7 +119,9 @@ void UnitLoader::copy_rows(PgSession& session, pqxx::work& txn, const std::vecto
   }
   if (!parts.empty())
     session.copy_binary(
-        txn, fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", names_.readings, names_.readings_column_list()),
+        txn,
+        fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)",
+                    readings_copy_target(names_, direct_year, direct_year != 0), names_.readings_column_list()),
         parts);
   if (!rejects.empty())
     session.copy_binary(txn,
@@ -195,11 +197,11 @@ void UnitLoader::write_ledger(PgSession& session, pqxx::work& txn, const std::ve
 }
 
 std::vector<FileOutcome> UnitLoader::load(PgSession& session, const std::vector<ParsedFile>& files,
-                                          const UnitMask* mask) const {
+                                          const UnitMask* mask, int direct_year) const {
   pqxx::work txn(session.connection());
   Decision decision = decide(txn, files, mask);
   if (!decision.replaced_ids.empty()) replace_earlier(txn, decision.replaced_ids);
-  copy_rows(session, txn, files, decision.outcomes);
+  copy_rows(session, txn, files, decision.outcomes, direct_year);
   copy_contributions(session, txn, files, decision.outcomes);
   write_ledger(session, txn, files, decision);
   txn.commit();

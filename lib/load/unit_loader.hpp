@@ -33,8 +33,10 @@ class UnitLoader {
   /// process committed meanwhile are skipped, a new version replaces the stored rows only when it loads, a
   /// failure counts an attempt. Throws on any database error; the transaction is then rolled back and may be
   /// retried.
+  /// `direct_year`: every row lies in that year and its partition is sluice's own, so the rows are COPYed
+  /// into it directly (no partition routing per row); 0: into readings.
   std::vector<FileOutcome> load(PgSession& session, const std::vector<ParsedFile>& files,
-                                const UnitMask* mask = nullptr) const;
+                                const UnitMask* mask = nullptr, int direct_year = 0) const;
 
  private:
   struct Decision {
@@ -46,7 +48,7 @@ class UnitLoader {
   Decision decide(pqxx::work& txn, const std::vector<ParsedFile>& files, const UnitMask* mask) const;
   void replace_earlier(pqxx::work& txn, const std::vector<std::int64_t>& old_ids) const;
   void copy_rows(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
-                 const std::vector<FileOutcome>& outcomes) const;
+                 const std::vector<FileOutcome>& outcomes, int direct_year) const;
   void copy_contributions(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
                           const std::vector<FileOutcome>& outcomes) const;
   void write_ledger(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,

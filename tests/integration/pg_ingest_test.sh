@@ -14,7 +14,7 @@ expect_eq "$(sql "SELECT round(sum(temperature)::numeric, 2) FROM \"$schema\".re
   "$(json "$exp" 'format(d["sum_temperature"], ".2f")')" "sum of temperatures"
 expect_eq "$(sql "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '\"$schema\".readings'::regclass")" \
   "readings_2025,readings_2026" "yearly partitions"
-expect_eq "$(sql "SELECT count(*) FROM pg_indexes WHERE schemaname = '$schema' AND tablename = 'readings' AND indexdef LIKE '%USING brin (ts)%'")" 1 "BRIN index on ts"
+expect_eq "$(sql "SELECT count(*) FROM pg_indexes WHERE schemaname = '$schema' AND tablename = 'readings' AND indexdef LIKE '%USING brin (ts, file_id)%'")" 1 "BRIN index on ts and file_id"
 expect_eq "$(sql "SELECT count(*) || ':' || sum(rows_loaded) FROM \"$schema\".files WHERE status = 'loaded'")" \
   "10:$(json "$exp" 'd["valid"]')" "ledger rows"
 expect_eq "$(sql "SELECT sum(rows) FROM \"$schema\".sensor_hourly")" "$(json "$exp" 'd["valid"]')" "rows counted in sensor_hourly"
