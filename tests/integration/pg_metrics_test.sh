@@ -7,7 +7,8 @@ exp="$work/data/expected.json"
 printf 'time,device\n1,2\n' > "$work/data/broken.csv"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-prometheus-pushgateway --web.listen-address="127.0.0.1:$port" --persistence.interval=0 > "$work/pushgateway.log" 2>&1 &
+# In memory only: Debian's default persistence file (/var/lib/prometheus/pushgateway.data) is shared by every run.
+prometheus-pushgateway --web.listen-address="127.0.0.1:$port" --persistence.file= > "$work/pushgateway.log" 2>&1 &
 gateway=$!
 cleanup_hooks+=("kill $gateway 2>/dev/null; wait $gateway 2>/dev/null")
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done
