@@ -59,33 +59,49 @@ scrape_configs:
 EOF
 start_server prometheus prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
   --web.listen-address="127.0.0.1:$prom_port"
-wait_for 120 "Prometheus to be ready" curl -fsS -o /dev/null "http://127.0.0.1:$prom_port/-/ready"
+wait_for 120 "Prometheus to be ready" curl -fs -o /dev/null "http://127.0.0.1:$prom_port/-/ready"
 
-# query EXPR: the values of the instant query's result, "label=value,... value" per series, sorted.
-query() {
-  curl -fsS --get --data-urlencode "query=$1" "$api/query" | python3 -c '
-import json, sys
-result = json.load(sys.stdin)["data"]["result"]
-print("\n".join(sorted(",".join(f"{k}={v}" for k, v in sorted(r["metric"].items()) if k != "__name__")
-                       + " " + r["value"][1] for r in result)))'
-}
+# query EXPR...: per expression one line: its series as "label=value,... value", sorted, joined by ";".
+# summary FILE EXPR...: per Python expression over the summary JSON (d) one line. One process per call keeps
+# the checks quick on a loaded machine.
+cat >"$work/query.py" <<'EOF'
+import json, sys, urllib.parse, urllib.request
+for expr in sys.argv[2:]:
+    with urllib.request.urlopen(sys.argv[1] + "/query?" + urllib.parse.urlencode({"query": expr}), timeout=30) as answer:
+        result = json.load(answer)["data"]["result"]
+    print(";".join(sorted(",".join(f"{k}={v}" for k, v in sorted(r["metric"].items()) if k != "__name__")
+                          + " " + r["value"][1] for r in result)))
+EOF
+query() { python3 "$work/query.py" "$api" "$@"; }
+summary() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); [print(eval(e)) for e in sys.argv[2:]]' "$@"; }
 value() { query "$1" | awk '{print $NF}'; }
 has_value() { [ "$(value "$1")" = "$2" ]; }
 has_series() { [ -n "$(query "$1")" ]; }
+# check_run SUMMARY_JSON WHAT 'PROMQL=>PYTHON'...: each query's value equals the summary's figure.
+check_run() {
+  local file=$1 what=$2 pair i got want exprs=() figures=()
+  shift 2
+  for pair in "$@"; do
+    exprs+=("${pair%%=>*}")
+    figures+=("${pair#*=>}")
+  done
+  mapfile -t got < <(query "${exprs[@]}")
+  mapfile -t want < <(summary "$file" "${figures[@]}")
+  for i in "${!exprs[@]}"; do expect_eq "${got[$i]##* }" "${want[$i]}" "$what: ${exprs[$i]}"; done
+}
 
 wait_for 120 "the run's metrics in Prometheus" has_series 'sluice_run_exit_code{job="node"}'
 seen=$(date +%s)
 expect_eq "$(query 'sluice_run_exit_code')" "instance=127.0.0.1:$node_port,job=node,shard=0-1 0" \
   "run 1: exit code, with the exporter's instance and sluice's shard label"
-expect_eq "$(value 'sluice_run_files{status="loaded"}')" "$(json "$work/run1.json" 'd["files"]["loaded"]')" "run 1: files loaded"
-expect_eq "$(value 'sluice_run_files{status="failed"}')" 0 "run 1: files failed"
-expect_eq "$(value 'sluice_run_rows{status="loaded"}')" "$(json "$work/run1.json" 'd["rows"]["loaded"]')" "run 1: rows loaded"
-expect_eq "$(value 'sluice_run_rows{status="rejected"}')" "$(json "$work/run1.json" 'd["rows"]["rejected"]')" \
-  "run 1: rows rejected"
-expect_eq "$(query 'sluice_run_rejected_rows' | sed 's/.*reason=\([^,]*\),.* \(.*\)/\1=\2/' | sort | paste -sd ' ')" \
-  "$(json "$work/run1.json" '" ".join(sorted(f"{k}={v}" for k, v in d["rejects_by_reason"].items()))')" \
+check_run "$work/run1.json" "run 1" \
+  'sluice_run_files{status="loaded"}=>d["files"]["loaded"]' 'sluice_run_files{status="failed"}=>d["files"]["failed"]' \
+  'sluice_run_rows{status="loaded"}=>d["rows"]["loaded"]' 'sluice_run_rows{status="rejected"}=>d["rows"]["rejected"]' \
+  'count(sluice_run_rejected_rows)=>len(d["rejects_by_reason"])'
+expect_eq "$(query 'sluice_run_rejected_rows' | tr ';' '\n' | sed 's/.*reason=\([^,]*\),.* \(.*\)/\1=\2/' | LC_ALL=C sort | paste -sd ' ')" \
+  "$(summary "$work/run1.json" '" ".join(sorted(f"{k}={v}" for k, v in d["rejects_by_reason"].items()))')" \
   "run 1: rejected rows by reason"
-[ "$(json "$work/run1.json" 'd["rows"]["rejected"] > 0')" = True ] || fail "gen-data made no rejects"
+[ "$(summary "$work/run1.json" 'd["rows"]["rejected"] > 0')" = True ] || fail "gen-data made no rejects"
 success1=$(value 'sluice_run_last_success_timestamp_seconds')
 [ -n "$success1" ] && [ "$success1" -le "$seen" ] && [ "$success1" -gt $((seen - 600)) ] ||
   fail "run 1: last success time '$success1' is not the run's time"
@@ -105,8 +121,8 @@ if not rules or not evaluated or any(r["health"] != "ok" for r in rules):
 for r in sorted(rules, key=lambda r: r["name"]):
     print(r["name"], r["type"], r["health"], r["state"])' "$1"
 }
-wait_for 60 "the rules to be evaluated after the first scrape" rules_state "$seen"
-ratio_state=$(json "$work/run1.json" '"pending" if d["rows"]["rejected"] / (d["rows"]["loaded"] + d["rows"]["rejected"]) > 0.05 and d["rows"]["loaded"] + d["rows"]["rejected"] >= 1000 else "inactive"')
+wait_for 60 "the rules to be evaluated after the first scrape" rules_state "$seen" >/dev/null
+ratio_state=$(summary "$work/run1.json" '"pending" if d["rows"]["rejected"] / (d["rows"]["loaded"] + d["rows"]["rejected"]) > 0.05 and d["rows"]["loaded"] + d["rows"]["rejected"] >= 1000 else "inactive"')
 expect_eq "$(rules_state "$seen" | paste -sd ';')" \
   "SluiceConsumerNotCommitting alerting ok inactive;SluiceFilesFailed alerting ok inactive;SluiceNoRecentSuccess alerting ok inactive;SluiceRejectRatioHigh alerting ok $ratio_state;SluiceRunFatal alerting ok inactive" \
   "run 1: the rules, loaded and healthy; none pending for an ok run"
@@ -117,9 +133,9 @@ run_sluice ingest "$work/data" --schema "$schema" --progress never --quiet \
   --metrics-file "$textfiles/sluice.prom" --summary-json "$work/run2.json" >/dev/null 2>"$work/run2.err"
 expect_eq "$rc" 1 "run 2 exit code (one broken file)"
 wait_for 120 "run 2's metrics in Prometheus" has_value 'sluice_run_exit_code' 1
-expect_eq "$(value 'sluice_run_files{status="failed"}')" "$(json "$work/run2.json" 'd["files"]["failed"]')" "run 2: files failed"
-expect_eq "$(value 'sluice_run_files{status="skipped"}')" "$(json "$work/run2.json" 'd["files"]["skipped"]')" "run 2: files skipped"
-expect_eq "$(value 'sluice_run_rows{status="loaded"}')" "$(json "$work/run2.json" 'd["rows"]["loaded"]')" "run 2: rows loaded"
+check_run "$work/run2.json" "run 2" \
+  'sluice_run_files{status="failed"}=>d["files"]["failed"]' 'sluice_run_files{status="skipped"}=>d["files"]["skipped"]' \
+  'sluice_run_files{status="loaded"}=>d["files"]["loaded"]' 'sluice_run_rows{status="loaded"}=>d["rows"]["loaded"]'
 expect_eq "$(value 'sluice_run_last_success_timestamp_seconds')" "$success1" "run 2: the last success time of run 1 stays"
 
 # SluiceFilesFailed (for: 5m) goes pending on the failed file, with its labels and annotations rendered.
