@@ -25,7 +25,7 @@ start_proxy() {  # start_proxy NAME MISSING_SUFFIX EXPIRED_SUFFIX: sets ENDPOINT
   python3 "$SLUICE_TOP/tests/integration/s3_slowdown_proxy.py" "${AWS_ENDPOINT_URL##*:}" 0 0 "$WORK/$1.port" \
     "$WORK/$1.count" "$2" "$3" 2>"$WORK/$1.proxy.log" &
   proxy_pids+=($!)
-  wait_for 10 "the $1 proxy" test -s "$WORK/$1.port"
+  wait_for 30 "the $1 proxy" test -s "$WORK/$1.port"
   ENDPOINT="http://127.0.0.1:$(cat "$WORK/$1.port")"
 }
 put() {  # put NAME: uploads a one-row CSV as $prefix/NAME, prints "SIZE ETAG"

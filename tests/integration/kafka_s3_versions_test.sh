@@ -25,7 +25,7 @@ key="kafka-versions-$$/site/day.csv"
 REQUEST_LOG="$WORK/requests.log" python3 "$SLUICE_TOP/tests/integration/s3_slowdown_proxy.py" "${AWS_ENDPOINT_URL##*:}" \
   0 0 "$WORK/proxy.port" "$WORK/proxy.count" 2>"$WORK/proxy.log" &
 proxy_pid=$!
-wait_for 10 "the request-logging proxy" test -s "$WORK/proxy.port"
+wait_for 30 "the request-logging proxy" test -s "$WORK/proxy.port"
 endpoint="http://127.0.0.1:$(cat "$WORK/proxy.port")"
 
 put() {  # put FILE: stores FILE as the object (directly, not through the proxy), prints its ETag
