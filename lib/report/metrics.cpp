@@ -176,10 +176,12 @@ std::string prometheus_text(const RunStats& stats, const MetricsMoment& moment) 
   if (kafka.active) {
     out.gauge("sluice_kafka_messages", "Kafka messages polled by this consumer in this run.");
     out.sample(static_cast<double>(kafka.messages));
-    out.gauge("sluice_kafka_events", "Announcements by kind: files, ignored (not ObjectCreated), poison.");
+    out.gauge("sluice_kafka_events",
+              "Announcements by kind: files, ignored (not ObjectCreated), poison, stale (older than the ledger's).");
     out.sample(static_cast<double>(kafka.files), "kind", "file");
     out.sample(static_cast<double>(kafka.ignored), "kind", "ignored");
     out.sample(static_cast<double>(kafka.poison), "kind", "poison");
+    out.sample(static_cast<double>(kafka.stale), "kind", "stale");
     out.gauge("sluice_kafka_batches", "Batches by outcome: committed, offsets not committed, over the reject ratio.");
     out.sample(static_cast<double>(kafka.batches), "status", "committed");
     out.sample(static_cast<double>(kafka.commits_failed), "status", "commit_failed");
