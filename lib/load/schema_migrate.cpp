@@ -35,8 +35,12 @@ void migrate_1_to_2(pqxx::work& txn, const SqlNames& names) {
                   fmt::arg("active", kActiveLedgerStatesSql), fmt::arg("version", names.schema_version)));
 }
 
-// Version 2 -> 3 belongs to the ledger's `sequencer` column (made elsewhere); until it lands this step is empty.
-void migrate_2_to_3(pqxx::work&, const SqlNames&) {}
+// Version 2 -> 3: the ledger keeps the newest S3 event sequencer seen per uri, so an event older than one
+// already recorded is skipped without a read. Existing rows have none: their uris fall back to the identity
+// rule until an event with a sequencer is loaded.
+void migrate_2_to_3(pqxx::work& txn, const SqlNames& names) {
+  txn.exec(fmt::format("ALTER TABLE {} ADD COLUMN sequencer text", names.files));
+}
 
 // The old sensor_hourly table, per measure: what a contribution column is made of, from readings (by file) or
 // from the part of an old sensor-hour that no stored reading explains.
