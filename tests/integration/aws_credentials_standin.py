@@ -17,7 +17,8 @@ whose x-amz-security-token was not handed out here is answered 403 InvalidToken,
 PACE_FRACTION of that token's lifetime has passed: a run then outlives its first credentials whatever the
 machine's speed (0.8: sluice must have refreshed before they expire; 1.05: they have expired).
 
-Every credential request is a JSON line in DIR/credentials.log, every proxy decision one in DIR/s3.log.
+Every credential request is a JSON line in DIR/credentials.log, every proxy decision one in DIR/s3.log (with
+the token's real expiry, "expires", when it names one).
 usage: aws_credentials_standin.py DIR [options]   (the port is written to DIR/port once listening)"""
 import argparse
 import http.client
@@ -53,6 +54,8 @@ imds_tokens = set()
 def log(name, record):
     record["t"] = round(time.time(), 3)
     with lock, open(os.path.join(args.dir, name), "a") as out:
+        if record.get("token") in issued:
+            record["expires"] = issued[record["token"]][1]
         out.write(json.dumps(record) + "\n")
 
 
