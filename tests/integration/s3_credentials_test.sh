@@ -81,13 +81,12 @@ proxy_of() { echo "http://127.0.0.1:$(cat "$work/$1/s3.port")"; }
 # Every token that must never be printed: the ones given to sluice, and the session tokens the stand-ins hand
 # out (all start with "standin-").
 check_no_secrets() {  # WHAT OUTPUT_FILES...
-  local what=$1 secret file
+  local what=$1
   shift
-  for file in "$@"; do
-    for secret in "$web_identity_token" "$container_token" "FakeWebIdentityToken" "FakeContainerAuthToken" "standin-"; do
-      if grep -qF -- "$secret" "$file"; then cat "$file" >&2; fail "$what: '$secret' printed in $(basename "$file")"; fi
-    done
-  done
+  if grep -F -e "$web_identity_token" -e "$container_token" -e FakeWebIdentityToken -e FakeContainerAuthToken \
+    -e standin- -- "$@" >&2; then
+    fail "$what: a token was printed (the lines above)"
+  fi
 }
 # count_lines FILE EXPR...: for each EXPR (Python, r is the record), how many JSON lines of FILE it holds for,
 # on one line (one Python start for several counts: a busy CI machine starts Python slowly).
