@@ -113,6 +113,19 @@ std::string blocks_view_ddl(const SqlNames& names, const Config& config) {
       fmt::arg("sensor", names.sensor), fmt::arg("ts", names.ts));
 }
 
+std::string readings_of_sensor_hours(const SqlNames& names, const Config& config, const std::string& sensor_hours) {
+  const Decoding d = decoding(names, config);
+  return fmt::format(
+      "SELECT {select} FROM {blocks} b JOIN {hours} a ON b.{sensor} = a.sensor AND b.first_ts >= a.hour AND "
+      "b.first_ts < a.hour + interval '1 hour' CROSS JOIN LATERAL unnest({arrays}) AS u({aliases})\n"
+      "UNION ALL SELECT {loose_columns} FROM {loose} l JOIN {hours} a ON l.{sensor} = a.sensor AND l.{ts} >= a.hour "
+      "AND l.{ts} < a.hour + interval '1 hour'",
+      fmt::arg("select", d.select_list), fmt::arg("blocks", names.blocks), fmt::arg("hours", sensor_hours),
+      fmt::arg("sensor", names.sensor), fmt::arg("arrays", d.unnest_list), fmt::arg("aliases", d.unnest_names),
+      fmt::arg("loose_columns", "l." + fmt::format("{}", fmt::join(names.columns, ", l.")) + ", l.file_id"),
+      fmt::arg("loose", names.loose_readings), fmt::arg("ts", names.ts));
+}
+
 std::string blocks_ddl(const SqlNames& names, const Config& config) {
   const std::vector<BlockColumn> columns = block_columns(config);
   std::string block_table, storage;

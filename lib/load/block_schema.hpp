@@ -17,6 +17,10 @@ std::string blocks_ddl(const SqlNames& names, const Config& config);
 /// DDL of the `readings` view and the readings_between function alone (what migration adds after the table).
 std::string blocks_view_ddl(const SqlNames& names, const Config& config);
 
+/// A SELECT of the readings (readings' columns) of the sensor-hours listed in the relation `sensor_hours`
+/// (columns sensor, hour; one row each), reading only their blocks and joining the loose readings.
+std::string readings_of_sensor_hours(const SqlNames& names, const Config& config, const std::string& sensor_hours);
+
 /// DDL of one year's partitions of blocks and loose_readings.
 std::string blocks_partition_ddl(const SqlNames& names, int year);
 

@@ -8,6 +8,7 @@
 
 #include "core/stable_hash.hpp"
 #include "encode/copy_buffer.hpp"
+#include "load/block_schema.hpp"
 #include "load/ledger_rows.hpp"
 
 namespace sluice {
@@ -42,12 +43,12 @@ UnitLoader::UnitLoader(const Config& config, const SqlNames& names, std::int64_t
       "ON r.{1} = a.sensor AND r.{5} >= a.hour AND r.{5} < a.hour + interval '1 hour' GROUP BY 1, 2 ORDER BY 1, 2",
       names.sensor_hourly, names.sensor, hourly_list, recompute_select, names.readings, names.ts);
   if (names.layout == StorageLayout::blocks)
-    // Each affected sensor-hour reads only its own blocks (the sensor's index, the block bounds).
+    // The affected sensor-hours read only their own blocks (by the blocks' sensor and bounds) and loose rows.
     recompute_sql_ = fmt::format(
         "DELETE FROM {0} h USING pg_temp.sluice_affected a WHERE h.{1} = a.sensor AND h.hour = a.hour;\n"
-        "INSERT INTO {0} ({2}) SELECT {3} FROM (SELECT DISTINCT sensor, hour FROM pg_temp.sluice_affected) a "
-        "CROSS JOIN LATERAL {4}(a.hour, a.hour + interval '1 hour', ARRAY[a.sensor]) r GROUP BY 1, 2 ORDER BY 1, 2",
-        names.sensor_hourly, names.sensor, hourly_list, recompute_select, names.readings_between);
+        "WITH a AS MATERIALIZED (SELECT DISTINCT sensor, hour FROM pg_temp.sluice_affected) "
+        "INSERT INTO {0} ({2}) SELECT {3} FROM ({4}) r GROUP BY 1, 2 ORDER BY 1, 2",
+        names.sensor_hourly, names.sensor, hourly_list, recompute_select, readings_of_sensor_hours(names, config, "a"));
   const std::string run = run_id > 0 ? std::to_string(run_id) : "NULL";
   ledger_sql_ = fmt::format(
       "INSERT INTO {0} (file_id, uri, size, etag, rows_loaded, rows_rejected, status, error, attempts, stored_size, "
