@@ -22,4 +22,9 @@ std::string DispatchingFetcher::fetch_current(FileRef& file) {
   return fetch(file);
 }
 
+bool DispatchingFetcher::identify(FileRef& file) {
+  if (file.scheme == FileScheme::s3 && s3_) return s3_->identify(file);
+  return false;
+}
+
 }  // namespace sluice

@@ -15,6 +15,10 @@ class Fetcher {
   /// Like fetch, but reads the version there is now and sets `file`'s version to the one read, so the ledger
   /// records exactly what was loaded. A source whose reads are pinned to the listed version keeps fetch's.
   virtual std::string fetch_current(FileRef& file) { return fetch(file); }
+  /// Sets `file`'s size and version to the ones there are now, without reading it, when the source can tell
+  /// cheaply (an S3 HEAD). Returns false when it cannot (the read will then find out, and name any error).
+  /// Throws FatalError for an error about the environment, like fetch.
+  virtual bool identify(FileRef& /*file*/) { return false; }
 };
 
 class LocalFetcher final : public Fetcher {

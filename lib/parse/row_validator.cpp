@@ -120,6 +120,7 @@ RowValidator::RowValidator(const Config& config, const std::vector<std::string_v
       date_parts_(config.columns.size()),
       time_parts_(config.columns.size()) {
   for (const ColumnSpec& column : config.columns) {
+    zones_.emplace_back(column.local_zone().value_or(LocalZone()));
     missing_.push_back("missing:" + column.name);
     type_.push_back("type:" + column.name);
     range_.push_back("range:" + column.name);
@@ -219,11 +220,15 @@ void RowValidator::prepare_defaults() {
   }
 }
 
-bool RowValidator::parse_timestamp(const ColumnSpec& column, std::string_view text, std::int64_t& micros) const {
-  const int zone = column.zone_offset_seconds.value_or(0);
+// A time without an offset is read on the column's clock (UTC for a pattern without a zone); a naive ISO-8601
+// time without a configured zone is ambiguous and rejected.
+bool RowValidator::parse_timestamp(std::size_t column_index, std::string_view text, std::int64_t& micros) {
+  const ColumnSpec& column = config_.columns[column_index];
+  LocalTimeResolver& zone = zones_[column_index];
   switch (column.timestamp_format) {
     case TimestampFormat::iso8601:
-      return column.zone_offset_seconds ? parse_iso8601(text, zone, micros) : parse_iso8601(text, micros);
+      return column.iana_zone || column.zone_offset_seconds ? parse_iso8601(text, zone, micros)
+                                                            : parse_iso8601(text, micros);
     case TimestampFormat::epoch_seconds: return parse_epoch(text, 1, micros);
     case TimestampFormat::epoch_millis: return parse_epoch(text, 1000, micros);
     case TimestampFormat::pattern: return parse_pattern(text, column.timestamp_pattern, zone, micros);
@@ -241,7 +246,7 @@ std::string_view RowValidator::check_field(std::size_t column_index, std::string
   value.null = false;
   switch (column.type) {
     case ColumnType::timestamp:
-      return parse_timestamp(column, text, value.integer) ? std::string_view() : std::string_view("timestamp");
+      return parse_timestamp(column_index, text, value.integer) ? std::string_view() : std::string_view("timestamp");
     case ColumnType::text:
       // PostgreSQL refuses invalid UTF-8 and NUL bytes in text: the whole COPY would fail.
       if (!simdjson::validate_utf8(text.data(), text.size()) || text.find('\0') != std::string_view::npos)
