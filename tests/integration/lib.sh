@@ -8,7 +8,7 @@ schema="t_${test_name}_$$"
 work=$(mktemp -d "/tmp/sluice-${test_name}.XXXXXX")
 cleanup_hooks=()
 
-# SLUICE_TEST_LAYOUT=blocks (ctest's *_blocks tests): every ingest, consume and schema command, however the
+# SLUICE_TEST_LAYOUT=blocks (ctest's *_blocks tests): every ingest, consume, schema, status and retry command, however the
 # test starts it, stores readings as blocks: SLUICE_BIN becomes a wrapper that adds "layout": "blocks" to the
 # command's --config (a copy), or passes the default format with it.
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
@@ -18,7 +18,7 @@ if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
     "$SLUICE_TOP/examples/config.json" "$work/layout-default.json"
   cat > "$SLUICE_BIN" <<WRAPPER
 #!/bin/bash
-case "\$1" in ingest|consume|schema) ;; *) exec "$real_bin" "\$@" ;; esac
+case "\$1" in ingest|consume|schema|status|retry) ;; *) exec "$real_bin" "\$@" ;; esac
 args=("\$@")
 given=0
 for ((i = 0; i < \${#args[@]}; i++)); do
