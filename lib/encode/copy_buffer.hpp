@@ -49,6 +49,25 @@ class CopyBuffer {
   /// timestamptz from Unix microseconds.
   void add_timestamptz(std::int64_t unix_micros) { add_int8(unix_micros - kPostgresEpochMicros); }
 
+  /// A field whose length is known only once it is written (an array): begin_field() returns a mark, the
+  /// put_* calls write its bytes, end_field(mark) fills in the length.
+  [[nodiscard]] std::size_t begin_field() {
+    put_be<std::int32_t>(0);
+    return size_;
+  }
+  void end_field(std::size_t mark) {
+    const auto length = __builtin_bswap32(static_cast<std::uint32_t>(size_ - mark));
+    std::memcpy(data_.get() + mark - 4, &length, 4);
+  }
+  /// Big-endian bytes without a length (inside a field opened with begin_field).
+  void put_int4(std::int32_t value) { put_be<std::int32_t>(value); }
+  void put_int8(std::int64_t value) { put_be<std::int64_t>(value); }
+  void put_bytes(std::string_view value) {
+    ensure(value.size());
+    std::memcpy(data_.get() + size_, value.data(), value.size());
+    size_ += value.size();
+  }
+
   [[nodiscard]] std::string_view bytes() const { return {data_.get(), size_}; }
   [[nodiscard]] std::int64_t rows() const { return rows_; }
   [[nodiscard]] bool empty() const { return rows_ == 0; }

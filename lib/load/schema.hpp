@@ -20,6 +20,9 @@ inline constexpr const char* kActiveLedgerStatesSql = "('loaded', 'failed', 'giv
 /// Serialises DDL between concurrent sluice processes (any constant unique to sluice).
 inline constexpr std::int64_t kDdlLockKey = 0x5111CE0DD1;
 
+/// Throws UsageError (exit 2) when readings or sensor_hourly do not have the columns `config` describes.
+void check_readings_match_config(pqxx::work& txn, const SqlNames& names, const Config& config);
+
 /// The schema's version: 1 for a schema made by sluice 0.1 (no version table).
 int schema_version_in(pqxx::work& txn, const SqlNames& names);
 
@@ -28,10 +31,14 @@ int schema_version_in(pqxx::work& txn, const SqlNames& names);
 /// Throws FatalError on a mismatch, UsageError when the schema needs `sluice schema migrate`.
 void init_schema(pqxx::connection& connection, const Config& config);
 
+/// The configured columns of readings as "  name type [NOT NULL],\n" lines (readings, loose_readings).
+std::string readings_column_ddl(const SqlNames& names, const Config& config);
+
 /// The DDL init_schema runs, for `sluice schema show`.
 std::string schema_ddl(const SqlNames& names, const Config& config);
 
-/// Creates the yearly partitions of readings for `years` that do not exist yet.
+/// Creates the yearly partitions of readings (blocks layout: of blocks and loose_readings) for `years` that do
+/// not exist yet.
 void ensure_partitions(pqxx::connection& connection, const SqlNames& names, const std::vector<int>& years);
 
 }  // namespace sluice

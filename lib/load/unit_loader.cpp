@@ -8,6 +8,7 @@
 
 #include "core/stable_hash.hpp"
 #include "encode/copy_buffer.hpp"
+#include "load/block_schema.hpp"
 #include "load/ledger_rows.hpp"
 
 namespace sluice {
@@ -41,6 +42,13 @@ UnitLoader::UnitLoader(const Config& config, const SqlNames& names, std::int64_t
       "INSERT INTO {0} ({2}) SELECT {3} FROM {4} r JOIN (SELECT DISTINCT sensor, hour FROM pg_temp.sluice_affected) a "
       "ON r.{1} = a.sensor AND r.{5} >= a.hour AND r.{5} < a.hour + interval '1 hour' GROUP BY 1, 2 ORDER BY 1, 2",
       names.sensor_hourly, names.sensor, hourly_list, recompute_select, names.readings, names.ts);
+  if (names.layout == StorageLayout::blocks)
+    // The affected sensor-hours read only their own blocks (by the blocks' sensor and bounds) and loose rows.
+    recompute_sql_ = fmt::format(
+        "DELETE FROM {0} h USING pg_temp.sluice_affected a WHERE h.{1} = a.sensor AND h.hour = a.hour;\n"
+        "WITH a AS MATERIALIZED (SELECT DISTINCT sensor, hour FROM pg_temp.sluice_affected) "
+        "INSERT INTO {0} ({2}) SELECT {3} FROM ({4}) r GROUP BY 1, 2 ORDER BY 1, 2",
+        names.sensor_hourly, names.sensor, hourly_list, recompute_select, readings_of_sensor_hours(names, config, "a"));
   const std::string run = run_id > 0 ? std::to_string(run_id) : "NULL";
   ledger_sql_ = fmt::format(
       "INSERT INTO {0} (file_id, uri, size, etag, rows_loaded, rows_rejected, status, error, attempts, stored_size, "
@@ -124,17 +132,23 @@ void UnitLoader::replace_earlier(pqxx::work& txn, const std::vector<std::int64_t
                               "FROM {} WHERE file_id = ANY($1::bigint[])",
                               names_.sensor, names_.ts, names_.readings),
                   ids);
-  txn.exec_params(fmt::format("DELETE FROM {} WHERE file_id = ANY($1::bigint[])", names_.readings), ids);
+  if (names_.layout == StorageLayout::blocks) {
+    txn.exec_params(fmt::format("DELETE FROM {} WHERE file_id = ANY($1::bigint[])", names_.blocks), ids);
+    txn.exec_params(fmt::format("DELETE FROM {} WHERE file_id = ANY($1::bigint[])", names_.loose_readings), ids);
+  } else {
+    txn.exec_params(fmt::format("DELETE FROM {} WHERE file_id = ANY($1::bigint[])", names_.readings), ids);
+  }
   txn.exec_params(fmt::format("DELETE FROM {} WHERE file_id = ANY($1::bigint[])", names_.rejects), ids);
 }
 
 void UnitLoader::copy_rows(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
                            const std::vector<FileOutcome>& outcomes) const {
-  std::vector<std::string_view> parts;
+  std::vector<std::string_view> parts, blocks;
   CopyBuffer rejects;
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (!takes_rows(files[i], outcomes[i])) continue;
     if (!files[i].rows.empty()) parts.push_back(files[i].rows.bytes());
+    if (!files[i].blocks.empty()) blocks.push_back(files[i].blocks.bytes());
     for (const Reject& reject : files[i].rejects) {
       rejects.begin_row(4);
       rejects.add_int8(files[i].file_id);
@@ -143,10 +157,15 @@ void UnitLoader::copy_rows(PgSession& session, pqxx::work& txn, const std::vecto
       rejects.add_text(reject.raw);
     }
   }
+  // Blocks layout: the rows are the readings of sensor-hours too small for a block.
+  const std::string& row_table = names_.layout == StorageLayout::blocks ? names_.loose_readings : names_.readings;
+  if (!blocks.empty())
+    session.copy_binary(
+        txn, fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", names_.blocks, names_.blocks_column_list()),
+        blocks);
   if (!parts.empty())
     session.copy_binary(
-        txn, fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", names_.readings, names_.readings_column_list()),
-        parts);
+        txn, fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", row_table, names_.readings_column_list()), parts);
   if (!rejects.empty())
     session.copy_binary(txn,
                         fmt::format("COPY {} (file_id, line, reason, raw) FROM STDIN (FORMAT binary)", names_.rejects),

@@ -8,6 +8,34 @@ schema="t_${test_name}_$$"
 work=$(mktemp -d "/tmp/sluice-${test_name}.XXXXXX")
 cleanup_hooks=()
 
+# SLUICE_TEST_LAYOUT=blocks (ctest's *_blocks tests): every ingest, consume, schema, status and retry command, however the
+# test starts it, stores readings as blocks: SLUICE_BIN becomes a wrapper that adds "layout": "blocks" to the
+# command's --config (a copy), or passes the default format with it.
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  real_bin=$SLUICE_BIN
+  SLUICE_BIN="$work/sluice-blocks"
+  python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c.pop("schema"); c["layout"]="blocks"; json.dump(c, open(sys.argv[2], "w"))' \
+    "$SLUICE_TOP/examples/config.json" "$work/layout-default.json"
+  cat > "$SLUICE_BIN" <<WRAPPER
+#!/bin/bash
+case "\$1" in ingest|consume|schema|status|retry) ;; *) exec "$real_bin" "\$@" ;; esac
+args=("\$@")
+given=0
+for ((i = 0; i < \${#args[@]}; i++)); do
+  if [ "\${args[i]}" = --config ] && [ \$((i + 1)) -lt \${#args[@]} ]; then
+    given=1
+    copy=\$(mktemp "$work/layout-XXXXXX.json")
+    python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["layout"]="blocks"; json.dump(c, open(sys.argv[2], "w"))' "\${args[i+1]}" "\$copy" || exit 2
+    args[i+1]=\$copy
+  fi
+done
+[ \$given = 1 ] || args+=(--config "$work/layout-default.json")
+exec "$real_bin" "\${args[@]}"
+WRAPPER
+  chmod +x "$SLUICE_BIN"
+  export SLUICE_BIN
+fi
+
 cleanup() {
   local hook
   for hook in "${cleanup_hooks[@]}"; do eval "$hook" || true; done
