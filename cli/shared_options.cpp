@@ -83,6 +83,9 @@ void add_run_options(CLI::App& command, RunOptions& options, const std::string& 
                      "long runs update it after every batch or pass");
   command.add_option("--pushgateway", options.pushgateway,
                      "push Prometheus metrics to this Pushgateway URL (after every batch or pass, and at the end)");
+  command.add_option("--metrics-label", options.metrics_labels,
+                     "NAME=VALUE label on every metric (repeatable), e.g. pipeline=weather; also in the Pushgateway "
+                     "grouping key");
   command.add_flag("--quiet", options.quiet, "no informational log lines");
 }
 

@@ -7,6 +7,7 @@
 
 #include "core/errors.hpp"
 #include "value/timestamp.hpp"
+#include "value/zone.hpp"
 
 namespace sluice {
 namespace {
@@ -46,6 +47,32 @@ void parse_timestamp_format(std::string_view text, ColumnSpec& column, std::stri
   }
 }
 
+// "zone": a fixed offset ("+02:00", "UTC") or an IANA name, loaded here once for the whole run; "ambiguous"
+// (read in any key order) is the rule for the hour the clocks go back, so it needs an IANA zone.
+void resolve_zone(ColumnSpec& column, const std::optional<std::string>& zone,
+                  const std::optional<AmbiguousTime>& ambiguous, std::string_view origin, const std::string& path) {
+  if (zone) {
+    int offset = 0;
+    if (parse_zone_offset(*zone, offset)) {
+      column.zone_offset_seconds = offset;
+    } else if (auto loaded = LocalZone::iana(*zone, ambiguous.value_or(AmbiguousTime::earliest))) {
+      column.iana_zone = std::move(loaded);
+    } else {
+      config_error(
+          origin, path + ".zone",
+          fmt::format("unknown time zone \"{}\": expected UTC, a fixed offset like +01:00, or an IANA zone "
+                      "name like Europe/Berlin from the system tz database (Debian package tzdata){}",
+                      *zone,
+                      tz_database_available()
+                          ? ""
+                          : "; the tz database cannot be read ($TZDIR or /usr/share/zoneinfo): install tzdata"));
+    }
+  }
+  if (ambiguous && !column.iana_zone)
+    config_error(origin, path + ".ambiguous",
+                 "applies to a column with an IANA \"zone\" like \"Europe/Berlin\" (a fixed offset repeats no time)");
+}
+
 char single_char(std::string_view text, std::string_view origin, const std::string& path) {
   if (text == "\\t") return '\t';
   if (text.size() != 1 || text[0] == '\n' || text[0] == '\r')
@@ -79,6 +106,8 @@ std::vector<std::string> string_or_strings(value v, std::string_view origin, con
 ColumnSpec parse_column(value column_value, std::string_view origin, const std::string& path) {
   ColumnSpec column;
   bool has_name = false;
+  std::optional<std::string> zone;
+  std::optional<AmbiguousTime> ambiguous;
   auto fields = get_or_fail(column_value.get_object(), origin, path, "an object");
   for (auto field : fields) {
     std::string_view key = get_or_fail(field.unescaped_key(), origin, path, "a key");
@@ -98,11 +127,12 @@ ColumnSpec parse_column(value column_value, std::string_view origin, const std::
     } else if (key == "format") {
       parse_timestamp_format(get_or_fail(v.get_string(), origin, key_path, "a string"), column, origin, key_path);
     } else if (key == "zone") {
-      int offset = 0;
-      std::string_view zone = get_or_fail(v.get_string(), origin, key_path, "a string");
-      if (!parse_zone_offset(zone, offset))
-        config_error(origin, key_path, fmt::format("expected UTC or a fixed offset like +01:00; got \"{}\"", zone));
-      column.zone_offset_seconds = offset;
+      zone = std::string(get_or_fail(v.get_string(), origin, key_path, "a string"));
+    } else if (key == "ambiguous") {
+      const std::string_view rule = get_or_fail(v.get_string(), origin, key_path, "a string");
+      ambiguous = parse_ambiguous_time(rule);
+      if (!ambiguous)
+        config_error(origin, key_path, fmt::format("expected earliest, latest or reject; got \"{}\"", rule));
     } else if (key == "null") {
       column.nulls = string_or_strings(v, origin, key_path);
     } else if (key == "default") {
@@ -115,10 +145,11 @@ ColumnSpec parse_column(value column_value, std::string_view origin, const std::
       column.optional_in_header = get_or_fail(v.get_bool(), origin, key_path, "true or false");
     } else {
       config_error(origin, key_path,
-                   "unknown key; expected name, type, required, min, max, format, zone, null, default, date_column, "
-                   "time_column or optional_in_header");
+                   "unknown key; expected name, type, required, min, max, format, zone, ambiguous, null, default, "
+                   "date_column, time_column or optional_in_header");
     }
   }
+  resolve_zone(column, zone, ambiguous, origin, path);
   if (!has_name || column.name.empty()) config_error(origin, path + ".name", "a non-empty column name is required");
   if ((column.min || column.max) && column.type != ColumnType::float8 && column.type != ColumnType::int8)
     config_error(origin, path, "min and max apply to float and int columns only");

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "value/zone.hpp"
+
 namespace sluice {
 
 enum class ColumnType { timestamp, text, float8, int8, boolean };
@@ -24,6 +26,7 @@ struct ColumnSpec {
   TimestampFormat timestamp_format = TimestampFormat::iso8601;
   std::string timestamp_pattern;             ///< for TimestampFormat::pattern: %Y %m %d %H %M %S %f %z %%
   std::optional<int> zone_offset_seconds;    ///< applied to timestamps that carry no zone ("zone": "+01:00")
+  std::optional<LocalZone> iana_zone;        ///< instead an IANA zone ("zone": "Europe/Berlin", "ambiguous": ...)
   std::vector<std::string> nulls;            ///< values meaning NULL besides the empty one ("-200", "NA")
   std::optional<std::string> default_value;  ///< the value when the file has no such column
   std::string date_column, time_column;      ///< a timestamp assembled from a date and a time column
@@ -32,6 +35,13 @@ struct ColumnSpec {
   bool optional_in_header = false;
 
   [[nodiscard]] bool assembled() const { return !date_column.empty(); }
+  /// The zone a timestamp without an offset is read in: iana_zone, else the fixed zone_offset_seconds; none
+  /// when neither is configured.
+  [[nodiscard]] std::optional<LocalZone> local_zone() const {
+    if (iana_zone) return iana_zone;
+    if (zone_offset_seconds) return LocalZone::fixed(*zone_offset_seconds);
+    return std::nullopt;
+  }
 };
 
 /// How a file is split into fields.

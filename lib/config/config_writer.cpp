@@ -31,7 +31,13 @@ std::string column_json(const ColumnSpec& column) {
   if (column.min) out += fmt::format(", \"min\": {}", *column.min);
   if (column.max) out += fmt::format(", \"max\": {}", *column.max);
   if (column.type == ColumnType::timestamp) out += fmt::format(", \"format\": {}", json_quote(format_name(column)));
-  if (column.zone_offset_seconds) out += fmt::format(", \"zone\": \"{}\"", zone_text(*column.zone_offset_seconds));
+  if (column.iana_zone) {
+    out += fmt::format(", \"zone\": {}", json_quote(column.iana_zone->name()));
+    if (column.iana_zone->ambiguous() != AmbiguousTime::earliest)
+      out += fmt::format(", \"ambiguous\": \"{}\"", to_string(column.iana_zone->ambiguous()));
+  } else if (column.zone_offset_seconds) {
+    out += fmt::format(", \"zone\": \"{}\"", zone_text(*column.zone_offset_seconds));
+  }
   if (column.assembled())
     out += fmt::format(", \"date_column\": {}, \"time_column\": {}", json_quote(column.date_column),
                        json_quote(column.time_column));

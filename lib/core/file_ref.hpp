@@ -25,16 +25,19 @@ struct FileRef {
   /// new inodes to unchanged files); used to load a file reachable twice (links) once, and to check that a
   /// file about to be moved or deleted is still the one whose rows committed.
   std::uint64_t device = 0, inode = 0;
+  /// S3 event notifications: the event's `sequencer` (hex; per key, larger is later), empty when the
+  /// announcement has none. Not part of the version: it orders events, the ledger keeps the newest per uri.
+  std::string sequencer;
 
   static FileRef local(std::string path, std::uint64_t size, std::int64_t mtime_ns) {
-    return FileRef{FileScheme::local, std::move(path), size, mtime_ns, {}, {}, 0, 0};
+    return FileRef{FileScheme::local, std::move(path), size, mtime_ns, {}, {}, 0, 0, {}};
   }
   static FileRef s3(std::string uri, std::uint64_t size, std::string etag) {
-    return FileRef{FileScheme::s3, std::move(uri), size, 0, std::move(etag), {}, 0, 0};
+    return FileRef{FileScheme::s3, std::move(uri), size, 0, std::move(etag), {}, 0, 0, {}};
   }
   /// An entry that fails with `reason` without being read (it still gets a ledger row under `uri`).
   static FileRef unloadable(std::string uri, std::string reason) {
-    return FileRef{FileScheme::unloadable, std::move(uri), 0, 0, {}, std::move(reason), 0, 0};
+    return FileRef{FileScheme::unloadable, std::move(uri), 0, 0, {}, std::move(reason), 0, 0, {}};
   }
 
   /// The version as the ledger's `etag` column stores it: the ETag, or the mtime in nanoseconds.

@@ -24,6 +24,8 @@ struct ConsumerStats {
   std::atomic<std::int64_t> ignored{0};     ///< records that are not loads (ObjectRemoved:*, s3:TestEvent)
   std::atomic<std::int64_t> poison{0};      ///< unusable messages: failed ledger rows kafka://topic/partition/offset
   std::atomic<std::int64_t> duplicates{0};  ///< announcements of a file announced again later in its batch
+  std::atomic<std::int64_t> stale{0};       ///< announcements older (by event sequencer) than the ledger's: skipped
+  std::atomic<std::int64_t> identified{0};  ///< bare s3:// announcements whose version a HEAD told before planning
   std::atomic<std::int64_t> batches{0};     ///< batches loaded and committed
   std::atomic<std::int64_t> commits_failed{0};  ///< batches whose offsets could not all be committed
   std::atomic<std::int64_t> batches_over_reject_ratio{0};

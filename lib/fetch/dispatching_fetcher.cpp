@@ -28,4 +28,9 @@ void DispatchingFetcher::fetch_current_into(FileRef& file, std::string& into) {
   into = fetch(file);
 }
 
+bool DispatchingFetcher::identify(FileRef& file) {
+  if (file.scheme == FileScheme::s3 && s3_) return s3_->identify(file);
+  return false;
+}
+
 }  // namespace sluice

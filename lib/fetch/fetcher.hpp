@@ -19,6 +19,10 @@ class Fetcher {
   virtual void fetch_into(const FileRef& file, std::string& into) { into = fetch(file); }
   /// Like fetch_current, into `into` (likewise).
   virtual void fetch_current_into(FileRef& file, std::string& into) { into = fetch_current(file); }
+  /// Sets `file`'s size and version to the ones there are now, without reading it, when the source can tell
+  /// cheaply (an S3 HEAD). Returns false when it cannot (the read will then find out, and name any error).
+  /// Throws FatalError for an error about the environment, like fetch.
+  virtual bool identify(FileRef& /*file*/) { return false; }
 };
 
 class LocalFetcher final : public Fetcher {

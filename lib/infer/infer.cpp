@@ -101,6 +101,17 @@ std::vector<SampledColumn> profile_columns(const Sample& sample) {
   return columns;
 }
 
+// The range of a numeric column: the suggested one, or 0..100 for a percentage whose values fit.
+void set_range(const SampledColumn& sampled, ColumnSpec& spec) {
+  const ColumnProfile& profile = sampled.profile;
+  spec.min = profile.range.min;
+  spec.max = profile.range.max;
+  if (spec.min && percent_like_name(sampled.name) && profile.lowest >= 0 && profile.highest <= 100) {
+    spec.min = 0;
+    spec.max = 100;
+  }
+}
+
 ColumnSpec column_spec(const SampledColumn& sampled) {
   const ColumnProfile& profile = sampled.profile;
   ColumnSpec spec;
@@ -111,9 +122,12 @@ ColumnSpec column_spec(const SampledColumn& sampled) {
     case ValueKind::boolean: spec.type = ColumnType::boolean; break;
     case ValueKind::integer:
     case ValueKind::real:
+      if (phone_like_name(sampled.name)) {  // digits, not a quantity: no range, no aggregate
+        spec.type = ColumnType::text;
+        break;
+      }
       spec.type = profile.kind == ValueKind::integer ? ColumnType::int8 : ColumnType::float8;
-      spec.min = profile.range.min;
-      spec.max = profile.range.max;
+      set_range(sampled, spec);
       break;
     case ValueKind::datetime:
     case ValueKind::date:
@@ -125,6 +139,40 @@ ColumnSpec column_spec(const SampledColumn& sampled) {
     default: spec.type = ColumnType::text; break;
   }
   return spec;
+}
+
+std::string examples(const std::vector<double>& values) {
+  std::string out;
+  for (double value : values) out += fmt::format("{}{}", out.empty() ? "" : ", ", value);
+  return out;
+}
+
+// What the user should know about a numeric column's nulls and range.
+void add_number_notes(const SampledColumn& sampled, const ColumnSpec& spec, std::vector<std::string>& notes) {
+  const ColumnProfile& profile = sampled.profile;
+  if (profile.kind != ValueKind::integer && profile.kind != ValueKind::real) return;
+  if (profile.epoch && !epoch_plausible(sampled))
+    notes.push_back(fmt::format(
+        "\"{}\": numbers in the epoch range, but not time ({}): not a timestamp", spec.name,
+        phone_like_name(spec.name) ? "named like a phone number or code" : "not in time order, no time-like name"));
+  if (spec.type == ColumnType::text) {
+    notes.push_back(fmt::format("\"{}\": numbers named like a phone number or code: text, not a measure", spec.name));
+    return;
+  }
+  for (const Sentinel& sentinel : profile.sentinels)
+    notes.push_back(fmt::format("\"{}\": {} taken as no reading (NULL), {} of {} values: {}", spec.name, sentinel.value,
+                                sentinel.count, profile.values, sentinel.reason));
+  if (!spec.min) return;
+  notes.push_back(fmt::format("\"{}\": range {}..{} holds every sampled value ({}..{}){}", spec.name, *spec.min,
+                              *spec.max, profile.lowest, profile.highest,
+                              *spec.max == 100 && percent_like_name(spec.name) ? ", a percentage" : ""));
+  const Outliers& outliers = profile.outliers;
+  if (outliers.count > 0)
+    notes.push_back(
+        fmt::format("\"{}\": {} sampled {} beyond the usual {:.4g}..{:.4g} (e.g. {}): kept in the range, "
+                    "check them (narrow min/max to reject such values)",
+                    spec.name, outliers.count, outliers.count == 1 ? "value" : "values", outliers.fence_low,
+                    outliers.fence_high, examples(outliers.examples)));
 }
 
 std::string unused_name(const std::vector<SampledColumn>& columns, std::initializer_list<const char*> names) {
@@ -209,9 +257,7 @@ void build_columns(const std::vector<SampledColumn>& columns, std::size_t rows, 
       config.sensor_column = config.columns.size();
       result.notes.push_back(fmt::format("sensor id: \"{}\"", spec.name));
     }
-    for (const std::string& token : spec.nulls)
-      if (spec.type == ColumnType::float8 || spec.type == ColumnType::int8)
-        result.notes.push_back(fmt::format("\"{}\": {} taken as no reading (NULL)", spec.name, token));
+    if (i != timestamp->column && sensor != i) add_number_notes(column, spec, result.notes);
     config.columns.push_back(std::move(spec));
   }
   if (!sensor) {

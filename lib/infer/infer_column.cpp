@@ -40,19 +40,25 @@ void profile_numbers(const std::vector<std::string_view>& values, bool decimal_c
     numbers.push_back(number);
     spellings.push_back(value);
   }
-  const std::vector<double> sentinels = find_sentinels(numbers);
+  profile.sentinels = find_sentinels(numbers);
   std::vector<double> clean;
   clean.reserve(numbers.size());
   for (std::size_t i = 0; i < numbers.size(); ++i) {
-    if (std::find(sentinels.begin(), sentinels.end(), numbers[i]) == sentinels.end()) {
+    const auto& sentinels = profile.sentinels;
+    if (std::none_of(sentinels.begin(), sentinels.end(), [&](const Sentinel& s) { return s.value == numbers[i]; })) {
       clean.push_back(numbers[i]);
       continue;
     }
     add_token(profile.null_tokens, spellings[i]);
     ++profile.nulls;
   }
+  if (clean.empty()) return;
   profile.epoch = guess_epoch(clean, needed_share(clean.size()));
+  const auto [lowest, highest] = std::minmax_element(clean.begin(), clean.end());
+  profile.lowest = *lowest;
+  profile.highest = *highest;
   profile.range = suggest_range(clean, profile.kind == ValueKind::integer);
+  profile.outliers = find_outliers(std::move(clean));
 }
 
 // The kind most of the values fit, in ValueKind order.
@@ -68,7 +74,7 @@ void classify(const std::vector<std::string_view>& values, bool decimal_comma, C
   }
   if (bools >= needed) {
     profile.kind = ValueKind::boolean;
-  } else if (integers >= needed) {
+  } else if (integers >= needed && integers == reals) {
     profile.kind = ValueKind::integer;
   } else if (reals >= needed) {
     profile.kind = ValueKind::real;

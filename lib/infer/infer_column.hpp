@@ -13,6 +13,8 @@ namespace sluice {
 
 /// What a column's values are. A kind is taken when at least kInferTypeShare of the non-null values
 /// fit it (the rest are bad rows: they will be type: or timestamp rejects); checked in this order.
+/// A number column is integer only when none of its numbers has a fraction (so "12.5" in a column of
+/// whole numbers makes it real, not a reject).
 enum class ValueKind { empty, boolean, integer, real, datetime, date, time, text };
 
 /// Share of a column's non-null values that must fit a kind.
@@ -25,8 +27,11 @@ struct ColumnProfile {
   std::size_t nulls = 0;                    ///< empty values, null words and sentinels
   std::vector<std::string> null_tokens;     ///< null words and sentinels as spelled in the file ("NA", "-200")
   std::optional<TimestampGuess> timestamp;  ///< datetime, date and time kinds
-  std::optional<TimestampFormat> epoch;     ///< integer and real kinds in the epoch range
+  std::optional<EpochGuess> epoch;          ///< integer and real kinds in the epoch range
+  std::vector<Sentinel> sentinels;          ///< numbers taken as "no reading" (their spellings are in null_tokens)
   SuggestedRange range;                     ///< integer and real kinds, from the values other than sentinels
+  Outliers outliers;                        ///< integer and real kinds: values far from the rest, not enforced
+  double lowest = 0, highest = 0;           ///< integer and real kinds: the values other than sentinels
 };
 
 /// Profiles one column from its values (in sample order).

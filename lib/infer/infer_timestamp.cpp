@@ -1,5 +1,6 @@
 #include "infer/infer_timestamp.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "value/timestamp.hpp"
@@ -62,14 +63,28 @@ std::optional<TimestampGuess> guess_time(const std::vector<std::string_view>& va
   return best_pattern(values, {kTimePatterns.begin(), kTimePatterns.end()}, needed);
 }
 
-std::optional<TimestampFormat> guess_epoch(const std::vector<double>& numbers, std::size_t needed) {
+double ordered_share(const std::vector<double>& numbers) {
+  if (numbers.size() < 2) return 0;
+  const auto [lowest, highest] = std::minmax_element(numbers.begin(), numbers.end());
+  const double span = *highest - *lowest;
+  if (!(span > 0)) return 0;
+  const double small_step = 4 * span / static_cast<double>(numbers.size() - 1);
+  std::size_t ordered = 0;
+  for (std::size_t i = 1; i < numbers.size(); ++i) {
+    const double step = numbers[i] - numbers[i - 1];
+    ordered += step >= 0 && step <= small_step ? 1 : 0;
+  }
+  return static_cast<double>(ordered) / static_cast<double>(numbers.size() - 1);
+}
+
+std::optional<EpochGuess> guess_epoch(const std::vector<double>& numbers, std::size_t needed) {
   std::size_t seconds = 0, millis = 0;
   for (double number : numbers) {
     if (number >= kEpochSecondsLow && number < kEpochSecondsHigh) ++seconds;
     if (number >= kEpochSecondsLow * 1000 && number < kEpochSecondsHigh * 1000) ++millis;
   }
-  if (seconds > 0 && seconds >= needed) return TimestampFormat::epoch_seconds;
-  if (millis > 0 && millis >= needed) return TimestampFormat::epoch_millis;
+  if (seconds > 0 && seconds >= needed) return EpochGuess{TimestampFormat::epoch_seconds, ordered_share(numbers)};
+  if (millis > 0 && millis >= needed) return EpochGuess{TimestampFormat::epoch_millis, ordered_share(numbers)};
   return std::nullopt;
 }
 

@@ -24,7 +24,7 @@ std::unordered_map<std::string, LedgerRow> current_ledger_rows(pqxx::transaction
                                                                const std::vector<std::string>& uris) {
   const pqxx::result result = txn.exec_params(
       fmt::format("SELECT uri, file_id, size, etag, status, attempts, coalesce(error, ''), stored_size IS NOT NULL, "
-                  "coalesce(device, 0), coalesce(inode, 0), dispose_pending FROM {} "
+                  "coalesce(device, 0), coalesce(inode, 0), dispose_pending, coalesce(sequencer, '') FROM {} "
                   "WHERE uri = ANY($1::text[]) AND status IN {}",
                   names.files, kActiveLedgerStatesSql),
       text_array_literal(uris));
@@ -41,6 +41,7 @@ std::unordered_map<std::string, LedgerRow> current_ledger_rows(pqxx::transaction
     row.device = static_cast<std::uint64_t>(r[8].as<std::int64_t>());
     row.inode = static_cast<std::uint64_t>(r[9].as<std::int64_t>());
     row.dispose_pending = r[10].as<bool>();
+    row.sequencer = r[11].c_str();
     rows.emplace(r[0].as<std::string>(), std::move(row));
   }
   return rows;

@@ -33,6 +33,13 @@ void migrate_1_to_2(pqxx::work& txn, const SqlNames& names) {
                   fmt::arg("active", kActiveLedgerStatesSql), fmt::arg("version", names.schema_version)));
 }
 
+// Version 2 -> 3: the ledger keeps the newest S3 event sequencer seen per uri, so an event older than one
+// already recorded is skipped without a read. Existing rows have none: their uris fall back to the identity
+// rule until an event with a sequencer is loaded.
+void migrate_2_to_3(pqxx::work& txn, const SqlNames& names) {
+  txn.exec(fmt::format("ALTER TABLE {} ADD COLUMN sequencer text", names.files));
+}
+
 }  // namespace
 
 MigrationReport migrate_schema(pqxx::connection& connection, const Config& config) {
@@ -54,6 +61,7 @@ MigrationReport migrate_schema(pqxx::connection& connection, const Config& confi
     txn.exec_params("SELECT pg_advisory_xact_lock($1)", kDdlLockKey);
     if (schema_version_in(txn, names) != version) continue;  // another process migrated meanwhile
     if (version == 1) migrate_1_to_2(txn, names);
+    if (version == 2) migrate_2_to_3(txn, names);
     txn.exec_params(fmt::format("INSERT INTO {} (version) VALUES ($1)", names.schema_version), version + 1);
     txn.commit();
   }

@@ -44,17 +44,17 @@ UnitLoader::UnitLoader(const Config& config, const SqlNames& names, std::int64_t
   const std::string run = run_id > 0 ? std::to_string(run_id) : "NULL";
   ledger_sql_ = fmt::format(
       "INSERT INTO {0} (file_id, uri, size, etag, rows_loaded, rows_rejected, status, error, attempts, stored_size, "
-      "stored_etag, device, inode, dispose_pending, loaded_at, updated_at, run_id) "
+      "stored_etag, device, inode, dispose_pending, sequencer, loaded_at, updated_at, run_id) "
       "SELECT file_id, uri, size, etag, rows_loaded, rows_rejected, status, error, attempts, stored_size, stored_etag, "
-      "device, inode, dispose_pending, now(), now(), {1} FROM pg_temp.sluice_ledger",
+      "device, inode, dispose_pending, sequencer, now(), now(), {1} FROM pg_temp.sluice_ledger",
       names.files, run);
   history_sql_ = fmt::format(
       "UPDATE {} SET status = $2, dispose_pending = false, updated_at = now() WHERE file_id = ANY($1::bigint[])",
       names.files);
   // A failed new version keeps the rows of the version stored before it (stored_size/stored_etag say which).
   failure_sql_ = fmt::format(
-      "UPDATE {} SET size = $2, etag = $3, status = $4, attempts = $5, error = $6, updated_at = now(), run_id = {} "
-      "WHERE file_id = $1",
+      "UPDATE {} SET size = $2, etag = $3, status = $4, attempts = $5, error = $6, sequencer = nullif($7, ''), "
+      "updated_at = now(), run_id = {} WHERE file_id = $1",
       names.files, run);
 }
 
@@ -64,7 +64,7 @@ std::string UnitLoader::session_setup_sql() const {
       "CREATE TEMP TABLE IF NOT EXISTS sluice_affected (sensor text, hour timestamptz) ON COMMIT DELETE ROWS;\n"
       "CREATE TEMP TABLE IF NOT EXISTS sluice_ledger (file_id bigint, uri text, size bigint, etag text, "
       "rows_loaded bigint, rows_rejected bigint, status text, error text, attempts int, stored_size bigint, "
-      "stored_etag text, device bigint, inode bigint, dispose_pending boolean) ON COMMIT DELETE ROWS;",
+      "stored_etag text, device bigint, inode bigint, dispose_pending boolean, sequencer text) ON COMMIT DELETE ROWS;",
       names_.sensor_hourly);
 }
 
@@ -207,12 +207,13 @@ void UnitLoader::write_ledger(PgSession& session, pqxx::work& txn, const std::ve
     if (step.old_row_becomes == LedgerState::disposed) disposed.push_back(decision.current_ids[i]);
     if (step.failure_in_place) {
       txn.exec_params(failure_sql_, decision.current_ids[i], static_cast<std::int64_t>(file.ref.size),
-                      file.ref.version(), std::string(ledger_state_name(step.state)), step.attempts, outcome.failure);
+                      file.ref.version(), std::string(ledger_state_name(step.state)), step.attempts, outcome.failure,
+                      step.sequencer);
       continue;
     }
     if (!step.insert_row) continue;
     const bool loaded = outcome.status == FileStatus::loaded;
-    ledger.begin_row(14);
+    ledger.begin_row(15);
     ledger.add_int8(file.file_id);
     ledger.add_text(file.ref.uri);
     ledger.add_int8(static_cast<std::int64_t>(file.ref.size));
@@ -240,6 +241,10 @@ void UnitLoader::write_ledger(PgSession& session, pqxx::work& txn, const std::ve
       ledger.add_null();
     }
     ledger.add_bool(loaded && rules_.queue && file.ref.scheme == FileScheme::local);
+    if (step.sequencer.empty())
+      ledger.add_null();
+    else
+      ledger.add_text(step.sequencer);
   }
   // History first: the new current rows then find their uri free in the partial unique index.
   if (!superseded.empty())

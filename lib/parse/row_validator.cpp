@@ -128,6 +128,7 @@ RowValidator::RowValidator(const Config& config, const std::vector<std::string_v
       time_parts_(config.columns.size()),
       iso_days_(config.columns.size()) {
   for (const ColumnSpec& column : config.columns) {
+    zones_.emplace_back(column.local_zone().value_or(LocalZone()));
     missing_.push_back("missing:" + column.name);
     type_.push_back("type:" + column.name);
     range_.push_back("range:" + column.name);
@@ -227,11 +228,15 @@ void RowValidator::prepare_defaults() {
   }
 }
 
-bool RowValidator::parse_timestamp(const ColumnSpec& column, std::string_view text, std::int64_t& micros) const {
-  const int zone = column.zone_offset_seconds.value_or(0);
+// A time without an offset is read on the column's clock (UTC for a pattern without a zone); a naive ISO-8601
+// time without a configured zone is ambiguous and rejected.
+bool RowValidator::parse_timestamp(std::size_t column_index, std::string_view text, std::int64_t& micros) {
+  const ColumnSpec& column = config_.columns[column_index];
+  LocalTimeResolver& zone = zones_[column_index];
   switch (column.timestamp_format) {
     case TimestampFormat::iso8601:
-      return column.zone_offset_seconds ? parse_iso8601(text, zone, micros) : parse_iso8601(text, micros);
+      return column.iana_zone || column.zone_offset_seconds ? parse_iso8601(text, zone, micros)
+                                                            : parse_iso8601(text, micros);
     case TimestampFormat::epoch_seconds: return parse_epoch(text, 1, micros);
     case TimestampFormat::epoch_millis: return parse_epoch(text, 1000, micros);
     case TimestampFormat::pattern: return parse_pattern(text, column.timestamp_pattern, zone, micros);
@@ -251,7 +256,7 @@ std::string_view RowValidator::check_field(std::size_t column_index, std::string
     case ColumnType::timestamp: {
       const bool iso = column.timestamp_format == TimestampFormat::iso8601;
       if (iso && iso_days_[column_index].lookup(text, value.integer)) return {};
-      if (!parse_timestamp(column, text, value.integer)) return "timestamp";
+      if (!parse_timestamp(column_index, text, value.integer)) return "timestamp";
       if (iso) iso_days_[column_index].remember(text, value.integer);
       return {};
     }

@@ -8,6 +8,7 @@
 #include "config/config.hpp"
 #include "parse/csv_cursor.hpp"
 #include "parse/iso_day_cache.hpp"
+#include "value/zone.hpp"
 
 namespace sluice {
 
@@ -44,12 +45,13 @@ class RowValidator {
   void prepare_defaults();
   std::string_view check_field(std::size_t column_index, std::string_view text);
   std::string_view check_part(std::size_t column_index, FieldRole::Part part, std::string_view text);
-  bool parse_timestamp(const ColumnSpec& column, std::string_view text, std::int64_t& micros) const;
+  bool parse_timestamp(std::size_t column_index, std::string_view text, std::int64_t& micros);
 
   const Config& config_;
   std::vector<FieldRole> roles_;  // per file field
   std::vector<FieldValue> values_;
-  std::vector<FieldValue> defaults_;  // per column: the value when the file lacks the column
+  std::vector<FieldValue> defaults_;      // per column: the value when the file lacks the column
+  std::vector<LocalTimeResolver> zones_;  // per column: the clock of a timestamp without an offset
   std::vector<bool> from_default_;
   std::vector<std::string> missing_, type_, range_;        // reason codes per column, built once
   std::vector<std::string_view> date_parts_, time_parts_;  // per column, for assembled timestamps

@@ -38,6 +38,7 @@ struct LedgerRow {
   bool has_rows = false;                ///< rows of some version are stored under file_id
   std::uint64_t device = 0, inode = 0;  ///< local files: the file whose rows committed
   bool dispose_pending = false;         ///< committed in a queue folder, not yet moved or deleted
+  std::string sequencer;                ///< the newest S3 event sequencer recorded for the uri; empty: none
 };
 
 class Ledger {

@@ -1,5 +1,6 @@
 #include "pipeline/ledger_rules.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace sluice {
@@ -28,8 +29,28 @@ LedgerState parse_ledger_state(std::string_view name) {
   throw std::invalid_argument("unknown ledger state " + std::string(name));
 }
 
+bool sequencer_older(std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty()) return false;
+  const std::size_t width = std::max(a.size(), b.size());
+  for (std::size_t i = 0; i < width; ++i) {
+    // Left-padded with '0' to the same width; the parser keeps hex digits only, upper case.
+    const char left = i < width - a.size() ? '0' : a[i - (width - a.size())];
+    const char right = i < width - b.size() ? '0' : b[i - (width - b.size())];
+    if (left != right) return left < right;
+  }
+  return false;
+}
+
+std::string_view newest_sequencer(std::string_view a, std::string_view b) {
+  if (a.empty()) return b;
+  return sequencer_older(a, b) ? b : a;
+}
+
 PlanStep plan_step(const FileRef& file, const std::optional<LedgerRow>& row, const LedgerRules& rules) {
   if (!row) return PlanStep::load;
+  // An event older than one whose file the ledger recorded announces a version that was replaced since:
+  // loading what is there now would be harmless, but no read is needed to know there is nothing new.
+  if (!rules.force && sequencer_older(file.sequencer, row->sequencer)) return PlanStep::skip_stale;
   if (row->state == LedgerState::expired) return rules.force ? PlanStep::load : PlanStep::skip_expired;
   if (!file.same_version(row->size, row->version)) return PlanStep::load;
   if (earlier_file_was_disposed(file, *row)) return PlanStep::load;  // same size and mtime, another file
@@ -43,10 +64,12 @@ PlanStep plan_step(const FileRef& file, const std::optional<LedgerRow>& row, con
 CommitStep commit_step(const FileRef& file, bool parsed, const std::optional<LedgerRow>& row,
                        const LedgerRules& rules) {
   CommitStep step;
-  if (row && row->state != LedgerState::failed && plan_step(file, row, rules) != PlanStep::load) {
-    step.skip = true;  // committed (or given up) by another process since this file was planned
+  const PlanStep planned = plan_step(file, row, rules);
+  if (row && planned != PlanStep::load && (row->state != LedgerState::failed || planned == PlanStep::skip_stale)) {
+    step.skip = true;  // committed (or given up), or a newer event recorded, by another process since planning
     return step;
   }
+  step.sequencer = std::string(newest_sequencer(file.sequencer, row ? std::string_view(row->sequencer) : ""));
   const bool new_data = !row || earlier_file_was_disposed(file, *row);
   if (row && new_data) step.old_row_becomes = LedgerState::disposed;
   if (parsed) {

@@ -3,6 +3,8 @@
 // what its commit writes. One place, pure, so the planner and the loader (which decides again under the
 // uri's lock) cannot disagree. docs/ledger.md shows the same rules as a table.
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "core/file_ref.hpp"
 #include "pipeline/ledger.hpp"
@@ -23,7 +25,16 @@ enum class PlanStep {
   skip_loaded,    ///< this version is loaded
   skip_given_up,  ///< this version failed --max-attempts times
   skip_expired,   ///< its rows were dropped by retention (--force reloads it)
+  skip_stale,     ///< an event older (by sequencer) than the newest the ledger holds for the uri
 };
+
+/// Whether S3 event sequencer `a` is older than `b`: hex strings compared as numbers (the shorter one
+/// left-padded with zeros), as AWS documents for events of one key. An empty sequencer is older than none
+/// and newer than none: false whenever either is empty.
+bool sequencer_older(std::string_view a, std::string_view b);
+
+/// The newer of two sequencers (the non-empty one when one is empty).
+std::string_view newest_sequencer(std::string_view a, std::string_view b);
 
 PlanStep plan_step(const FileRef& file, const std::optional<LedgerRow>& row, const LedgerRules& rules);
 
@@ -37,6 +48,7 @@ struct CommitStep {
   LedgerState state = LedgerState::loaded;  ///< of the inserted or updated row
   int attempts = 0;
   bool changed_before_disposal = false;  ///< a queue file rewritten after its commit, before its move: replaced
+  std::string sequencer;  ///< the newest event sequencer known for the uri, kept on its current row (empty: none)
 };
 
 /// `parsed` says whether the file parsed (its rows are about to be written) or failed.

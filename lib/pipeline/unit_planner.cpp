@@ -79,7 +79,9 @@ void UnitPlanner::plan_batch() {
     } else {
       stats_.files_skipped += 1;
     }
-    if (step != PlanStep::skip_expired && options_.on_known) options_.on_known(batch[i], *rows[i]);
+    if (step == PlanStep::skip_stale) stats_.consumer.stale += 1;
+    const bool known = step == PlanStep::skip_loaded || step == PlanStep::skip_given_up;
+    if (known && options_.on_known) options_.on_known(batch[i], *rows[i]);
   }
   if (todo.empty()) return;
   std::vector<std::int64_t> ids = ledger_.allocate_ids(todo.size());

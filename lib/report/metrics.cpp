@@ -3,9 +3,13 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
+
+#include "core/errors.hpp"
 
 namespace sluice {
 namespace {
@@ -24,42 +28,110 @@ std::string label_value(std::string_view text) {
   return out;
 }
 
+bool is_label_name(std::string_view name) {
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (name.empty() || !letter(name.front())) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) { return letter(c) || (c >= '0' && c <= '9'); });
+}
+
+// Safe both in the exposition and unescaped in the Pushgateway's URL path.
+bool is_plain_value(std::string_view value) {
+  return !value.empty() && value.size() <= 128 && std::all_of(value.begin(), value.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+           c == ':' || c == '-';
+  });
+}
+
+// job and instance belong to Prometheus (a textfile's would become exported_job); the others are sluice's own.
+constexpr std::array<std::string_view, 7> kTakenLabels = {"job",    "instance", "shard", "status",
+                                                          "reason", "kind",     "stage"};
+
 class Exposition {
  public:
+  explicit Exposition(const MetricsLabels& labels) {
+    for (const MetricsLabel& label : labels)
+      constant_ += fmt::format("{}{}=\"{}\"", constant_.empty() ? "" : ",", label.name, label_value(label.value));
+  }
   void gauge(std::string_view name, std::string_view help) {
     text_ += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
     name_ = name;
   }
   void sample(double value, std::string_view label = {}, std::string_view label_text = {}) {
-    if (label.empty())
+    std::string labels = constant_;
+    if (!label.empty()) labels += fmt::format("{}{}=\"{}\"", labels.empty() ? "" : ",", label, label_value(label_text));
+    if (labels.empty())
       text_ += fmt::format("{} {}\n", name_, value);
     else
-      text_ += fmt::format("{}{{{}=\"{}\"}} {}\n", name_, label, label_value(label_text), value);
+      text_ += fmt::format("{}{{{}}} {}\n", name_, labels, value);
   }
   [[nodiscard]] const std::string& text() const { return text_; }
 
  private:
+  std::string constant_;
   std::string text_;
   std::string name_;
 };
 
 }  // namespace
 
-std::int64_t last_success_in(std::string_view exposition) {
-  constexpr std::string_view kName = "\nsluice_run_last_success_timestamp_seconds ";
-  const std::string text = "\n" + std::string(exposition);
-  const auto at = text.find(kName);
-  if (at == std::string::npos) return 0;
-  try {
-    return static_cast<std::int64_t>(std::stod(text.substr(at + kName.size())));
-  } catch (const std::exception&) {
-    return 0;
+MetricsLabel parse_metrics_label(std::string_view text) {
+  const auto equals = text.find('=');
+  if (equals == std::string_view::npos)
+    throw UsageError(fmt::format("--metrics-label {}: expected NAME=VALUE, e.g. pipeline=weather", text));
+  MetricsLabel label{std::string(text.substr(0, equals)), std::string(text.substr(equals + 1))};
+  if (!is_label_name(label.name) || label.name.starts_with("__"))
+    throw UsageError(
+        fmt::format("--metrics-label {}: the name must match [a-zA-Z_][a-zA-Z0-9_]* and not start "
+                    "with __",
+                    text));
+  if (std::find(kTakenLabels.begin(), kTakenLabels.end(), label.name) != kTakenLabels.end())
+    throw UsageError(
+        fmt::format("--metrics-label {}: {} is a label Prometheus or sluice already sets", text, label.name));
+  if (!is_plain_value(label.value))
+    throw UsageError(fmt::format("--metrics-label {}: the value must be 1 to 128 of A-Z a-z 0-9 _ . : -", text));
+  return label;
+}
+
+MetricsLabels identity_labels(std::string_view shard, const std::vector<std::string>& label_args) {
+  std::string grouping(shard.empty() ? "0/1" : shard);
+  std::replace(grouping.begin(), grouping.end(), '/', '-');
+  MetricsLabels labels{{"shard", grouping}};
+  for (const std::string& arg : label_args) {
+    MetricsLabel label = parse_metrics_label(arg);
+    const auto same = [&](const MetricsLabel& other) { return other.name == label.name; };
+    if (std::any_of(labels.begin(), labels.end(), same))
+      throw UsageError(fmt::format("--metrics-label {}: {} is given twice", arg, label.name));
+    labels.push_back(std::move(label));
   }
+  return labels;
+}
+
+std::int64_t timestamp_in(std::string_view exposition, std::string_view metric) {
+  std::size_t line_start = 0;
+  while (line_start < exposition.size()) {
+    const std::size_t line_end = std::min(exposition.find('\n', line_start), exposition.size());
+    const std::string_view line = exposition.substr(line_start, line_end - line_start);
+    line_start = line_end + 1;
+    if (!line.starts_with(metric) || line.size() == metric.size()) continue;
+    const char after = line[metric.size()];
+    if (after != ' ' && after != '{') continue;
+    const std::size_t value_at = line.rfind(' ');
+    try {
+      return static_cast<std::int64_t>(std::stod(std::string(line.substr(value_at + 1))));
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+std::int64_t last_success_in(std::string_view exposition) {
+  return timestamp_in(exposition, "sluice_run_last_success_timestamp_seconds");
 }
 
 std::string prometheus_text(const RunStats& stats, const MetricsMoment& moment) {
   const RunOutcome& outcome = moment.outcome;
-  Exposition out;
+  Exposition out(moment.labels);
   out.gauge("sluice_run_files", "Files of the last run by outcome.");
   out.sample(static_cast<double>(stats.files_listed), "status", "listed");
   out.sample(static_cast<double>(stats.files_loaded), "status", "loaded");
@@ -104,29 +176,32 @@ std::string prometheus_text(const RunStats& stats, const MetricsMoment& moment) 
   if (kafka.active) {
     out.gauge("sluice_kafka_messages", "Kafka messages polled by this consumer in this run.");
     out.sample(static_cast<double>(kafka.messages));
-    out.gauge("sluice_kafka_events", "Announcements by kind: files, ignored (not ObjectCreated), poison.");
+    out.gauge("sluice_kafka_events",
+              "Announcements by kind: files, ignored (not ObjectCreated), poison, stale (older than the ledger's).");
     out.sample(static_cast<double>(kafka.files), "kind", "file");
     out.sample(static_cast<double>(kafka.ignored), "kind", "ignored");
     out.sample(static_cast<double>(kafka.poison), "kind", "poison");
+    out.sample(static_cast<double>(kafka.stale), "kind", "stale");
     out.gauge("sluice_kafka_batches", "Batches by outcome: committed, offsets not committed, over the reject ratio.");
     out.sample(static_cast<double>(kafka.batches), "status", "committed");
     out.sample(static_cast<double>(kafka.commits_failed), "status", "commit_failed");
     out.sample(static_cast<double>(kafka.batches_over_reject_ratio), "status", "over_reject_ratio");
-    if (kafka.last_commit_unix > 0) {
-      out.gauge("sluice_kafka_last_commit_timestamp_seconds", "Unix time this consumer last committed offsets.");
-      out.sample(static_cast<double>(kafka.last_commit_unix));
+    const std::int64_t last_commit = std::max<std::int64_t>(kafka.last_commit_unix, moment.last_commit_unix);
+    if (last_commit > 0) {
+      out.gauge("sluice_kafka_last_commit_timestamp_seconds",
+                "Unix time this consumer (this process or an earlier one with the same metrics file) last committed "
+                "offsets.");
+      out.sample(static_cast<double>(last_commit));
     }
   }
   return out.text();
 }
 
-void push_to_gateway(const std::string& url, const std::string& shard, const std::string& text) {
-  std::string grouping = shard;
-  for (char& c : grouping)
-    if (c == '/') c = '-';
+void push_to_gateway(const std::string& url, const MetricsLabels& labels, const std::string& text) {
   std::string base = url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  const std::string target = fmt::format("{}/metrics/job/sluice/shard/{}", base, grouping.empty() ? "0-1" : grouping);
+  std::string target = fmt::format("{}/metrics/job/sluice", base);
+  for (const MetricsLabel& label : labels) target += fmt::format("/{}/{}", label.name, label.value);
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) throw std::runtime_error("pushgateway: cannot initialise libcurl");
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: text/plain; version=0.0.4");

@@ -26,10 +26,12 @@ double rate(double amount, double seconds) { return seconds > 0 ? amount / secon
 std::string kafka_json(const ConsumerStats& kafka) {
   if (!kafka.active) return "";
   return fmt::format(
-      ",\n  \"kafka\": {{\"messages\": {}, \"files\": {}, \"ignored\": {}, \"poison\": {}, \"batches\": {}, "
+      ",\n  \"kafka\": {{\"messages\": {}, \"files\": {}, \"ignored\": {}, \"poison\": {}, \"stale\": {}, "
+      "\"identified_by_head\": {}, \"batches\": {}, "
       "\"commits_failed\": {}, \"batches_over_reject_ratio\": {}, \"last_commit_unix\": {}}}",
-      kafka.messages.load(), kafka.files.load(), kafka.ignored.load(), kafka.poison.load(), kafka.batches.load(),
-      kafka.commits_failed.load(), kafka.batches_over_reject_ratio.load(), kafka.last_commit_unix.load());
+      kafka.messages.load(), kafka.files.load(), kafka.ignored.load(), kafka.poison.load(), kafka.stale.load(),
+      kafka.identified.load(), kafka.batches.load(), kafka.commits_failed.load(),
+      kafka.batches_over_reject_ratio.load(), kafka.last_commit_unix.load());
 }
 
 }  // namespace
@@ -69,8 +71,9 @@ std::string human_summary(const RunStats& stats, const RunOutcome& outcome) {
   if (kafka.active)
     out += fmt::format(
         "  kafka: {} messages, {} files announced, {} events ignored (not ObjectCreated), {} poison, "
-        "{} batches committed{}{}{}\n",
+        "{} batches committed{}{}{}{}\n",
         kafka.messages.load(), kafka.files.load(), kafka.ignored.load(), kafka.poison.load(), kafka.batches.load(),
+        kafka.stale > 0 ? fmt::format(", {} stale (older events than the ledger's: skipped)", kafka.stale.load()) : "",
         kafka.duplicates > 0 ? fmt::format(", {} announced again in their batch (loaded once)", kafka.duplicates.load())
                              : "",
         kafka.commits_failed > 0 ? fmt::format(" ({} with offsets not committed)", kafka.commits_failed.load()) : "",

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "core/errors.hpp"
 #include "run/kafka_batch.hpp"
@@ -17,31 +18,30 @@ using Clock = std::chrono::steady_clock;
 /// With --exit-when-idle, how much longer than the idle time joining the group may take before the run gives up.
 constexpr std::chrono::seconds kJoinGrace{60};
 
-// Polls and flushes until a signal, --exit-when-idle, or an exception. The idle clock runs while partitions
-// are assigned: joining a group can take a while (a dead member holds it until its session times out).
+// Polls and flushes until a signal, --exit-when-idle, or an exception. Idle means caught up on every partition
+// this member holds, holding some or with the group's rebalance over, and no batch waiting: time spent joining
+// the group or inside a rebalance is not idleness (a dead member holds the group until its session times out).
 void consume_until_done(KafkaConsumer& consumer, KafkaBatch& batch, const ConsumeOptions& options,
                         const StopSignal& stop, Logger& logger) {
   const auto idle_limit = std::chrono::duration<double>(options.exit_when_idle);
   const auto started = Clock::now();
-  auto last_activity = started;
-  std::int64_t assignments = 0;
+  std::optional<Clock::time_point> idle_since;
   while (!stop.requested()) {
     const auto now = Clock::now();
     if (!batch.empty() && (batch.full() || now >= batch.deadline())) {
       batch.flush();
-      last_activity = Clock::now();  // a long load is not idleness
       continue;
     }
-    if (consumer.assignments() != assignments) {
-      assignments = consumer.assignments();
-      last_activity = now;
-    }
-    if (batch.empty() && options.exit_when_idle > 0) {
-      if (assignments > 0 && now - last_activity >= idle_limit) {
-        logger.info(fmt::format("no message for {} s: exiting (--exit-when-idle)", options.exit_when_idle));
+    if (options.exit_when_idle > 0) {
+      if (!batch.empty() || !consumer.idle()) {
+        idle_since.reset();
+      } else if (!idle_since) {
+        idle_since = now;
+      } else if (now - *idle_since >= idle_limit) {
+        logger.info(fmt::format("caught up, no message for {} s: exiting (--exit-when-idle)", options.exit_when_idle));
         return;
       }
-      if (assignments == 0 && now - started >= idle_limit + kJoinGrace)
+      if (consumer.assignments() == 0 && now - started >= idle_limit + kJoinGrace)
         throw FatalError(
             fmt::format("kafka: no partition of {} assigned in {:.0f} s: check --brokers, --topic, --group",
                         options.topic, std::chrono::duration<double>(now - started).count()));
@@ -52,7 +52,7 @@ void consume_until_done(KafkaConsumer& consumer, KafkaBatch& batch, const Consum
                         std::chrono::milliseconds(0), wait);
     if (std::optional<KafkaMessage> message = consumer.poll(wait)) {
       batch.add(*message);
-      last_activity = Clock::now();
+      idle_since.reset();
     }
   }
 }
@@ -84,7 +84,10 @@ void consume_into(const ConsumeOptions& options, RunContext& context) {
     batch.flush();  // drain: what was polled is loaded and committed before leaving the group
     consumer.close();
   } catch (...) {
-    consumer.close();  // leave the group at once; uncommitted messages go to another member
+    // Leave the group at once, loading nothing more: the batch in flight is broken or the cluster is gone, and
+    // its messages go to another member (or this one, restarted) after the last committed offset.
+    consumer.on_revoke(nullptr);
+    consumer.close();
     throw;
   }
 }

@@ -2,9 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
 #include <algorithm>
+#include <atomic>
 #include <unordered_map>
 
+#include "pipeline/ledger_rules.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/unit_planner.hpp"
 #include "run/judge.hpp"
@@ -43,16 +48,28 @@ std::optional<FileRef> KafkaBatch::admit(const FileRef& file, std::string& refus
 }
 
 std::vector<FileRef> KafkaBatch::newest_per_uri() {
-  std::unordered_map<std::string, std::size_t> last;
-  for (std::size_t i = 0; i < files_.size(); ++i) last[files_[i].uri] = i;
-  std::vector<FileRef> out;
-  out.reserve(last.size());
+  // Per uri, the announcement with the newest sequencer (the later one on a tie or without sequencers). It
+  // carries the newest sequencer of them all: the read that follows sees the object as it is now, at least as
+  // new as every event of the batch.
+  std::unordered_map<std::string, std::size_t> kept;
   for (std::size_t i = 0; i < files_.size(); ++i) {
-    if (last[files_[i].uri] != i) {
-      context_.stats.consumer.duplicates += 1;
-      continue;
-    }
-    FileRef file = std::move(files_[i]);
+    auto [found, inserted] = kept.try_emplace(files_[i].uri, i);
+    if (inserted) continue;
+    context_.stats.consumer.duplicates += 1;
+    FileRef& earlier = files_[found->second];
+    FileRef& later = files_[i];
+    if (sequencer_older(later.sequencer, earlier.sequencer)) continue;
+    later.sequencer = std::string(newest_sequencer(later.sequencer, earlier.sequencer));
+    found->second = i;
+  }
+  std::vector<std::size_t> order;
+  order.reserve(kept.size());
+  for (const auto& [uri, index] : kept) order.push_back(index);
+  std::sort(order.begin(), order.end());
+  std::vector<FileRef> out;
+  out.reserve(order.size());
+  for (std::size_t index : order) {
+    FileRef file = std::move(files_[index]);
     if (file.scheme == FileScheme::local) {
       std::string refusal;
       if (std::optional<FileRef> now = roots_.admit(file.uri, refusal))
@@ -63,7 +80,24 @@ std::vector<FileRef> KafkaBatch::newest_per_uri() {
     out.push_back(std::move(file));
   }
   files_.clear();
+  identify_bare_objects(out);
   return out;
+}
+
+void KafkaBatch::identify_bare_objects(std::vector<FileRef>& files) {
+  std::vector<FileRef*> bare;
+  for (FileRef& file : files)
+    if (file.scheme == FileScheme::s3 && file.etag.empty()) bare.push_back(&file);
+  if (bare.empty()) return;
+  // HEADs wait on the network, like GETs: side by side, as many as the fetches.
+  std::atomic<std::int64_t> identified{0};
+  tbb::task_arena arena(fetch_jobs_for(true, options_.run.source));
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, bare.size(), [&](std::size_t i) {
+      if (fetcher_.identify(*bare[i])) identified += 1;
+    });
+  });
+  context_.stats.consumer.identified += identified;
 }
 
 bool KafkaBatch::full() const {

@@ -34,9 +34,12 @@ class KafkaBatch {
   /// lies under a --local-root. Returns the file to load (local ones re-stat'ed), or nothing: ignored (not data)
   /// or refused (`refusal` set).
   std::optional<FileRef> admit(const FileRef& file, std::string& refusal, bool& ignored) const;
-  /// One entry per uri, the newest announcement; local files looked at again now, so a file that changed
-  /// since its announcement loads as it is.
+  /// One entry per uri, the newest announcement (by event sequencer, else the last); local files looked at
+  /// again now, so a file that changed since its announcement loads as it is.
   std::vector<FileRef> newest_per_uri();
+  /// Bare s3:// announcements (no ETag) get the size and ETag there are now from a HEAD, so the planner skips an
+  /// object the ledger holds as loaded without reading it.
+  void identify_bare_objects(std::vector<FileRef>& files);
 
   const ConsumeOptions& options_;
   RunContext& context_;

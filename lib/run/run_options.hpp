@@ -26,6 +26,7 @@ struct RunOptions {
   std::string summary_json;
   std::string metrics_file;
   std::string pushgateway;
+  std::vector<std::string> metrics_labels;  ///< --metrics-label NAME=VALUE, on every sample
   // The data path.
   int jobs = 0;  ///< parallel parsers; 0: one per core
   int connections = 2;

@@ -38,7 +38,8 @@ RunSession::RunSession(const RunOptions& options, SessionMode mode, FailPoints f
       logger_(parse_log_format(options.log_format), options.quiet),
       config_(effective_config(options.config_path, options.schema)),
       watcher_(std::make_unique<SignalWatcher>(stop_, logger_)),
-      metrics_(MetricsTargets{options.metrics_file, options.pushgateway, options.shard}, logger_) {}
+      metrics_(MetricsTargets{options.metrics_file, options.pushgateway, options.shard, options.metrics_labels},
+               logger_) {}
 
 RunSession::~RunSession() = default;
 

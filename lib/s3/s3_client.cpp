@@ -161,6 +161,7 @@ std::string S3Client::perform(const Request& request) {
     curl_easy_setopt(curl, CURLOPT_USERNAME, settings_.access_key_id.c_str());
     curl_easy_setopt(curl, CURLOPT_PASSWORD, settings_.secret_access_key.c_str());
   }
+  if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);  // signed as HEAD too
   if (request.method == "PUT") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
@@ -183,7 +184,15 @@ std::string S3Client::perform(const Request& request) {
   }
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  if (status >= 200 && status < 300) return std::move(body.bytes);
+  if (status >= 200 && status < 300) {
+    if (request.length_out != nullptr) {
+      curl_off_t length = -1;
+      curl_easy_getinfo(curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+      if (length < 0) throw FatalError(fmt::format("{}: S3 answered a HEAD without Content-Length", request.uri));
+      *request.length_out = static_cast<std::uint64_t>(length);
+    }
+    return std::move(body.bytes);
+  }
 
   const int http_status = static_cast<int>(status);
   S3ErrorBody error = parse_s3_error_body(body.bytes);
@@ -229,6 +238,18 @@ std::string S3Client::get_object(std::string_view bucket, std::string_view key, 
   if (!etag.empty()) request.headers.push_back(fmt::format("If-Match: \"{}\"", etag));
   request.etag_out = etag_out;
   return perform_with_retries(request);
+}
+
+S3ObjectInfo S3Client::head_object(std::string_view bucket, std::string_view key) {
+  S3ObjectInfo info;
+  Request request;
+  request.method = "HEAD";
+  request.url = s3_request_url(settings_, bucket, key, "");
+  request.uri = s3_uri_string(bucket, key);
+  request.etag_out = &info.etag;
+  request.length_out = &info.size;
+  perform_with_retries(request);
+  return info;
 }
 
 void S3Client::put_object(std::string_view bucket, std::string_view key, std::string_view body,

@@ -1,5 +1,5 @@
 #pragma once
-// Signed S3 requests (SigV4 by libcurl) with retries: ListObjectsV2 pages, GET and PUT of objects.
+// Signed S3 requests (SigV4 by libcurl) with retries: ListObjectsV2 pages, HEAD, GET and PUT of objects.
 // Safe to use from several threads at once; connections are kept and reused between requests.
 #include <cstdint>
 #include <functional>
@@ -15,6 +15,12 @@
 #include "s3/s3_settings.hpp"
 
 namespace sluice {
+
+/// What a HEAD tells about an object: the version there is now.
+struct S3ObjectInfo {
+  std::uint64_t size = 0;
+  std::string etag;  ///< without quotes
+};
 
 class S3Client {
  public:
@@ -37,6 +43,10 @@ class S3Client {
   std::string get_object(std::string_view bucket, std::string_view key, std::string_view etag, std::uint64_t max_bytes,
                          std::string* etag_out = nullptr);
 
+  /// The object's size and ETag, without its bytes. Throws like get_object; a HEAD answer has no body, so an
+  /// error's code is the HTTP status ("HTTP404", "HTTP403") where a GET would name it.
+  S3ObjectInfo head_object(std::string_view bucket, std::string_view key);
+
   /// Stores `body` as the object (payload hash signed). Throws like get_object.
   void put_object(std::string_view bucket, std::string_view key, std::string_view body,
                   std::string_view content_type = "application/octet-stream");
@@ -45,13 +55,14 @@ class S3Client {
 
  private:
   struct Request {
-    std::string method;  ///< GET or PUT
+    std::string method;  ///< GET, HEAD or PUT
     std::string url;
-    std::vector<std::string> headers;  ///< "Name: value", beyond the signing ones
-    std::string_view body;             ///< PUT only
-    std::uint64_t max_bytes = 0;       ///< 0: no limit
-    std::string* etag_out = nullptr;   ///< when set: receives the answer's ETag, without quotes
-    std::string uri;                   ///< s3://bucket/key, for messages
+    std::vector<std::string> headers;     ///< "Name: value", beyond the signing ones
+    std::string_view body;                ///< PUT only
+    std::uint64_t max_bytes = 0;          ///< 0: no limit
+    std::string* etag_out = nullptr;      ///< when set: receives the answer's ETag, without quotes
+    std::uint64_t* length_out = nullptr;  ///< when set: receives the answer's Content-Length (HEAD)
+    std::string uri;                      ///< s3://bucket/key, for messages
   };
   std::string perform(const Request& request);               // one attempt
   std::string perform_with_retries(const Request& request);  // transient faults retried

@@ -8,41 +8,30 @@
 #include <memory>
 
 #include "core/errors.hpp"
+#include "source/kafka_lists.hpp"
 
 namespace sluice {
 namespace {
 
-using PartitionList =
-    std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)>;
-
-PartitionList new_list(int size) {
-  return PartitionList(rd_kafka_topic_partition_list_new(size), &rd_kafka_topic_partition_list_destroy);
-}
-
-std::string describe(const rd_kafka_topic_partition_list_t* partitions) {
-  std::string out;
-  for (int i = 0; i < partitions->cnt; ++i)
-    out += fmt::format("{}{}[{}]", out.empty() ? "" : " ", partitions->elems[i].topic, partitions->elems[i].partition);
-  return out.empty() ? "nothing" : out;
-}
-
-std::string describe(const std::map<std::pair<std::string, std::int32_t>, std::int64_t>& offsets) {
-  std::string out;
-  for (const auto& [partition, offset] : offsets)
-    out += fmt::format("{}{}[{}]@{}", out.empty() ? "" : " ", partition.first, partition.second, offset);
-  return out.empty() ? "nothing" : out;
-}
-
-/// Refusals that mean "not during this rebalance": the coordinator is rebalancing the group, or this
-/// member's generation or member id went stale in a rebalance it has not finished yet.
-bool refused_during_rebalance(rd_kafka_resp_err_t error) {
-  return error == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || error == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION ||
-         error == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID;
-}
+using kafka_lists::describe;
+using kafka_lists::new_list;
+using kafka_lists::PartitionList;
 
 // Settings that keep the commit in sluice's hands; a --kafka-property may not change them.
 constexpr const char* kFixedSettings[] = {"bootstrap.servers", "group.id", "enable.auto.commit",
                                           "enable.auto.offset.store"};
+
+/// A numeric setting of `conf` (after the user's --kafka-property), or `fallback`.
+std::int64_t conf_number(const rd_kafka_conf_t* conf, const char* name, std::int64_t fallback) {
+  char text[64] = "";
+  std::size_t size = sizeof text;
+  if (rd_kafka_conf_get(conf, name, text, &size) != RD_KAFKA_CONF_OK) return fallback;
+  try {
+    return std::stoll(text);
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
 
 void log_line(Logger& logger, int level, const char* facility, const char* text) {
   const std::string line = fmt::format("kafka {}: {}", facility, text);
@@ -86,15 +75,25 @@ KafkaConsumer::KafkaConsumer(const KafkaConsumerOptions& options, Logger& logger
       }
     set(key, value);
   }
+  patience_ = std::chrono::milliseconds(conf_number(conf, "session.timeout.ms", 45'000));
   // Callbacks reach this object through the opaque. The log callback runs on librdkafka's own threads,
   // which rd_kafka_destroy() joins before this object goes away.
   rd_kafka_conf_set_opaque(conf, this);
   rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t* handle, int level, const char* facility, const char* text) {
     log_line(static_cast<KafkaConsumer*>(rd_kafka_opaque(handle))->logger_, level, facility, text);
   });
+  // Served by poll(), on the caller's thread (the main queue is forwarded to the consumer's).
+  rd_kafka_conf_set_error_cb(conf, [](rd_kafka_t*, int error, const char* reason, void* opaque) {
+    static_cast<KafkaConsumer*>(opaque)->on_client_error(error, reason);
+  });
   rd_kafka_conf_set_rebalance_cb(
       conf, [](rd_kafka_t*, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t* partitions, void* opaque) {
-        static_cast<KafkaConsumer*>(opaque)->rebalance(static_cast<int>(error), partitions);
+        auto* self = static_cast<KafkaConsumer*>(opaque);
+        try {
+          self->rebalance(static_cast<int>(error), partitions);
+        } catch (...) {  // a commit that got no answer: C callbacks must not throw; poll() rethrows it
+          if (!self->callback_error_) self->callback_error_ = std::current_exception();
+        }
       });
   handle_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, error_text, sizeof error_text);
   if (handle_ == nullptr) {
@@ -115,9 +114,49 @@ KafkaConsumer::~KafkaConsumer() {
   if (handle_ == nullptr) return;
   if (!closed_) {
     on_revoke_ = nullptr;  // the objects it would use may be gone already
-    rd_kafka_consumer_close(handle_);
+    try {
+      close();
+    } catch (const std::exception& error) {
+      logger_.warn(fmt::format("kafka: leaving the group: {}", error.what()));
+    }
   }
-  rd_kafka_destroy(handle_);
+  // close() waited as long as it may; destroy must not start another, unbounded, close.
+  rd_kafka_destroy_flags(handle_, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+}
+
+void KafkaConsumer::on_client_error(int error, const char* reason) {
+  if (error == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+    if (!brokers_down_since_) brokers_down_since_ = Clock::now();
+    logger_.warn(
+        fmt::format("kafka: no broker reachable ({}); the run stops if none is within {} s "
+                    "(session.timeout.ms)",
+                    reason, patience_.count() / 1000.0));
+  } else {
+    logger_.warn(fmt::format("kafka: {}: {}", rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(error)), reason));
+  }
+}
+
+void KafkaConsumer::check_brokers() {
+  if (!brokers_down_since_ || Clock::now() - *brokers_down_since_ < patience_) return;
+  const rd_kafka_metadata_t* metadata = nullptr;
+  if (rd_kafka_metadata(handle_, 0, nullptr, &metadata, 1000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    rd_kafka_metadata_destroy(metadata);
+    brokers_down_since_.reset();
+    logger_.info("kafka: a broker is reachable again");
+    return;
+  }
+  throw FatalError(fmt::format(
+      "kafka: no broker reachable for {:.0f} s, longer than session.timeout.ms: the cluster is gone or unreachable "
+      "(check --brokers and the network). Nothing more is committed; messages after the last committed offsets "
+      "will be delivered again (the ledger skips the files already loaded)",
+      std::chrono::duration<double>(Clock::now() - *brokers_down_since_).count()));
+}
+
+bool KafkaConsumer::idle() const {
+  if (held_.empty() && !settled_) return false;
+  for (const PartitionKey& partition : held_)
+    if (at_end_.count(partition) == 0) return false;
+  return true;
 }
 
 void KafkaConsumer::rethrow_callback_error() {
@@ -132,6 +171,9 @@ std::optional<KafkaMessage> KafkaConsumer::poll(std::chrono::milliseconds timeou
   rd_kafka_message_t* raw = rd_kafka_consumer_poll(handle_, static_cast<int>(timeout.count()));
   std::unique_ptr<rd_kafka_message_t, decltype(&rd_kafka_message_destroy)> message(raw, &rd_kafka_message_destroy);
   rethrow_callback_error();
+  if (message && (message->err == RD_KAFKA_RESP_ERR_NO_ERROR || message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF))
+    brokers_down_since_.reset();  // a broker answered
+  check_brokers();
   char fatal_text[512] = "";
   if (rd_kafka_fatal_error(handle_, fatal_text, sizeof fatal_text) != RD_KAFKA_RESP_ERR_NO_ERROR)
     throw FatalError(fmt::format("kafka: {}", fatal_text));
@@ -140,6 +182,7 @@ std::optional<KafkaMessage> KafkaConsumer::poll(std::chrono::milliseconds timeou
     if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       // The end-of-partition event follows the partition's messages on the same queue.
       const char* topic = message->rkt != nullptr ? rd_kafka_topic_name(message->rkt) : "";
+      at_end_.insert({topic, message->partition});
       if (caught_up_.insert({topic, message->partition}).second)
         logger_.info(fmt::format("kafka: {}[{}] caught up at offset {}", topic, message->partition, message->offset));
     } else {
@@ -149,142 +192,16 @@ std::optional<KafkaMessage> KafkaConsumer::poll(std::chrono::milliseconds timeou
   }
   KafkaMessage out;
   out.position = {rd_kafka_topic_name(message->rkt), message->partition, message->offset};
+  at_end_.erase({out.position.topic, out.position.partition});
   if (message->payload != nullptr) out.payload.assign(static_cast<const char*>(message->payload), message->len);
   return out;
 }
 
-bool KafkaConsumer::commit(const std::vector<KafkaPosition>& positions) {
-  Offsets batch;
-  for (const KafkaPosition& position : positions) {
-    std::int64_t& next = batch[{position.topic, position.partition}];
-    next = std::max(next, position.offset + 1);
-  }
-  if (batch.empty()) return true;
-  // Offsets deferred from an earlier refusal go along (a partition's newer offset supersedes its older one).
-  Offsets offsets = batch;
-  for (const auto& [partition, offset] : deferred_) {
-    std::int64_t& next = offsets[partition];
-    next = std::max(next, offset);
-  }
-  const std::map<PartitionKey, CommitOutcome> outcomes = commit_offsets(offsets);
-  bool complete = true;
-  for (const auto& [partition, offset] : batch) {
-    const auto found = outcomes.find(partition);
-    if (found == outcomes.end() || found->second != CommitOutcome::committed) complete = false;
-  }
-  return complete;
-}
-
-std::map<KafkaConsumer::PartitionKey, KafkaConsumer::CommitOutcome> KafkaConsumer::commit_offsets(
-    const Offsets& offsets) {
-  std::map<PartitionKey, CommitOutcome> outcomes;
-  if (offsets.empty()) return outcomes;
-  PartitionList stored = new_list(static_cast<int>(offsets.size()));
-  for (const auto& [partition, offset] : offsets)
-    rd_kafka_topic_partition_list_add(stored.get(), partition.first.c_str(), partition.second)->offset = offset;
-  // Storing first checks that each partition is still ours (RD_KAFKA_RESP_ERR__STATE otherwise): an offset
-  // committed for a partition another member now owns could move that member's position.
-  rd_kafka_offsets_store(handle_, stored.get());
-  PartitionList committing = new_list(stored->cnt);
-  for (int i = 0; i < stored->cnt; ++i) {
-    const rd_kafka_topic_partition_t& element = stored->elems[i];
-    const PartitionKey key{element.topic, element.partition};
-    if (element.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      logger_.warn(fmt::format("kafka: {}[{}] offset {} not committed ({}); its messages will be delivered again",
-                               element.topic, element.partition, element.offset, rd_kafka_err2str(element.err)));
-      outcomes[key] = CommitOutcome::failed;
-      deferred_.erase(key);
-      continue;
-    }
-    rd_kafka_topic_partition_list_add(committing.get(), element.topic, element.partition)->offset = element.offset;
-  }
-  if (committing->cnt == 0) return outcomes;
-
-  // rd_kafka_commit() copies the list it is given and returns one error code; rd_kafka_commit_queue() without
-  // a queue waits just the same and hands the callback the result of each partition.
-  struct Result {
-    std::map<PartitionKey, rd_kafka_resp_err_t> partitions;
-  } result;
-  commit_requests_ += 1;
-  const rd_kafka_resp_err_t error = rd_kafka_commit_queue(
-      handle_, committing.get(), nullptr,
-      [](rd_kafka_t*, rd_kafka_resp_err_t, rd_kafka_topic_partition_list_t* answered, void* opaque) {
-        if (answered == nullptr) return;
-        auto& out = static_cast<Result*>(opaque)->partitions;
-        try {
-          for (int i = 0; i < answered->cnt; ++i)
-            out[{answered->elems[i].topic, answered->elems[i].partition}] = answered->elems[i].err;
-        } catch (...) {  // a C callback must not throw; a partition without an answer counts as refused
-        }
-      },
-      &result);
-
-  // Per partition: its own error, else the request's (a request error may leave the partition errors unset).
-  std::map<rd_kafka_resp_err_t, Offsets> deferred_by_error, failed_by_error;
-  for (int i = 0; i < committing->cnt; ++i) {
-    const rd_kafka_topic_partition_t& element = committing->elems[i];
-    const PartitionKey key{element.topic, element.partition};
-    const auto answer = result.partitions.find(key);
-    rd_kafka_resp_err_t partition_error = answer == result.partitions.end() ? error : answer->second;
-    if (partition_error == RD_KAFKA_RESP_ERR_NO_ERROR) partition_error = error;
-    if (partition_error == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      outcomes[key] = CommitOutcome::committed;
-      const auto deferred = deferred_.find(key);
-      if (deferred != deferred_.end() && deferred->second <= element.offset) deferred_.erase(deferred);
-    } else if (refused_during_rebalance(partition_error)) {
-      outcomes[key] = CommitOutcome::deferred;
-      std::int64_t& next = deferred_[key];
-      next = std::max(next, element.offset);
-      deferred_by_error[partition_error][key] = element.offset;
-    } else {
-      outcomes[key] = CommitOutcome::failed;
-      deferred_.erase(key);
-      failed_by_error[partition_error][key] = element.offset;
-    }
-  }
-  for (const auto& [code, refused] : deferred_by_error)
-    logger_.warn(
-        fmt::format("kafka: committing offsets {} refused ({}): the group is rebalancing; committing again once the "
-                    "rebalance is over, for the partitions this member still holds",
-                    describe(refused), rd_kafka_err2str(code)));
-  for (const auto& [code, failed] : failed_by_error)
-    logger_.warn(fmt::format("kafka: committing offsets {} failed ({}); those messages will be delivered again",
-                             describe(failed), rd_kafka_err2str(code)));
-  return outcomes;
-}
-
-void KafkaConsumer::retry_deferred(const char* when) {
-  if (deferred_.empty()) return;
-  const Offsets retrying = deferred_;
-  logger_.info(fmt::format("kafka: committing the deferred offsets {} ({})", describe(retrying), when));
-  Offsets committed;
-  for (const auto& [partition, outcome] : commit_offsets(retrying))
-    if (outcome == CommitOutcome::committed) committed[partition] = retrying.at(partition);
-  if (!committed.empty()) logger_.info(fmt::format("kafka: deferred offsets {} committed", describe(committed)));
-}
-
-void KafkaConsumer::forget_deferred(const rd_kafka_topic_partition_list_t* partitions, bool lost) {
-  Offsets forgotten;
-  if (partitions == nullptr) {
-    forgotten.swap(deferred_);
-  } else {
-    for (int i = 0; i < partitions->cnt; ++i) {
-      const auto found = deferred_.find({partitions->elems[i].topic, partitions->elems[i].partition});
-      if (found == deferred_.end()) continue;
-      forgotten.insert(*found);
-      deferred_.erase(found);
-    }
-  }
-  if (forgotten.empty()) return;
-  logger_.warn(fmt::format(
-      "kafka: offsets {} never committed: the partitions were {} first; their messages after the last committed "
-      "offset will be delivered again to their next owner (the ledger skips the files already loaded)",
-      describe(forgotten), lost ? "lost" : "given up"));
-}
-
 void KafkaConsumer::forget_caught_up(const rd_kafka_topic_partition_list_t* partitions) {
-  for (int i = 0; i < partitions->cnt; ++i)
+  for (int i = 0; i < partitions->cnt; ++i) {
     caught_up_.erase({partitions->elems[i].topic, partitions->elems[i].partition});
+    at_end_.erase({partitions->elems[i].topic, partitions->elems[i].partition});
+  }
 }
 
 void KafkaConsumer::rebalance(int error_code, rd_kafka_topic_partition_list_t* partitions) {
@@ -294,6 +211,9 @@ void KafkaConsumer::rebalance(int error_code, rd_kafka_topic_partition_list_t* p
     logger_.info(fmt::format("kafka: assigned {}", describe(partitions)));
     assignments_ += 1;
     forget_caught_up(partitions);
+    for (int i = 0; i < partitions->cnt; ++i)
+      held_.insert({partitions->elems[i].topic, partitions->elems[i].partition});
+    settled_ = !assign_follows_revoke_;  // a cooperative revoke's own assign: the round that follows is not over
     if (cooperative) {
       if (rd_kafka_error_t* failure = rd_kafka_incremental_assign(handle_, partitions)) {
         logger_.warn(fmt::format("kafka: assign: {}", rd_kafka_error_string(failure)));
@@ -316,6 +236,7 @@ void KafkaConsumer::rebalance(int error_code, rd_kafka_topic_partition_list_t* p
   }
   if (error == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
     const bool lost = rd_kafka_assignment_lost(handle_) != 0;
+    settled_ = false;
     logger_.info(fmt::format("kafka: {} {}", lost ? "lost" : "revoked", describe(partitions)));
     // Lost partitions may belong to another member already: their deferred offsets must not be committed.
     if (lost) forget_deferred(partitions, true);
@@ -334,10 +255,12 @@ void KafkaConsumer::rebalance(int error_code, rd_kafka_topic_partition_list_t* p
     assign_follows_revoke_ = cooperative && !lost;
   } else {
     logger_.warn(fmt::format("kafka: rebalance failed: {}", rd_kafka_err2str(error)));
+    settled_ = false;
     forget_deferred(cooperative ? partitions : nullptr, false);
   }
   if (cooperative) {
     forget_caught_up(partitions);
+    for (int i = 0; i < partitions->cnt; ++i) held_.erase({partitions->elems[i].topic, partitions->elems[i].partition});
     if (rd_kafka_error_t* failure = rd_kafka_incremental_unassign(handle_, partitions)) {
       logger_.warn(fmt::format("kafka: unassign: {}", rd_kafka_error_string(failure)));
       rd_kafka_error_destroy(failure);
@@ -346,6 +269,8 @@ void KafkaConsumer::rebalance(int error_code, rd_kafka_topic_partition_list_t* p
     rd_kafka_assign(handle_, nullptr);
     forget_deferred(nullptr, false);  // the eager protocol gives up the whole assignment
     caught_up_.clear();
+    at_end_.clear();
+    held_.clear();
   }
   log_holding();
 }
@@ -360,7 +285,26 @@ void KafkaConsumer::log_holding() {
 void KafkaConsumer::close() {
   if (handle_ == nullptr || closed_) return;
   closed_ = true;
-  rd_kafka_consumer_close(handle_);  // the last revoke commits what is deferred, or gives it up
+  // rd_kafka_consumer_close() waits for the coordinator without a bound; this is the same, bounded. The last
+  // revoke (served here) commits what is deferred, or gives it up.
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(handle_);
+  if (rd_kafka_error_t* error = rd_kafka_consumer_close_queue(handle_, queue)) {
+    logger_.warn(fmt::format("kafka: leaving the group: {}", rd_kafka_error_string(error)));
+    rd_kafka_error_destroy(error);
+  } else {
+    const auto deadline = Clock::now() + patience_;
+    while (rd_kafka_consumer_closed(handle_) == 0) {
+      if (Clock::now() >= deadline) {
+        logger_.warn(fmt::format(
+            "kafka: leaving the group got no answer in {} s (session.timeout.ms); the coordinator drops this "
+            "member when its session ends",
+            patience_.count() / 1000.0));
+        break;
+      }
+      rd_kafka_queue_poll_callback(queue, 100);
+    }
+  }
+  rd_kafka_queue_destroy(queue);
   forget_deferred(nullptr, false);
   rethrow_callback_error();
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <cctype>
 #include <filesystem>
 #include <stdexcept>
 
@@ -46,8 +47,19 @@ struct S3Record {
   std::string event_name, bucket, key;
   bool has_key = false;
   std::uint64_t size = 0;
-  std::string etag;
+  std::string etag, sequencer;
 };
+
+// S3 writes sequencers as upper-case hex; kept upper-case so that equal values compare equal as text.
+std::string read_sequencer(ondemand::value value) {
+  std::string text = read_string(value, "s3.object.sequencer");
+  for (char& c : text) {
+    if (!std::isxdigit(static_cast<unsigned char>(c)))
+      throw ShapeError(fmt::format("s3.object.sequencer {}: expected hexadecimal digits", text));
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return text;
+}
 
 void read_s3(ondemand::value value, S3Record& record) {
   for (auto s3_field : read_object(value, "s3")) {
@@ -66,6 +78,8 @@ void read_s3(ondemand::value value, S3Record& record) {
           record.size = read_size(object_field.value(), "s3.object.size");
         } else if (key == "eTag") {
           record.etag = read_string(object_field.value(), "s3.object.eTag");
+        } else if (key == "sequencer") {
+          record.sequencer = read_sequencer(object_field.value());
         }
       }
     }
@@ -94,7 +108,9 @@ void read_record(ondemand::value value, FileEvent& event) {
   // Event notifications give the ETag bare; listings quote it. The ledger keeps it bare.
   std::string etag = record.etag;
   if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
-  event.files.push_back(FileRef::s3(fmt::format("s3://{}/{}", record.bucket, key), record.size, std::move(etag)));
+  FileRef file = FileRef::s3(fmt::format("s3://{}/{}", record.bucket, key), record.size, std::move(etag));
+  file.sequencer = std::move(record.sequencer);
+  event.files.push_back(std::move(file));
 }
 
 void read_records(ondemand::value value, FileEvent& event) {

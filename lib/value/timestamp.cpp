@@ -1,8 +1,10 @@
 #include "value/timestamp.hpp"
 
 #include <cmath>
+#include <optional>
 
 #include "value/number.hpp"
+#include "value/zone.hpp"
 
 namespace sluice {
 namespace {
@@ -105,13 +107,28 @@ bool parse_fraction(std::string_view text, std::size_t& pos, std::int64_t& micro
   return fraction_digits > 0;
 }
 
-std::int64_t to_unix_micros(unsigned year, unsigned month, unsigned day, unsigned hour, unsigned minute,
-                            unsigned second, std::int64_t micros, std::int64_t offset_seconds) {
-  const std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
-  return (seconds - offset_seconds) * kMicrosPerSecond + micros;
+// A civil date-time as seconds since 1970-01-01 00:00:00 of the same clock.
+std::int64_t civil_seconds(unsigned year, unsigned month, unsigned day, unsigned hour, unsigned minute,
+                           unsigned second) {
+  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
 }
 
-bool iso8601(std::string_view text, const int* default_offset, std::int64_t& unix_micros) {
+// The instant of a civil time at a known offset east of UTC.
+bool at_offset(std::int64_t civil, std::int64_t micros, std::int64_t offset_seconds, std::int64_t& unix_micros) {
+  unix_micros = (civil - offset_seconds) * kMicrosPerSecond + micros;
+  // An offset can move the instant out of years 1..9999 UTC, where partitions are named by 4 digits.
+  return in_supported_years(unix_micros);
+}
+
+// The instant of a civil time on the clock of `zone`: none when a daylight-saving change skips it, or
+// repeats it and the zone's rule is to reject.
+bool on_clock(std::int64_t civil, std::int64_t micros, LocalTimeResolver& zone, std::int64_t& unix_micros) {
+  std::int64_t unix_seconds = 0;
+  if (!zone.to_unix_seconds(civil, unix_seconds)) return false;
+  return at_offset(civil, micros, civil - unix_seconds, unix_micros);
+}
+
+bool iso8601(std::string_view text, LocalTimeResolver* zone, std::int64_t& unix_micros) {
   text = trim_blanks(text);
   unsigned year, month, day, hour, minute, second;
   if (text.size() < 19 || !digits(text, 0, 4, year) || text[4] != '-' || !digits(text, 5, 2, month) || text[7] != '-' ||
@@ -126,15 +143,11 @@ bool iso8601(std::string_view text, const int* default_offset, std::int64_t& uni
     ++pos;
     if (!parse_fraction(text, pos, micros)) return false;
   }
+  const std::int64_t civil = civil_seconds(year, month, day, hour, minute, second);
+  if (pos == text.size() && zone) return on_clock(civil, micros, *zone, unix_micros);
   std::int64_t offset_seconds = 0;
-  if (pos == text.size() && default_offset) {
-    offset_seconds = *default_offset;
-  } else if (!parse_zone(text, pos, offset_seconds)) {
-    return false;
-  }
-  unix_micros = to_unix_micros(year, month, day, hour, minute, second, micros, offset_seconds);
-  // An offset can move the instant out of years 1..9999 UTC, where partitions are named by 4 digits.
-  return in_supported_years(unix_micros);
+  if (!parse_zone(text, pos, offset_seconds)) return false;
+  return at_offset(civil, micros, offset_seconds, unix_micros);
 }
 
 // 1 or 2 digits (or exactly `width` when width > 2) at pos; advances pos.
@@ -154,14 +167,26 @@ bool pattern_number(std::string_view text, std::size_t& pos, std::size_t width, 
 bool parse_iso8601(std::string_view text, std::int64_t& unix_micros) { return iso8601(text, nullptr, unix_micros); }
 
 bool parse_iso8601(std::string_view text, int default_offset_seconds, std::int64_t& unix_micros) {
-  return iso8601(text, &default_offset_seconds, unix_micros);
+  LocalTimeResolver zone(LocalZone::fixed(default_offset_seconds));
+  return iso8601(text, &zone, unix_micros);
+}
+
+bool parse_iso8601(std::string_view text, LocalTimeResolver& zone, std::int64_t& unix_micros) {
+  return iso8601(text, &zone, unix_micros);
 }
 
 bool parse_pattern(std::string_view text, std::string_view pattern, int default_offset_seconds,
                    std::int64_t& unix_micros) {
+  LocalTimeResolver zone(LocalZone::fixed(default_offset_seconds));
+  return parse_pattern(text, pattern, zone, unix_micros);
+}
+
+bool parse_pattern(std::string_view text, std::string_view pattern, LocalTimeResolver& zone,
+                   std::int64_t& unix_micros) {
   text = trim_blanks(text);
   unsigned year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0;
-  std::int64_t micros = 0, offset_seconds = default_offset_seconds;
+  std::int64_t micros = 0;
+  std::optional<std::int64_t> offset_seconds;  // from %z; without it the time is on the clock of `zone`
   std::size_t pos = 0;
   for (std::size_t p = 0; p < pattern.size(); ++p) {
     if (pattern[p] != '%' || p + 1 == pattern.size()) {
@@ -194,8 +219,9 @@ bool parse_pattern(std::string_view text, std::string_view pattern, int default_
     if (!ok) return false;
   }
   if (pos != text.size() || !valid_civil(year, month, day, hour, minute, second)) return false;
-  unix_micros = to_unix_micros(year, month, day, hour, minute, second, micros, offset_seconds);
-  return in_supported_years(unix_micros);
+  const std::int64_t civil = civil_seconds(year, month, day, hour, minute, second);
+  return offset_seconds ? at_offset(civil, micros, *offset_seconds, unix_micros)
+                        : on_clock(civil, micros, zone, unix_micros);
 }
 
 bool parse_zone_offset(std::string_view text, int& offset_seconds) {

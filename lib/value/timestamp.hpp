@@ -5,6 +5,8 @@
 
 namespace sluice {
 
+class LocalTimeResolver;  // value/zone.hpp
+
 constexpr std::int64_t kMicrosPerSecond = 1'000'000;
 constexpr std::int64_t kMicrosPerHour = 3'600 * kMicrosPerSecond;
 
@@ -17,10 +19,17 @@ bool parse_iso8601(std::string_view text, std::int64_t& unix_micros);
 /// Like parse_iso8601, but a time without a zone is taken at `default_offset_seconds` east of UTC.
 bool parse_iso8601(std::string_view text, int default_offset_seconds, std::int64_t& unix_micros);
 
+/// Like parse_iso8601, but a time without a zone is a wall-clock time of `zone` (false when the zone skips
+/// it, or repeats it and its rule is to reject).
+bool parse_iso8601(std::string_view text, LocalTimeResolver& zone, std::int64_t& unix_micros);
+
 /// A strftime-like pattern: %Y (4 digits), %m %d %H %M %S (1-2 digits), %f (fraction, 1-9 digits),
 /// %z (Z, ±HH[:MM]), %% and literal characters. Without %z the time is at `default_offset_seconds`.
 bool parse_pattern(std::string_view text, std::string_view pattern, int default_offset_seconds,
                    std::int64_t& unix_micros);
+
+/// Like parse_pattern, but without %z the time is a wall-clock time of `zone`.
+bool parse_pattern(std::string_view text, std::string_view pattern, LocalTimeResolver& zone, std::int64_t& unix_micros);
 
 /// A fixed zone: "UTC", "Z", "+01:00", "-0530", "+05" -> seconds east of UTC.
 bool parse_zone_offset(std::string_view text, int& offset_seconds);

@@ -109,6 +109,13 @@ s3_event() {  # s3_event EVENT_NAME BUCKET KEY SIZE ETAG
     "$1" "$2" "$3" "$4" "$5"
 }
 
+# s3_event_seq EVENT_NAME BUCKET KEY SIZE ETAG SEQUENCER: the same, with the object's sequencer (hex; per key,
+# larger is later) as S3 sends it.
+s3_event_seq() {
+  printf '{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"%s","s3":{"bucket":{"name":"%s"},"object":{"key":"%s","size":%s,"eTag":"%s","sequencer":"%s"}}}]}' \
+    "$1" "$2" "$3" "$4" "$5" "$6"
+}
+
 # summary_files OUT: "LISTED LOADED SKIPPED FAILED" from a run's summary ("sluice: 9 files: 8 loaded, 1 skipped ...").
 summary_files() {
   sed -n 's/^sluice[^:]*: \([0-9,]*\) files: \([0-9,]*\) loaded, \([0-9,]*\) skipped.*, \([0-9,]*\) failed$/\1 \2 \3 \4/p' "$1" |

@@ -5,7 +5,8 @@ and passes every other request through unchanged, Host header included, so SigV4
 proxy's address still verify upstream. Writes its port to PORT_FILE once listening, and the number of 503s
 it has sent to COUNT_FILE after each one. With MISSING_SUFFIX, a GET of a path ending with it is answered
 404 NoSuchKey (an object deleted between listing and fetching); with EXPIRED_SUFFIX, 400 ExpiredToken (the
-session token ran out mid-run).
+session token ran out mid-run). With REQUEST_LOG set in the environment, appends "METHOD PATH" per request
+to that file (to count the HEADs and GETs a run makes).
 
 usage: s3_slowdown_proxy.py UPSTREAM_PORT FIRST EVERY PORT_FILE COUNT_FILE [MISSING_SUFFIX [EXPIRED_SUFFIX]]"""
 import http.client
@@ -26,6 +27,7 @@ NO_SUCH_KEY = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey<
                b'<Message>The specified key does not exist.</Message></Error>')
 SLOWDOWN = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
             b'<Message>Please reduce your request rate.</Message><RequestId>fault-injection</RequestId></Error>')
+REQUEST_LOG = os.environ.get("REQUEST_LOG")
 lock = threading.Lock()
 state = {"seen": 0, "failed": 0}
 
@@ -50,6 +52,9 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         pass
 
     def relay(self):
+        if REQUEST_LOG:
+            with lock, open(REQUEST_LOG, "a") as log:
+                log.write(f"{self.command} {self.path}\n")
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         if should_fail():
@@ -79,11 +84,11 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         for name, value in reply.getheaders():
             if name.lower() not in HOP_BY_HOP:
                 self.send_header(name, value)
-        self.answer(data)
+        self.answer(data, reply.getheader("Content-Length") if self.command == "HEAD" else None)
 
-    def answer(self, data):
-        """Ends the headers and sends them with the body in one write."""
-        self.send_header("Content-Length", str(len(data)))
+    def answer(self, data, head_length=None):
+        """Ends the headers and sends them with the body in one write (a HEAD: the length GET would send)."""
+        self.send_header("Content-Length", head_length if head_length is not None else str(len(data)))
         self._headers_buffer.append(b"\r\n")
         if self.command != "HEAD":
             self._headers_buffer.append(data)

@@ -368,3 +368,81 @@ TEST_CASE("config: optional_in_header and header_case_insensitive mistakes name 
                                      R"(, {"name": "h", "type": "float", "optional": true})"));
   CHECK(message.find("optional_in_header") != std::string::npos);
 }
+
+namespace {
+
+// A config whose timestamp column has `ts_keys` added (e.g. R"("zone": "Europe/Berlin")").
+std::string with_ts_keys(std::string_view ts_keys) {
+  return with_columns(R"({"name": "ts", "type": "timestamp", "required": true, )" + std::string(ts_keys) + "}," +
+                      std::string(kSensor));
+}
+
+const sluice::ColumnSpec& parsed_ts(const sluice::Config& config) { return config.columns[config.timestamp_column]; }
+
+}  // namespace
+
+TEST_CASE("config: zone takes an IANA name, loaded once, and still fixed offsets") {
+  const sluice::Config berlin = sluice::parse_config(with_ts_keys(R"("zone": "Europe/Berlin")"), "t.json");
+  REQUIRE(parsed_ts(berlin).iana_zone);
+  CHECK(parsed_ts(berlin).iana_zone->name() == "Europe/Berlin");
+  CHECK(parsed_ts(berlin).iana_zone->ambiguous() == sluice::AmbiguousTime::earliest);  // the default
+  CHECK_FALSE(parsed_ts(berlin).zone_offset_seconds);
+  REQUIRE(parsed_ts(berlin).local_zone());
+  CHECK_FALSE(parsed_ts(berlin).local_zone()->is_fixed());
+
+  const sluice::Config fixed = sluice::parse_config(with_ts_keys(R"("zone": "+02:00")"), "t.json");
+  CHECK_FALSE(parsed_ts(fixed).iana_zone);
+  CHECK(parsed_ts(fixed).zone_offset_seconds == 7'200);
+  const sluice::Config utc = sluice::parse_config(with_ts_keys(R"("zone": "UTC")"), "t.json");
+  CHECK(parsed_ts(utc).zone_offset_seconds == 0);
+  CHECK_FALSE(parsed_ts(utc).iana_zone);
+  CHECK_FALSE(sluice::parse_config(with_ts_keys(R"("format": "iso8601")"), "t.json").columns[0].local_zone());
+}
+
+TEST_CASE("config: ambiguous is earliest, latest or reject, in any key order, and needs an IANA zone") {
+  const sluice::Config latest =
+      sluice::parse_config(with_ts_keys(R"("ambiguous": "latest", "zone": "America/New_York")"), "t.json");
+  REQUIRE(parsed_ts(latest).iana_zone);
+  CHECK(parsed_ts(latest).iana_zone->ambiguous() == sluice::AmbiguousTime::latest);
+  const sluice::Config reject =
+      sluice::parse_config(with_ts_keys(R"("zone": "Australia/Sydney", "ambiguous": "reject")"), "t.json");
+  CHECK(parsed_ts(reject).iana_zone->ambiguous() == sluice::AmbiguousTime::reject);
+
+  std::string message = usage_error(with_ts_keys(R"("zone": "Europe/Berlin", "ambiguous": "first")"));
+  CHECK(message.find("at $.columns[0].ambiguous: expected earliest, latest or reject; got \"first\"") !=
+        std::string::npos);
+  message = usage_error(with_ts_keys(R"("zone": "Europe/Berlin", "ambiguous": 1)"));
+  CHECK(message.find("$.columns[0].ambiguous") != std::string::npos);
+  message = usage_error(with_ts_keys(R"("zone": "+01:00", "ambiguous": "latest")"));
+  CHECK(message.find("at $.columns[0].ambiguous: applies to a column with an IANA \"zone\"") != std::string::npos);
+  message = usage_error(with_ts_keys(R"("ambiguous": "latest")"));
+  CHECK(message.find("at $.columns[0].ambiguous:") != std::string::npos);
+}
+
+TEST_CASE("config: an unknown zone is an error naming the zone and the tz database") {
+  for (std::string_view name : {"Europe/Berln", "Mars/Olympus_Mons", "/etc/localtime", "localtime", "CEST", ""}) {
+    INFO("zone = " << name);
+    const std::string message = usage_error(with_ts_keys(R"("zone": ")" + std::string(name) + "\""));
+    CHECK(message.find("config test.json: at $.columns[0].zone: unknown time zone \"" + std::string(name) + "\"") !=
+          std::string::npos);
+    CHECK(message.find("IANA zone name like Europe/Berlin from the system tz database (Debian package tzdata)") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("config: config_json writes an IANA zone and a non-default ambiguous rule, and reads them back") {
+  for (std::string_view keys : {R"("zone": "Europe/Berlin")", R"("zone": "Europe/Berlin", "ambiguous": "latest")",
+                                R"("zone": "America/New_York", "ambiguous": "reject")", R"("zone": "-05:30")"}) {
+    INFO("keys = " << keys);
+    const sluice::Config config = sluice::parse_config(with_ts_keys(keys), "t.json");
+    const std::string json = sluice::config_json(config);
+    CHECK(json.find(std::string(keys)) != std::string::npos);
+    const sluice::Config reread = sluice::parse_config(json, "reread.json");
+    CHECK(parsed_ts(reread).iana_zone.has_value() == parsed_ts(config).iana_zone.has_value());
+    if (parsed_ts(config).iana_zone) {
+      CHECK(parsed_ts(reread).iana_zone->name() == parsed_ts(config).iana_zone->name());
+      CHECK(parsed_ts(reread).iana_zone->ambiguous() == parsed_ts(config).iana_zone->ambiguous());
+    }
+    CHECK(parsed_ts(reread).zone_offset_seconds == parsed_ts(config).zone_offset_seconds);
+  }
+}

@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +18,7 @@
 #include "infer/infer_column.hpp"
 #include "infer/infer_dialect.hpp"
 #include "infer/infer_numbers.hpp"
+#include "infer/infer_roles.hpp"
 #include "infer/infer_timestamp.hpp"
 #include "parse/file_parser.hpp"
 
@@ -80,12 +85,9 @@ TEST_CASE("profile_column: kinds, with a few bad values tolerated") {
   std::vector<std::string> numbers;
   for (int i = 0; i < 200; ++i) numbers.push_back(std::to_string(i % 50));
   CHECK(profile(numbers).kind == ValueKind::integer);
-  numbers[7] = "12.5";  // one bad value in 200: still int (it will be a type: reject)
+  numbers[7] = "12x";  // one bad value in 200: still int (it will be a type: reject)
   CHECK(profile(numbers).kind == ValueKind::integer);
-  numbers[8] = "3.25";
-  numbers[9] = "1.5";
-  numbers[10] = "7.75";
-  numbers[11] = "8.5";  // 2.5% decimals: float
+  numbers[8] = "3.25";  // one number with a fraction: float, so that it loads (no type: reject)
   CHECK(profile(numbers).kind == ValueKind::real);
   CHECK(profile({"2,6", "13,6", "-0,5", "1360"}, true).kind == ValueKind::real);
   CHECK(profile({"2,6", "13,6"}, false).kind == ValueKind::text);
@@ -104,22 +106,64 @@ TEST_CASE("profile_column: empty values and null words make a column optional an
   CHECK_FALSE(sluice::is_null_word("abc"));
 }
 
-TEST_CASE("find_sentinels: repeated values far outside the others") {
+std::vector<double> sentinel_values(const std::vector<double>& values) {
+  std::vector<double> out;
+  for (const sluice::Sentinel& sentinel : sluice::find_sentinels(values)) out.push_back(sentinel.value);
+  return out;
+}
+
+TEST_CASE("find_sentinels: repeated values beyond the others, far or apart and classic or negative") {
   std::vector<double> values;
   for (int i = 0; i < 1000; ++i) values.push_back(10 + (i % 90) * 0.1);
   CHECK(sluice::find_sentinels(values).empty());
   for (int i = 0; i < 20; ++i) values.push_back(-200);
-  CHECK(sluice::find_sentinels(values) == std::vector<double>{-200});
-  // Negative in an otherwise non-negative column counts even when not far in units of the spread.
+  const auto found = sluice::find_sentinels(values);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].value == -200);
+  CHECK(found[0].count == 20);
+  CHECK(found[0].reason.find("far outside") == 0);
+  // Negative and apart in an otherwise non-negative column counts even when not far in units of the spread.
   std::vector<double> counts;
   for (int i = 0; i < 300; ++i) counts.push_back(10 + i * 3);
   for (int i = 0; i < 200; ++i) counts.push_back(-200);
-  CHECK(sluice::find_sentinels(counts) == std::vector<double>{-200});
-  // A far value seen once or twice is an outlier (a range: reject), not a sentinel.
+  CHECK(sentinel_values(counts) == std::vector<double>{-200});
+  // A far value seen once or twice is an outlier, not a sentinel.
   values.resize(1000);
   values.push_back(812.4);
   values.push_back(812.4);
   CHECK(sluice::find_sentinels(values).empty());
+}
+
+TEST_CASE("find_sentinels: a repeated real extreme is a value") {
+  std::vector<double> humidity;  // many 100s next to 60..99
+  for (int i = 0; i < 900; ++i) humidity.push_back(60 + i % 40);
+  for (int i = 0; i < 300; ++i) humidity.push_back(100);
+  CHECK(sluice::find_sentinels(humidity).empty());
+  std::vector<double> rain;  // mostly 0, then 0.3 .. 60
+  for (int i = 0; i < 600; ++i) rain.push_back(0);
+  for (int i = 0; i < 400; ++i) rain.push_back(0.3 + (i % 200) * 0.3);
+  CHECK(sluice::find_sentinels(rain).empty());
+  std::vector<double> temperatures;  // -0.5 three times below 0 .. 30: negative, but next to the others
+  for (int i = 0; i < 600; ++i) temperatures.push_back((i % 300) * 0.1);
+  for (int i = 0; i < 3; ++i) temperatures.push_back(-0.5);
+  CHECK(sluice::find_sentinels(temperatures).empty());
+  std::vector<double> nines;  // 99.9 at the top of 0 .. 99.8: a classic spelling, but next to the others
+  for (int i = 0; i < 999; ++i) nines.push_back(i * 0.1);
+  for (int i = 0; i < 5; ++i) nines.push_back(99.9);
+  CHECK(sluice::find_sentinels(nines).empty());
+}
+
+TEST_CASE("find_sentinels: a classic no-data value apart from the others") {
+  std::vector<double> pressure;  // 950..1049 and 9999: far beyond the others
+  for (int i = 0; i < 500; ++i) pressure.push_back(950 + i % 100);
+  for (int i = 0; i < 5; ++i) pressure.push_back(9999);
+  CHECK(sentinel_values(pressure) == std::vector<double>{9999});
+  std::vector<double> wide;  // -9999 less than a spread below -5000..4980: not far, but apart and all nines
+  for (int i = 0; i < 500; ++i) wide.push_back(-5000 + i * 20);
+  for (int i = 0; i < 5; ++i) wide.push_back(-9999);
+  const auto found = sluice::find_sentinels(wide);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].reason.find("a usual no-data value") == 0);
 }
 
 TEST_CASE("profile_column: -200 becomes a null word, as spelled in the file, and stays out of the range") {
@@ -132,25 +176,39 @@ TEST_CASE("profile_column: -200 becomes a null word, as spelled in the file, and
   CHECK(p.nulls == 50);
   REQUIRE(p.range.min);
   CHECK(*p.range.min == 0);    // never negative apart from the sentinel
-  CHECK(*p.range.max == 110);  // p99 89.5 + 0.25 x 79, rounded up
+  CHECK(*p.range.max == 169);  // max 89.5 + (89.5 - 10.5), rounded up
 }
 
-TEST_CASE("suggest_range: robust bounds, rounded outwards, far outliers outside") {
+TEST_CASE("suggest_range: every value inside, widened by the spread, rounded outwards") {
   std::vector<double> values;
   for (int i = 0; i <= 1000; ++i) values.push_back(-10 + i * 0.05);  // -10 .. 40
-  values.push_back(9999);                                            // one far outlier does not widen the range
-  const auto range = sluice::suggest_range(values, false);
-  REQUIRE(range.min);
-  REQUIRE(range.max);
-  CHECK(*range.min < -10);
-  CHECK(*range.min > -25);
-  CHECK(*range.max > 40);
-  CHECK(*range.max < 55);
-  CHECK(*range.min == -22);  // p1 -9.5, p99 39.55: spread 49, two significant digits: whole numbers
-  CHECK(*range.max == 52);
+  auto range = sluice::suggest_range(values, false);
+  CHECK(*range.min == -60);
+  CHECK(*range.max == 90);
+  values.push_back(120.4);  // a far value widens the range: it holds every sampled value
+  range = sluice::suggest_range(values, false);
+  CHECK(*range.min == -150);  // -10 - 130.4, two significant digits of the spread: tens
+  CHECK(*range.max == 260);
+  const auto rain = sluice::suggest_range({0, 0, 0.3, 55.9, 0, 120.4}, false);
+  CHECK(*rain.min == 0);  // never negative
+  CHECK(*rain.max == 250);
   const auto integral = sluice::suggest_range({100, 200, 300, 400, 500}, true);
-  CHECK(*integral.min == std::floor(*integral.min));
+  CHECK(*integral.min == 0);
+  CHECK(*integral.max == 900);
+  CHECK(*sluice::suggest_range({-104, -48, -119}, true).min == -190);
   CHECK_FALSE(sluice::suggest_range({5, 5, 5}, false).min);
+}
+
+TEST_CASE("find_outliers: values beyond the p1..p99 fences, reported with examples") {
+  std::vector<double> values;
+  for (int i = 0; i <= 1000; ++i) values.push_back(-10 + i * 0.05);
+  CHECK(sluice::find_outliers(values).count == 0);
+  values.push_back(9999);
+  values.push_back(120.4);
+  const auto outliers = sluice::find_outliers(values);
+  CHECK(outliers.count == 2);
+  CHECK(outliers.examples == std::vector<double>{9999, 120.4});
+  CHECK(outliers.fence_high < 120.4);
 }
 
 TEST_CASE("timestamps: ISO-8601, patterns, date and time apart, epoch by magnitude") {
@@ -170,8 +228,8 @@ TEST_CASE("timestamps: ISO-8601, patterns, date and time apart, epoch by magnitu
   // Both readings parse every value: day-first wins the tie.
   CHECK(sluice::guess_date(views({"10/03/2004", "11/03/2004"}), 2)->pattern == "%d/%m/%Y");
   CHECK(sluice::guess_time(views({"18.00.00", "19.00.00"}), 2)->pattern == "%H.%M.%S");
-  CHECK(sluice::guess_epoch({1594512094.3859746, 1594512095.0}, 2) == TimestampFormat::epoch_seconds);
-  CHECK(sluice::guess_epoch({1594512094385.0}, 1) == TimestampFormat::epoch_millis);
+  CHECK(sluice::guess_epoch({1594512094.3859746, 1594512095.0}, 2)->format == TimestampFormat::epoch_seconds);
+  CHECK(sluice::guess_epoch({1594512094385.0}, 1)->format == TimestampFormat::epoch_millis);
   CHECK_FALSE(sluice::guess_epoch({12.5, 1360}, 1));
   CHECK_FALSE(sluice::guess_datetime(views({"hello", "world"}), 1));
 }
@@ -281,4 +339,131 @@ TEST_CASE("infer: a file without a header gets column names in the dialect") {
 TEST_CASE("infer: no timestamp or no data is a usage error") {
   CHECK_THROWS_AS(sluice::infer_config(""), sluice::UsageError);
   CHECK_THROWS_AS(sluice::infer_config("a,b\nx,1\ny,2\n"), sluice::UsageError);
+}
+
+TEST_CASE("epoch timestamps: magnitude is not enough, time goes forward in small steps") {
+  std::vector<double> log, phones, interleaved;
+  for (int i = 0; i < 300; ++i) log.push_back(1'748'736'000.0 + 60 * i);
+  for (int i = 0; i < 300; ++i) phones.push_back(2'060'000'000.0 + (i * 7919 % 300) * 6'500'000.0);
+  for (int i = 0; i < 300; ++i) interleaved.push_back(1'748'736'000.0 + 900 * (i / 6));  // six sensors per step
+  CHECK(sluice::ordered_share(log) == 1.0);
+  CHECK(sluice::ordered_share(phones) < 0.2);
+  CHECK(sluice::ordered_share(interleaved) > 0.8);
+  auto column = [](std::string name, const std::vector<double>& numbers) {
+    sluice::SampledColumn sampled{std::move(name), {}, 0};
+    sampled.profile.kind = ValueKind::integer;
+    sampled.profile.epoch = sluice::guess_epoch(numbers, numbers.size());
+    return sampled;
+  };
+  CHECK(sluice::epoch_plausible(column("recorded", log)));
+  CHECK(sluice::epoch_plausible(column("recorded", interleaved)));
+  CHECK_FALSE(sluice::epoch_plausible(column("contact", phones)));
+  CHECK(sluice::epoch_plausible(column("created_at", phones)));  // a time-like name is enough
+  CHECK_FALSE(sluice::epoch_plausible(column("phone", log)));    // a phone-like name never is
+  CHECK_FALSE(sluice::epoch_plausible(column("Tel. No", log)));
+}
+
+TEST_CASE("infer: phone numbers are text, not the timestamp; a Date column is") {
+  const auto config = sluice::infer_config(csv("phone,Date,kwh", 200, [](int i) {
+    return std::to_string(2'065'550'000 + (i * 7919) % 9000) + ",2026-01-" + std::to_string(10 + i % 20) + "," +
+           std::to_string(i % 7) + ".5";
+  }));
+  CHECK(config.columns[config.timestamp_column].name == "Date");
+  CHECK(column(config, "phone").type == ColumnType::text);
+  CHECK(config.measure_columns.size() == 1);
+}
+
+TEST_CASE("infer: a location (or site, station_id, deviceName) column with few values is the sensor id") {
+  for (const char* name : {"location", "Location", "site", "station_id", "deviceName", "node"}) {
+    const auto config = sluice::infer_config(csv(std::string("Date,") + name + ",wind", 40, [](int i) {
+      return "2026-01-" + std::to_string(10 + i / 2) + "," + (i % 2 ? "Seattle" : "New York") + "," +
+             std::to_string(i % 9) + ".5";
+    }));
+    CHECK_MESSAGE(config.columns[config.sensor_column].name == name, name);
+  }
+  // Free text in every row (a comment, an address) is not a sensor id, whatever its name.
+  const auto unique = sluice::infer_config(
+      csv("Date,location,wind", 40,
+          [](int i) { return "2026-01-" + std::to_string(10 + i / 2) + ",spot " + std::to_string(i) + ",1.5"; }),
+      {10'000, "file-stem"});
+  CHECK(unique.columns[unique.sensor_column].default_value == "file-stem");
+  // A word that merely contains "id" (humidity) is not an id.
+  const auto humid = sluice::infer_config(
+      csv("Date,humidity,wind", 40, [](int i) { return "2026-01-" + std::to_string(10 + i / 2) + ",high,1.5"; }));
+  CHECK(humid.columns[humid.sensor_column].name == "station");
+}
+
+TEST_CASE("infer: a percentage that fits 0..100 gets 0..100; the range holds every sampled value") {
+  const std::string sample = csv("time,relative_humidity,rain", 200, [](int i) {
+    return "2026-01-01T00:" + std::to_string(10 + i % 50) + ":00Z," + (i % 3 ? "100" : std::to_string(60 + i % 40)) +
+           "," +
+           (i == 7  ? "120.4"
+            : i % 4 ? "0.0"
+                    : std::to_string(i % 9) + ".3");
+  });
+  const auto result = sluice::infer({sample});
+  CHECK(*column(result.config, "relative_humidity").min == 0);
+  CHECK(*column(result.config, "relative_humidity").max == 100);
+  CHECK(column(result.config, "relative_humidity").nulls.empty());  // the 100s are values
+  CHECK(*column(result.config, "rain").max >= 120.4);
+  CHECK(outcome(result.config, sample) == "200 valid");
+  const auto note = std::find_if(result.notes.begin(), result.notes.end(),
+                                 [](const std::string& n) { return n.find("\"rain\": 1 sampled value beyond") == 0; });
+  CHECK_MESSAGE(note != result.notes.end(), "the 120.4 mm day is a note");
+}
+
+// The data-driven cases: tests/infer/<case>/ holds sample files (*.csv, made by make_samples.py), the config
+// infer must print for them (expected.json) and its notes (expected_notes.txt). SLUICE_INFER_UPDATE=1 rewrites
+// the expected files from what infer says now, to be reviewed in the diff.
+namespace {
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in, "cannot read " << path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+}  // namespace
+
+TEST_CASE("infer: real-world-shaped samples give the expected config, which loads them without a reject") {
+  const std::filesystem::path root = SLUICE_INFER_CASES_DIR;
+  const bool update = std::getenv("SLUICE_INFER_UPDATE") != nullptr;
+  std::vector<std::filesystem::path> cases;
+  for (const auto& entry : std::filesystem::directory_iterator(root))
+    if (entry.is_directory()) cases.push_back(entry.path());
+  std::sort(cases.begin(), cases.end());
+  CHECK(cases.size() >= 6);
+  for (const std::filesystem::path& folder : cases) {
+    CAPTURE(folder.filename().string());
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(folder))
+      if (entry.path().extension() == ".csv") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    REQUIRE(!files.empty());
+    std::vector<std::string> texts;
+    for (const auto& file : files) texts.push_back(read_text(file));
+    const auto result = sluice::infer({texts.begin(), texts.end()}, {10'000, files.front().stem().string()});
+    std::string notes;
+    for (const std::string& note : result.notes) notes += note + "\n";
+    const std::string printed = sluice::config_json(result.config);
+    if (update) {
+      write_text(folder / "expected.json", printed);
+      write_text(folder / "expected_notes.txt", notes);
+    }
+    // Parsing and printing the expected file again normalises its layout.
+    const auto expected = sluice::parse_config(read_text(folder / "expected.json"), "expected.json");
+    CHECK(printed == sluice::config_json(expected));
+    CHECK(notes == read_text(folder / "expected_notes.txt"));
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      CAPTURE(files[i].filename().string());
+      const std::size_t rows = static_cast<std::size_t>(std::count(texts[i].begin(), texts[i].end(), '\n')) - 1;
+      CHECK(outcome(result.config, texts[i]) == std::to_string(rows) + " valid");
+    }
+  }
 }

@@ -171,3 +171,24 @@ TEST_CASE("a structurally broken S3 event loads nothing") {
   CHECK(event.files.empty());
   CHECK_FALSE(event.poison.empty());
 }
+
+TEST_CASE("an S3 event's sequencer is kept, upper-cased; a broken one makes the record poison") {
+  FileEvent event = parse_file_event(kThreeRecords);
+  REQUIRE(event.files.size() == 2);
+  CHECK(event.files[0].sequencer == "0A1B");
+  CHECK(event.files[1].sequencer.empty());  // the record has none: the identity rule alone decides
+
+  event = parse_file_event(R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},)"
+                           R"("object":{"key":"k.csv","size":1,"eTag":"e","sequencer":"005f3c2a9b"}}}]})");
+  REQUIRE(event.files.size() == 1);
+  CHECK(event.files[0].sequencer == "005F3C2A9B");
+
+  event = parse_file_event(R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},)"
+                           R"("object":{"key":"k.csv","size":1,"eTag":"e","sequencer":"12-34"}}}]})");
+  CHECK(event.files.empty());
+  CHECK(event.poison.find("s3.object.sequencer 12-34: expected hexadecimal digits") != std::string::npos);
+
+  event = parse_file_event(R"({"uri": "s3://b/k.csv"})");
+  REQUIRE(event.files.size() == 1);
+  CHECK(event.files[0].sequencer.empty());  // plain messages carry none
+}

@@ -134,3 +134,63 @@ TEST_CASE("ledger_rules: state names round-trip") {
     CHECK(sluice::parse_ledger_state(sluice::ledger_state_name(state)) == state);
   CHECK_THROWS(sluice::parse_ledger_state("loading"));
 }
+
+TEST_CASE("ledger_rules: S3 event sequencers compare as left-padded hex") {
+  using sluice::newest_sequencer;
+  using sluice::sequencer_older;
+  CHECK(sequencer_older("0A", "0B"));
+  CHECK_FALSE(sequencer_older("0B", "0A"));
+  CHECK_FALSE(sequencer_older("0A", "0A"));
+  CHECK(sequencer_older("FF", "100"));         // shorter: padded with zeros, not compared as text
+  CHECK_FALSE(sequencer_older("0100", "FF"));  // leading zeros change nothing
+  CHECK_FALSE(sequencer_older("", "0A"));      // no sequencer: not comparable
+  CHECK_FALSE(sequencer_older("0A", ""));
+  CHECK(newest_sequencer("0A", "0B") == "0B");
+  CHECK(newest_sequencer("", "0B") == "0B");
+  CHECK(newest_sequencer("0C", "") == "0C");
+}
+
+TEST_CASE("ledger_rules: an event older than the ledger's is stale; without sequencers the identity decides") {
+  const LedgerRules rules;
+  FileRef event = FileRef::s3("s3://b/k.csv", 10, "new");
+  LedgerRow loaded;
+  loaded.file_id = 7;
+  loaded.size = 10;
+  loaded.version = "new";
+  loaded.state = LedgerState::loaded;
+  loaded.has_rows = true;
+  loaded.sequencer = "0B";
+
+  event.sequencer = "0A";
+  CHECK(sluice::plan_step(event, loaded, rules) == PlanStep::skip_stale);
+  event.etag = "old";  // even naming another version: older than what the ledger recorded
+  CHECK(sluice::plan_step(event, loaded, rules) == PlanStep::skip_stale);
+  CHECK(sluice::commit_step(event, true, loaded, rules).skip);  // decided again under the lock
+  LedgerRow failed = loaded;
+  failed.state = LedgerState::failed;
+  CHECK(sluice::plan_step(event, failed, rules) == PlanStep::skip_stale);
+  CHECK(sluice::commit_step(event, false, failed, rules).skip);  // a stale event never counts an attempt
+
+  event.sequencer = "0C";  // newer, another version: loads, and the row takes the newer sequencer
+  CHECK(sluice::plan_step(event, loaded, rules) == PlanStep::load);
+  CommitStep step = sluice::commit_step(event, true, loaded, rules);
+  CHECK(step.insert_row);
+  CHECK(step.sequencer == "0C");
+
+  event.sequencer.clear();  // a plain message: the identity rule alone; the row keeps the sequencer it had
+  CHECK(sluice::plan_step(event, loaded, rules) == PlanStep::load);
+  CHECK(sluice::commit_step(event, true, loaded, rules).sequencer == "0B");
+  event.etag = "new";
+  CHECK(sluice::plan_step(event, loaded, rules) == PlanStep::skip_loaded);
+
+  event.sequencer = "0A";  // --force loads whatever the ledger says
+  LedgerRules force;
+  force.force = true;
+  CHECK(sluice::plan_step(event, loaded, force) == PlanStep::load);
+
+  event.sequencer = "0D";  // a failure of a newer event's version keeps its sequencer too
+  event.etag = "newer";
+  step = sluice::commit_step(event, false, loaded, rules);
+  CHECK(step.failure_in_place);
+  CHECK(step.sequencer == "0D");
+}

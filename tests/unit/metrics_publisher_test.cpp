@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "core/errors.hpp"
 #include "core/logger.hpp"
 #include "core/run_outcome.hpp"
 #include "core/run_stats.hpp"
@@ -80,6 +81,11 @@ bool has_line(const std::string& text, const std::string& line) {
   return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
 }
 
+// The line of `metric` with the labels every sample of a default (unsharded) run carries, then `labels`.
+std::string sample(const std::string& metric, const std::string& labels, const std::string& value) {
+  return metric + "{shard=\"0-1\"" + (labels.empty() ? "" : "," + labels) + "} " + value;
+}
+
 }  // namespace
 
 TEST_CASE("metrics: an ok run writes the last success time; a later failed run keeps it") {
@@ -105,7 +111,7 @@ TEST_CASE("metrics: an ok run writes the last success time; a later failed run k
   CHECK(sluice::last_success_in(text1) == first);
   CHECK(first >= before);
   CHECK(first <= after);
-  CHECK(has_line(text1, "sluice_run_exit_code 0"));
+  CHECK(has_line(text1, sample("sluice_run_exit_code", "", "0")));
 
   // A new process: it reads the earlier time back, and its failure rewrites the file with the same time.
   MetricsPublisher run2(textfile(file), logger);
@@ -115,8 +121,8 @@ TEST_CASE("metrics: an ok run writes the last success time; a later failed run k
   run2.publish(failed, outcome("partial", 1), false);
   const std::string text2 = read_file(file);
   CHECK(text2 != text1);  // rewritten
-  CHECK(has_line(text2, "sluice_run_exit_code 1"));
-  CHECK(has_line(text2, "sluice_run_files{status=\"failed\"} 1"));
+  CHECK(has_line(text2, sample("sluice_run_exit_code", "", "1")));
+  CHECK(has_line(text2, sample("sluice_run_files", "status=\"failed\"", "1")));
   CHECK(sluice::last_success_in(text2) == first);
   CHECK(run2.last_success_unix() == first);
 }
@@ -138,7 +144,7 @@ TEST_CASE("metrics: a failed run carries an old success time forward exactly; an
     failed_run.publish(stats, outcome("fatal", 3), false);
   }
   CHECK(sluice::last_success_in(read_file(file)) == 1234567890);
-  CHECK(has_line(read_file(file), "sluice_run_exit_code 3"));
+  CHECK(has_line(read_file(file), sample("sluice_run_exit_code", "", "3")));
 
   {
     MetricsPublisher stopped_run(textfile(file), logger);
@@ -192,9 +198,9 @@ TEST_CASE("metrics: in_progress is written as sluice_run_in_progress 1, and 0 at
   RunStats stats;
   MetricsPublisher publisher(textfile(file), logger);
   publisher.publish(stats, outcome("ok", 0), true);
-  CHECK(has_line(read_file(file), "sluice_run_in_progress 1"));
+  CHECK(has_line(read_file(file), sample("sluice_run_in_progress", "", "1")));
   publisher.publish(stats, outcome("ok", 0), false);
-  CHECK(has_line(read_file(file), "sluice_run_in_progress 0"));
+  CHECK(has_line(read_file(file), sample("sluice_run_in_progress", "", "0")));
 }
 
 TEST_CASE("metrics: consumer metrics appear only when the consumer is active") {
@@ -213,14 +219,14 @@ TEST_CASE("metrics: consumer metrics appear only when the consumer is active") {
   stats.consumer.active = true;
   publisher.publish(stats, outcome("ok", 0), true);
   const std::string text = read_file(file);
-  CHECK(has_line(text, "sluice_kafka_messages 12"));
-  CHECK(has_line(text, "sluice_kafka_batches{status=\"committed\"} 4"));
-  CHECK(has_line(text, "sluice_kafka_batches{status=\"over_reject_ratio\"} 2"));
+  CHECK(has_line(text, sample("sluice_kafka_messages", "", "12")));
+  CHECK(has_line(text, sample("sluice_kafka_batches", "status=\"committed\"", "4")));
+  CHECK(has_line(text, sample("sluice_kafka_batches", "status=\"over_reject_ratio\"", "2")));
   CHECK(text.find("sluice_kafka_last_commit_timestamp_seconds") == std::string::npos);  // never committed
 
   stats.consumer.last_commit_unix = 1'700'000'000;
   publisher.publish(stats, outcome("ok", 0), true);
-  CHECK(has_line(read_file(file), "sluice_kafka_last_commit_timestamp_seconds 1700000000"));
+  CHECK(has_line(read_file(file), sample("sluice_kafka_last_commit_timestamp_seconds", "", "1700000000")));
 }
 
 TEST_CASE("metrics: last_success_in reads the sample, 0 when absent or unreadable") {
@@ -239,8 +245,105 @@ TEST_CASE("metrics: last_success_in reads the sample, 0 when absent or unreadabl
 
 TEST_CASE("metrics: prometheus_text writes the last success time only when known") {
   RunStats stats;
-  sluice::MetricsMoment unknown{outcome("partial", 1), false, 0};
+  sluice::MetricsMoment unknown{outcome("partial", 1), false, 0, 0, {}};
   CHECK(sluice::prometheus_text(stats, unknown).find(kLastSuccess) == std::string::npos);
-  sluice::MetricsMoment known{outcome("partial", 1), false, 1234567890};
+  sluice::MetricsMoment known{outcome("partial", 1), false, 1234567890, 0, {}};
   CHECK(sluice::last_success_in(sluice::prometheus_text(stats, known)) == 1234567890);
+}
+
+TEST_CASE("metrics: every sample carries shard and the --metrics-label labels, in the order given") {
+  TempDir dir;
+  const fs::path file = dir.path() / "sluice.prom";
+  sluice::Logger logger(sluice::LogFormat::text, true);
+  RunStats stats;
+  stats.rows_loaded = 7;
+  stats.add_rejects({{"range:temperature", 2}});
+  MetricsTargets targets = textfile(file);
+  targets.shard = "3/8";
+  targets.labels = {"pipeline=weather", "region=eu-1"};
+  MetricsPublisher publisher(targets, logger);
+  publisher.publish(stats, outcome("ok", 0), false);
+  const std::string text = read_file(file);
+  const std::string ids = "shard=\"3-8\",pipeline=\"weather\",region=\"eu-1\"";
+  CHECK(has_line(text, "sluice_run_rows{" + ids + ",status=\"loaded\"} 7"));
+  CHECK(has_line(text, "sluice_run_rejected_rows{" + ids + ",reason=\"range:temperature\"} 2"));
+  CHECK(has_line(text, "sluice_run_exit_code{" + ids + "} 0"));
+  std::istringstream lines(text);
+  int samples = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    ++samples;
+    CHECK_MESSAGE(line.find("{" + ids) != std::string::npos, line);
+  }
+  CHECK(samples > 10);
+  // The next run (a new process) reads its last success back from the labelled sample.
+  CHECK(MetricsPublisher(targets, logger).last_success_unix() == publisher.last_success_unix());
+}
+
+TEST_CASE("metrics: identity_labels and parse_metrics_label accept Prometheus label names, refuse clashes") {
+  const sluice::MetricsLabels plain = sluice::identity_labels("0/1", {});
+  REQUIRE(plain.size() == 1);
+  CHECK(plain[0].name == "shard");
+  CHECK(plain[0].value == "0-1");
+  CHECK(sluice::identity_labels("", {})[0].value == "0-1");
+  const sluice::MetricsLabels labelled = sluice::identity_labels("12/16", {"team=data_eng", "_x=a.b:c-9"});
+  REQUIRE(labelled.size() == 3);
+  CHECK(labelled[0].value == "12-16");
+  CHECK(labelled[1].name == "team");
+  CHECK(labelled[1].value == "data_eng");
+  CHECK(labelled[2].name == "_x");
+  CHECK(labelled[2].value == "a.b:c-9");
+  for (const char* bad : {"", "novalue", "=x", "9a=x", "a-b=x", "__a=x", "job=x", "instance=x", "shard=x", "status=x",
+                          "reason=x", "kind=x", "stage=x", "a=", "a=x y", "a=x/y", "a=\"x\"", "a=é", "a=b=c"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(sluice::parse_metrics_label(bad), sluice::UsageError);
+  }
+  CHECK_THROWS_AS(sluice::parse_metrics_label("a=" + std::string(129, 'x')), sluice::UsageError);
+  CHECK_NOTHROW(sluice::parse_metrics_label("a=" + std::string(128, 'x')));
+  CHECK_THROWS_AS(sluice::identity_labels("0/1", {"a=1", "a=2"}), sluice::UsageError);
+  // A bad label stops the run before it starts: the publisher is built at the start of the session.
+  TempDir dir;
+  sluice::Logger logger(sluice::LogFormat::text, true);
+  MetricsTargets targets = textfile(dir.path() / "sluice.prom");
+  targets.labels = {"status=x"};
+  CHECK_THROWS_AS(MetricsPublisher(targets, logger), sluice::UsageError);
+}
+
+TEST_CASE("metrics: a consumer's last commit time survives a restart that has not committed yet") {
+  TempDir dir;
+  const fs::path file = dir.path() / "sluice.prom";
+  sluice::Logger logger(sluice::LogFormat::text, true);
+  {
+    RunStats stats;
+    stats.consumer.active = true;
+    stats.consumer.last_commit_unix = 1'700'000'000;
+    MetricsPublisher first(textfile(file), logger);
+    first.publish(stats, outcome("ok", 0), true);
+  }
+  {
+    RunStats stats;  // a new process: no commit yet
+    stats.consumer.active = true;
+    MetricsPublisher restarted(textfile(file), logger);
+    restarted.publish(stats, outcome("ok", 0), true);
+    CHECK(has_line(read_file(file), sample("sluice_kafka_last_commit_timestamp_seconds", "", "1700000000")));
+    stats.consumer.last_commit_unix = 1'700'000'500;  // its own first commit wins
+    restarted.publish(stats, outcome("ok", 0), true);
+    CHECK(has_line(read_file(file), sample("sluice_kafka_last_commit_timestamp_seconds", "", "1700000500")));
+  }
+  {
+    RunStats stats;  // `sluice ingest` with the same file: no consumer, no Kafka metrics
+    MetricsPublisher ingest(textfile(file), logger);
+    ingest.publish(stats, outcome("ok", 0), false);
+    CHECK(read_file(file).find("sluice_kafka_") == std::string::npos);
+  }
+}
+
+TEST_CASE("metrics: timestamp_in reads a labelled sample of the named metric only") {
+  const std::string text =
+      "# TYPE sluice_kafka_last_commit_timestamp_seconds gauge\n"
+      "sluice_kafka_last_commit_timestamp_seconds_x{shard=\"0-1\"} 5\n"
+      "sluice_kafka_last_commit_timestamp_seconds{shard=\"0-1\",pipeline=\"a\"} 1700000000\n";
+  CHECK(sluice::timestamp_in(text, "sluice_kafka_last_commit_timestamp_seconds") == 1700000000);
+  CHECK(sluice::timestamp_in(text, "sluice_run_last_success_timestamp_seconds") == 0);
+  CHECK(sluice::last_success_in("sluice_run_last_success_timestamp_seconds{shard=\"1-2\"} 42\n") == 42);
 }

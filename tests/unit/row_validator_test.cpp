@@ -406,3 +406,45 @@ TEST_CASE("row_validator: an assembled timestamp missing its time names the time
   CHECK(message.find("(required: missing Date+Time; nearest in the header: \"time\" for \"Time\"); got Date,time,s") !=
         std::string::npos);
 }
+
+TEST_CASE(
+    "row_validator: a local time on an IANA zone: the skipped hour is a timestamp reject, the repeated "
+    "hour follows the ambiguous rule") {
+  auto validate_with = [](std::string_view ts_keys, std::vector<std::string> rows) {
+    const sluice::Config config =
+        sluice::parse_config(R"({"sensor_column": "s", "columns": [
+      {"name": "ts", "type": "timestamp", "required": true, )" +
+                                 std::string(ts_keys) + R"(}, {"name": "s", "type": "text", "required": true}]})",
+                             "test.json");
+    std::vector<std::string> names = {"ts", "s"};
+    std::vector<std::string_view> name_views = views(names);
+    RowValidator validator(config, name_views);
+    std::vector<std::string> out;
+    for (std::string& text : rows) {
+      std::vector<std::string> row = {text, "x"};
+      CsvRecord record;
+      record.fields = views(row);
+      const std::string reason(validator.validate(record));
+      out.push_back(reason.empty() ? std::to_string(validator.values()[0].integer / sluice::kMicrosPerSecond) : reason);
+    }
+    return out;
+  };
+  auto unix_text = [](int year, unsigned month, unsigned day, int hour, int minute) {
+    return std::to_string(sluice::days_from_civil(year, month, day) * 86'400 + hour * 3'600 + minute * 60);
+  };
+  const std::vector<std::string> rows = {"2026-03-29 01:30:00", "2026-03-29 02:30:00",       "2026-03-29 03:30:00",
+                                         "2026-10-25 02:30:00", "2026-10-25 02:30:00+01:00", "2026-10-25 03:30:00"};
+  const std::vector<std::string> common = {unix_text(2026, 3, 29, 0, 30), "timestamp", unix_text(2026, 3, 29, 1, 30)};
+  auto expect = [&](std::string repeated) {
+    std::vector<std::string> out = common;
+    out.insert(out.end(), {std::move(repeated), unix_text(2026, 10, 25, 1, 30), unix_text(2026, 10, 25, 2, 30)});
+    return out;
+  };
+  CHECK(validate_with(R"("zone": "Europe/Berlin")", rows) == expect(unix_text(2026, 10, 25, 0, 30)));
+  CHECK(validate_with(R"("zone": "Europe/Berlin", "ambiguous": "latest")", rows) ==
+        expect(unix_text(2026, 10, 25, 1, 30)));
+  CHECK(validate_with(R"("zone": "Europe/Berlin", "ambiguous": "reject")", rows) == expect("timestamp"));
+  // The same through a pattern.
+  CHECK(validate_with(R"("zone": "Europe/Berlin", "format": "%Y-%m-%d %H:%M:%S")", {"2026-03-29 02:30:00"}) ==
+        std::vector<std::string>{"timestamp"});
+}
