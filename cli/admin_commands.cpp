@@ -6,6 +6,7 @@
 
 #include "core/errors.hpp"
 
+#include "load/blocks_migrate.hpp"
 #include "load/ledger_admin.hpp"
 #include "load/pg_session.hpp"
 #include "load/schema.hpp"
@@ -62,6 +63,16 @@ void add_schema_command(CLI::App& app, DatabaseOptions& options, int& exit_code)
     else
       std::cout << fmt::format("schema {} migrated from version {} to {} in {:.2f} s ({} ledger rows kept)\n",
                                config.schema, report.from, report.to, report.seconds, report.ledger_rows);
+    if (config.layout == StorageLayout::blocks) {
+      const BlocksMigration blocks = migrate_rows_to_blocks(*session, config);
+      if (blocks.moved)
+        std::cout << fmt::format(
+            "schema {}: {} readings moved from rows to blocks in {:.2f} s ({:.2f} s per million readings)\n",
+            config.schema, blocks.readings, blocks.seconds,
+            blocks.readings > 0 ? blocks.seconds * 1e6 / static_cast<double>(blocks.readings) : 0.0);
+      else
+        std::cout << fmt::format("schema {} already stores blocks\n", config.schema);
+    }
     exit_code = 0;
   });
   init->callback([&options, &exit_code] {

@@ -223,6 +223,16 @@ void check_config(const Config& config, std::string_view origin) {
       config_error(origin, "$.aggregate",
                    fmt::format("\"{}\" is not a float or int column", config.columns[index].name));
   }
+  if (config.layout == StorageLayout::blocks)
+    for (std::size_t i = 0; i < config.columns.size(); ++i) {
+      const std::string& name = config.columns[i].name;
+      // The blocks table keeps its bounds in columns of these names and a column's encoded forms as "<name>:<form>".
+      if (name == "first_ts" || name == "last_ts" || name == "n" || name.find(':') != std::string::npos)
+        config_error(origin, fmt::format("$.columns[{}].name", i),
+                     fmt::format("\"{}\" cannot be a column name with \"layout\": \"blocks\" (first_ts, last_ts, n "
+                                 "and names with a colon are the blocks table's own)",
+                                 name));
+    }
   if (config.dialect.delimiter == config.dialect.quote) config_error(origin, "$.quote", "quote equals delimiter");
   if (config.dialect.decimal_comma && config.dialect.delimiter == ',')
     config_error(origin, "$.dialect.decimal", "a decimal comma needs another delimiter (e.g. \";\")");
@@ -243,6 +253,8 @@ void check_config(const Config& config, std::string_view origin) {
 }
 
 }  // namespace
+
+std::string_view to_string(StorageLayout layout) { return layout == StorageLayout::blocks ? "blocks" : "rows"; }
 
 std::string_view to_string(ColumnType type) {
   switch (type) {
@@ -326,6 +338,14 @@ Config parse_config(std::string_view json, std::string_view origin) {
       config.dialect.delimiter = single_char(get_or_fail(v.get_string(), origin, path, "a string"), origin, path);
     } else if (key == "quote") {
       config.dialect.quote = single_char(get_or_fail(v.get_string(), origin, path, "a string"), origin, path);
+    } else if (key == "layout") {
+      const std::string_view layout = get_or_fail(v.get_string(), origin, path, "a string");
+      if (layout == "rows")
+        config.layout = StorageLayout::rows;
+      else if (layout == "blocks")
+        config.layout = StorageLayout::blocks;
+      else
+        config_error(origin, path, fmt::format("expected \"rows\" or \"blocks\"; got \"{}\"", layout));
     } else if (key == "header_case_insensitive") {
       config.header_case_insensitive = get_or_fail(v.get_bool(), origin, path, "true or false");
     } else if (key == "timestamp_column") {
@@ -348,7 +368,7 @@ Config parse_config(std::string_view json, std::string_view origin) {
       }
     } else {
       config_error(origin, path,
-                   "unknown key; expected schema, delimiter, quote, dialect, header_case_insensitive, "
+                   "unknown key; expected schema, layout, delimiter, quote, dialect, header_case_insensitive, "
                    "timestamp_column, sensor_column, aggregate or columns");
     }
   }

@@ -13,8 +13,12 @@ namespace sluice {
 enum class ColumnType { timestamp, text, float8, int8, boolean };
 /// iso8601, epoch seconds/milliseconds (integer or fractional), or a strftime-like pattern.
 enum class TimestampFormat { iso8601, epoch_seconds, epoch_millis, pattern };
+/// How readings are stored: one tuple per reading, or blocks of one file's readings of one sensor-hour,
+/// column by column (README.md, "Storage layouts").
+enum class StorageLayout { rows, blocks };
 
 std::string_view to_string(ColumnType type);
+std::string_view to_string(StorageLayout layout);
 
 /// One configured column, matched by header name; stored in `readings` under the same name.
 struct ColumnSpec {
@@ -60,10 +64,11 @@ struct Config {
   std::string schema = "sluice";
   Dialect dialect;
   std::vector<ColumnSpec> columns;
-  std::size_t timestamp_column = 0;          ///< index into columns; the partition key
-  std::size_t sensor_column = 1;             ///< index into columns; the aggregate key
-  std::vector<std::size_t> measure_columns;  ///< indexes of numeric columns aggregated per sensor-hour
-  bool header_case_insensitive = false;      ///< header names match columns ignoring ASCII case
+  std::size_t timestamp_column = 0;            ///< index into columns; the partition key
+  std::size_t sensor_column = 1;               ///< index into columns; the aggregate key
+  std::vector<std::size_t> measure_columns;    ///< indexes of numeric columns aggregated per sensor-hour
+  bool header_case_insensitive = false;        ///< header names match columns ignoring ASCII case
+  StorageLayout layout = StorageLayout::rows;  ///< recorded in the schema; a mismatch is a usage error
 
   /// Index of the column named `name`, if configured.
   [[nodiscard]] std::optional<std::size_t> find(std::string_view name) const;

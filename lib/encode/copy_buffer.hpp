@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 namespace sluice {
 
@@ -18,6 +20,21 @@ constexpr std::int64_t kPostgresEpochMicros = 946'684'800'000'000;
 /// rows of several files can be sent in one COPY.
 class CopyBuffer {
  public:
+  CopyBuffer() = default;
+  // A moved-from buffer is empty and usable (the defaults would leave it a capacity without memory).
+  CopyBuffer(CopyBuffer&& other) noexcept
+      : data_(std::move(other.data_)),
+        size_(std::exchange(other.size_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)),
+        rows_(std::exchange(other.rows_, 0)) {}
+  CopyBuffer& operator=(CopyBuffer&& other) noexcept {
+    data_ = std::move(other.data_);
+    size_ = std::exchange(other.size_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+    rows_ = std::exchange(other.rows_, 0);
+    return *this;
+  }
+
   /// Starts a row of `fields` fields; each add_* call then writes one field, in table column order.
   void begin_row(std::int16_t fields) {
     put_be<std::int16_t>(fields);
@@ -49,15 +66,89 @@ class CopyBuffer {
   /// timestamptz from Unix microseconds.
   void add_timestamptz(std::int64_t unix_micros) { add_int8(unix_micros - kPostgresEpochMicros); }
 
+  /// A field whose length is known only once it is written (an array): begin_field() returns a mark, the
+  /// put_* calls write its bytes, end_field(mark) fills in the length.
+  [[nodiscard]] std::size_t begin_field() {
+    put_be<std::int32_t>(0);
+    return size_;
+  }
+  void end_field(std::size_t mark) {
+    const auto length = __builtin_bswap32(static_cast<std::uint32_t>(size_ - mark));
+    std::memcpy(data_.get() + mark - 4, &length, 4);
+  }
+  /// Big-endian bytes without a length (inside a field opened with begin_field).
+  void put_int4(std::int32_t value) { put_be<std::int32_t>(value); }
+  void put_int8(std::int64_t value) { put_be<std::int64_t>(value); }
+  void put_bytes(std::string_view value) {
+    ensure(value.size());
+    std::memcpy(data_.get() + size_, value.data(), value.size());
+    size_ += value.size();
+  }
+
+  /// Writes one row through a raw pointer after one capacity check for the whole row (the add_* calls
+  /// above check per field). Its fields go in table column order; the row is complete when it is destroyed.
+  class RowCursor {
+   public:
+    RowCursor(CopyBuffer& buffer, std::int16_t fields, std::size_t max_bytes) : buffer_(buffer) {
+      buffer.ensure(max_bytes + 2);
+      at_ = buffer.data_.get() + buffer.size_;
+      put(fields);
+      ++buffer.rows_;
+    }
+    RowCursor(const RowCursor&) = delete;
+    RowCursor& operator=(const RowCursor&) = delete;
+    ~RowCursor() { buffer_.size_ = static_cast<std::size_t>(at_ - buffer_.data_.get()); }
+
+    void add_null() { put(std::int32_t{-1}); }
+    void add_int8(std::int64_t value) {
+      put(std::int32_t{8});
+      put(value);
+    }
+    void add_float8(double value) {
+      put(std::int32_t{8});
+      put(std::bit_cast<std::uint64_t>(value));
+    }
+    void add_bool(bool value) {
+      put(std::int32_t{1});
+      *at_++ = value ? 1 : 0;
+    }
+    void add_text(std::string_view value) {
+      put(static_cast<std::int32_t>(value.size()));
+      std::memcpy(at_, value.data(), value.size());
+      at_ += value.size();
+    }
+    void add_timestamptz(std::int64_t unix_micros) { add_int8(unix_micros - kPostgresEpochMicros); }
+
+    /// Bytes a field takes at most: its length word and 8 bytes of value (text: its length instead).
+    static constexpr std::size_t kMaxFixedField = 12;
+
+   private:
+    template <typename T>
+    void put(T value) {
+      auto raw = static_cast<std::make_unsigned_t<T>>(value);
+      if constexpr (sizeof(T) == 2) raw = __builtin_bswap16(raw);
+      if constexpr (sizeof(T) == 4) raw = __builtin_bswap32(raw);
+      if constexpr (sizeof(T) == 8) raw = __builtin_bswap64(raw);
+      std::memcpy(at_, &raw, sizeof(T));
+      at_ += sizeof(T);
+    }
+
+    CopyBuffer& buffer_;
+    char* at_;
+  };
+
   [[nodiscard]] std::string_view bytes() const { return {data_.get(), size_}; }
   [[nodiscard]] std::int64_t rows() const { return rows_; }
   [[nodiscard]] bool empty() const { return rows_ == 0; }
+  [[nodiscard]] std::size_t capacity() const { return capacity_; }
   void clear() {
     size_ = 0;
     rows_ = 0;
   }
+  /// Room for `bytes` in all, with 1/16 more: a reused buffer then fits the next file of about the
+  /// same size instead of being reallocated for a few bytes more.
   void reserve(std::size_t bytes) {
-    if (bytes > capacity_) grow_to(bytes);
+    if (bytes > capacity_) grow_to(bytes + bytes / 16);
   }
   /// Drops the memory too (clear() keeps it for reuse).
   void release() {

@@ -22,6 +22,12 @@ std::string DispatchingFetcher::fetch_current(FileRef& file) {
   return fetch(file);
 }
 
+void DispatchingFetcher::fetch_current_into(FileRef& file, std::string& into) {
+  if (file.scheme == FileScheme::s3 && s3_) return s3_->fetch_current_into(file, into);
+  if (file.scheme == FileScheme::local) return local_->fetch_into(file, into);
+  into = fetch(file);
+}
+
 bool DispatchingFetcher::identify(FileRef& file) {
   if (file.scheme == FileScheme::s3 && s3_) return s3_->identify(file);
   return false;

@@ -17,6 +17,7 @@ class DispatchingFetcher final : public Fetcher {
   /// By the file's scheme; an unloadable entry fails with its reason.
   std::string fetch(const FileRef& file) override;
   std::string fetch_current(FileRef& file) override;
+  void fetch_current_into(FileRef& file, std::string& into) override;
   bool identify(FileRef& file) override;
 
  private:

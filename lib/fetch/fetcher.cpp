@@ -8,11 +8,20 @@ namespace sluice {
 
 std::string LocalFetcher::fetch(const FileRef& file) { return read_local_file(file, max_bytes_); }
 
+void LocalFetcher::fetch_into(const FileRef& file, std::string& into) { read_local_file(file, max_bytes_, into); }
+
 std::string LocalFetcher::fetch_current(FileRef& file) {
+  std::string bytes;
+  fetch_current_into(file, bytes);
+  return bytes;
+}
+
+void LocalFetcher::fetch_current_into(FileRef& file, std::string& into) {
   constexpr int kAttempts = 3;  // a file rewritten again and again is left for a later run
   for (int attempt = 1;; ++attempt) {
     try {
-      return read_local_file(file, max_bytes_);
+      read_local_file(file, max_bytes_, into);
+      return;
     } catch (const FileChangedError&) {
       struct stat info {};
       if (attempt == kAttempts || ::stat(file.uri.c_str(), &info) != 0) throw;

@@ -15,6 +15,10 @@ class Fetcher {
   /// Like fetch, but reads the version there is now and sets `file`'s version to the one read, so the ledger
   /// records exactly what was loaded. A source whose reads are pinned to the listed version keeps fetch's.
   virtual std::string fetch_current(FileRef& file) { return fetch(file); }
+  /// fetch into `into`, whose capacity a source may reuse (a buffer handed from file to file).
+  virtual void fetch_into(const FileRef& file, std::string& into) { into = fetch(file); }
+  /// Like fetch_current, into `into` (likewise).
+  virtual void fetch_current_into(FileRef& file, std::string& into) { into = fetch_current(file); }
   /// Sets `file`'s size and version to the ones there are now, without reading it, when the source can tell
   /// cheaply (an S3 HEAD). Returns false when it cannot (the read will then find out, and name any error).
   /// Throws FatalError for an error about the environment, like fetch.
@@ -25,8 +29,10 @@ class LocalFetcher final : public Fetcher {
  public:
   explicit LocalFetcher(std::uint64_t max_bytes) : max_bytes_(max_bytes) {}
   std::string fetch(const FileRef& file) override;
+  void fetch_into(const FileRef& file, std::string& into) override;
   /// A file that changed since it was listed is looked at again (a few times) and read as it is now.
   std::string fetch_current(FileRef& file) override;
+  void fetch_current_into(FileRef& file, std::string& into) override;
 
  private:
   std::uint64_t max_bytes_;

@@ -21,6 +21,12 @@ struct FdCloser {
 }  // namespace
 
 std::string read_local_file(const FileRef& file, std::uint64_t max_bytes) {
+  std::string bytes;
+  read_local_file(file, max_bytes, bytes);
+  return bytes;
+}
+
+void read_local_file(const FileRef& file, std::uint64_t max_bytes, std::string& bytes) {
   // O_NONBLOCK: opening a FIFO (or a device) named *.csv must not wait for a writer; it fails below.
   const int fd = ::open(file.uri.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) throw FileError(fmt::format("cannot open: {}", std::strerror(errno)));
@@ -37,7 +43,8 @@ std::string read_local_file(const FileRef& file, std::uint64_t max_bytes) {
   if (size != file.size)
     throw FileChangedError(
         fmt::format("file changed while being loaded: listed with {} bytes, now {}", file.size, size));
-  std::string bytes(static_cast<std::size_t>(size), '\0');
+  // resize() zero-fills, but within a reused buffer's capacity that touches pages already mapped.
+  bytes.resize(static_cast<std::size_t>(size));
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
@@ -54,7 +61,6 @@ std::string read_local_file(const FileRef& file, std::uint64_t max_bytes) {
   if (::fstat(fd, &after) == 0 && file.mtime_ns != 0 &&
       static_cast<std::int64_t>(after.st_mtim.tv_sec) * 1'000'000'000 + after.st_mtim.tv_nsec != file.mtime_ns)
     throw FileChangedError("file changed since it was listed (modification time differs)");
-  return bytes;
 }
 
 }  // namespace sluice

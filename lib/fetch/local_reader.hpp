@@ -17,4 +17,7 @@ struct FileChangedError : FileError {
 /// is larger than `max_bytes`, or changed size since it was listed (it is being written).
 std::string read_local_file(const FileRef& file, std::uint64_t max_bytes);
 
+/// Like read_local_file, into `bytes` (its capacity reused: no fresh pages for every file).
+void read_local_file(const FileRef& file, std::uint64_t max_bytes, std::string& bytes);
+
 }  // namespace sluice

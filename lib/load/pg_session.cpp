@@ -132,4 +132,27 @@ std::int64_t PgSession::copy_binary(pqxx::work& txn, const std::string& copy_sql
   return rows;
 }
 
+std::string PgSession::copy_out(pqxx::work& txn, const std::string& copy_sql) {
+  PGconn* raw = RawConnection::of(txn);
+  PGresult* result = PQexec(raw, copy_sql.c_str());
+  if (PQresultStatus(result) != PGRES_COPY_OUT) throw_result_error(raw, result, "COPY did not start");
+  PQclear(result);
+  std::string out;
+  char* buffer = nullptr;
+  int length = 0;
+  while ((length = PQgetCopyData(raw, &buffer, 0)) > 0) {
+    out.append(buffer, static_cast<std::size_t>(length));
+    PQfreemem(buffer);
+  }
+  if (length == -2) throw_result_error(raw, nullptr, "COPY data not received");
+  result = PQgetResult(raw);
+  if (PQresultStatus(result) != PGRES_COMMAND_OK) {
+    while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
+    throw_result_error(raw, result, "COPY failed");
+  }
+  PQclear(result);
+  while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
+  return out;
+}
+
 }  // namespace sluice

@@ -45,6 +45,9 @@ class PgSession {
   /// Returns the number of rows the server reports.
   std::int64_t copy_binary(pqxx::work& txn, const std::string& copy_sql, const std::vector<std::string_view>& parts);
 
+  /// Runs `COPY ... TO STDOUT` inside `txn` and returns everything it sent (binary: header, rows, trailer).
+  std::string copy_out(pqxx::work& txn, const std::string& copy_sql);
+
  private:
   std::unique_ptr<pqxx::connection> connection_;
 };

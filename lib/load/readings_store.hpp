@@ -1,8 +1,8 @@
 #pragma once
 // Where the readings of a file live, as the rest of load/ sees it: one year partition per calendar year, a
-// file's rows found by its id within the hours its aggregate contributions list. A storage layout other than
-// one row per reading changes these functions only; the aggregate store (aggregate_store.hpp) does not depend
-// on them.
+// file's rows found by its id within the hours its aggregate contributions list. The storage layout (one row
+// per reading, or blocks and loose readings) changes these functions only; the aggregate store
+// (aggregate_store.hpp) does not depend on them.
 #include <pqxx/pqxx>
 
 #include <cstdint>
@@ -17,8 +17,10 @@ struct TimeSpan {
   std::int64_t begin_micros = 0, end_micros = 0;
 };
 
-/// Creates the year partition of readings if it does not exist (the caller holds the DDL lock). Returns false
-/// when a DBA's own partitions cover part of the year instead (rows are then routed through the parent).
+/// Creates the year partition of readings (blocks layout: of blocks and loose_readings) if it does not exist
+/// (the caller holds the DDL lock). Returns whether a unit of that year may COPY into the partition directly:
+/// false when a DBA's own partitions cover part of the year (rows are then routed through the parent), and for
+/// blocks.
 bool create_readings_year(pqxx::work& txn, const SqlNames& names, int year);
 
 /// The table a unit whose rows all lie in `year` COPYs into: the year's partition when `direct` (sluice made it:
@@ -34,10 +36,11 @@ std::string readings_index_ddl(const SqlNames& names);
 std::int64_t delete_file_readings(pqxx::work& txn, const SqlNames& names, std::int64_t file_id,
                                   const std::vector<TimeSpan>& spans);
 
-/// Drops the year partition of readings, if there is one; returns whether there was.
+/// Drops the year partition of readings (blocks layout: of blocks and loose_readings), if there is one; returns
+/// whether there was.
 bool drop_readings_year(pqxx::work& txn, const SqlNames& names, int year);
 
-/// The years that have a readings partition, ascending.
+/// The years that have a readings (blocks layout: blocks) partition, ascending.
 std::vector<int> readings_years(pqxx::work& txn, const SqlNames& names);
 
 }  // namespace sluice

@@ -7,6 +7,7 @@
 
 #include "core/errors.hpp"
 #include "load/aggregate_store.hpp"
+#include "load/block_schema.hpp"
 #include "load/readings_store.hpp"
 
 namespace sluice {
@@ -15,17 +16,6 @@ namespace {
 std::string sql_type_name(ColumnType type) {
   switch (type) {
     case ColumnType::timestamp: return "timestamp with time zone";
-    case ColumnType::text: return "text";
-    case ColumnType::float8: return "double precision";
-    case ColumnType::int8: return "bigint";
-    case ColumnType::boolean: return "boolean";
-  }
-  return "text";
-}
-
-std::string sql_type(ColumnType type) {
-  switch (type) {
-    case ColumnType::timestamp: return "timestamptz";
     case ColumnType::text: return "text";
     case ColumnType::float8: return "double precision";
     case ColumnType::int8: return "bigint";
@@ -80,23 +70,64 @@ void check_tables_match_config(pqxx::work& txn, const SqlNames& names, const Con
   }
 }
 
+// Readings written under the other layout would go to tables the schema does not have.
+void check_layout(pqxx::work& txn, const SqlNames& names, const Config& config) {
+  const StorageLayout stored = stored_layout(txn, names);
+  if (stored == config.layout) return;
+  if (stored == StorageLayout::rows)
+    throw UsageError(fmt::format(
+        "schema {0} stores readings as rows, the config asks for \"layout\": \"blocks\": run `sluice schema "
+        "migrate --config <this config> --schema {0}` to move its readings to blocks, or set \"layout\": \"rows\"",
+        names.schema_raw));
+  throw UsageError(fmt::format(
+      "schema {0} stores readings as blocks, the config asks for rows (\"layout\" missing or \"rows\"): set "
+      "\"layout\": \"blocks\" in the config, or use another --schema (a blocks schema is not moved back to rows)",
+      names.schema_raw));
+}
+
 }  // namespace
+
+std::string sql_type(ColumnType type) {
+  switch (type) {
+    case ColumnType::timestamp: return "timestamptz";
+    case ColumnType::text: return "text";
+    case ColumnType::float8: return "double precision";
+    case ColumnType::int8: return "bigint";
+    case ColumnType::boolean: return "boolean";
+  }
+  return "text";
+}
+
+void check_readings_match_config(pqxx::work& txn, const SqlNames& names, const Config& config) {
+  check_tables_match_config(txn, names, config);
+}
 
 int schema_version_in(pqxx::work& txn, const SqlNames& names) {
   if (!txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", names.schema_version)[0].as<bool>()) return 1;
   return txn.exec1(fmt::format("SELECT coalesce(max(version), 1) FROM {}", names.schema_version))[0].as<int>();
 }
 
-std::string schema_ddl(const SqlNames& names, const Config& config) {
-  std::string readings_columns;
+std::string readings_column_ddl(const SqlNames& names, const Config& config) {
+  std::string out;
   for (std::size_t i = 0; i < config.columns.size(); ++i)
-    readings_columns += fmt::format("  {} {}{},\n", names.columns[i], sql_type(config.columns[i].type),
-                                    config.columns[i].required ? " NOT NULL" : "");
+    out += fmt::format("  {} {}{},\n", names.columns[i], sql_type(config.columns[i].type),
+                       config.columns[i].required ? " NOT NULL" : "");
+  return out;
+}
+
+std::string rows_readings_ddl(const SqlNames& names, const Config& config) {
+  return fmt::format(
+      "CREATE TABLE IF NOT EXISTS {readings} (\n{cols}  file_id bigint NOT NULL\n) PARTITION BY RANGE ({ts});\n"
+      "{index};\n",
+      fmt::arg("readings", names.readings), fmt::arg("cols", readings_column_ddl(names, config)),
+      fmt::arg("ts", names.ts), fmt::arg("index", readings_index_ddl(names)));
+}
+
+std::string schema_ddl(const SqlNames& names, const Config& config) {
   return fmt::format(
       "CREATE SCHEMA IF NOT EXISTS {schema};\n"
       "CREATE SEQUENCE IF NOT EXISTS {seq};\n"
-      "CREATE TABLE IF NOT EXISTS {readings} (\n{cols}  file_id bigint NOT NULL\n) PARTITION BY RANGE ({ts});\n"
-      "{readings_index};\n"
+      "{readings_ddl}"
       "CREATE TABLE IF NOT EXISTS {rejects} (\n  file_id bigint NOT NULL,\n  line bigint NOT NULL,\n"
       "  reason text NOT NULL,\n  raw text NOT NULL\n);\n"
       "CREATE INDEX IF NOT EXISTS rejects_file_id ON {rejects} (file_id);\n"
@@ -119,11 +150,12 @@ std::string schema_ddl(const SqlNames& names, const Config& config) {
       "CREATE TABLE IF NOT EXISTS {version} (version int PRIMARY KEY, migrated_at timestamptz NOT NULL DEFAULT "
       "now());\n"
       "INSERT INTO {version} (version) VALUES ({current}) ON CONFLICT DO NOTHING;\n",
-      fmt::arg("schema", names.schema), fmt::arg("seq", names.file_id_seq), fmt::arg("readings", names.readings),
-      fmt::arg("cols", readings_columns), fmt::arg("ts", names.ts),
-      fmt::arg("readings_index", readings_index_ddl(names)), fmt::arg("rejects", names.rejects),
-      fmt::arg("files", names.files), fmt::arg("aggregate_store", aggregate_store_ddl(names)),
-      fmt::arg("runs", names.runs), fmt::arg("version", names.schema_version), fmt::arg("current", kSchemaVersion),
+      fmt::arg("schema", names.schema), fmt::arg("seq", names.file_id_seq),
+      fmt::arg("readings_ddl",
+               config.layout == StorageLayout::blocks ? blocks_ddl(names, config) : rows_readings_ddl(names, config)),
+      fmt::arg("rejects", names.rejects), fmt::arg("files", names.files),
+      fmt::arg("aggregate_store", aggregate_store_ddl(names)), fmt::arg("runs", names.runs),
+      fmt::arg("version", names.schema_version), fmt::arg("current", kSchemaVersion),
       fmt::arg("states", kLedgerStatesSql), fmt::arg("active", kActiveLedgerStatesSql));
 }
 
@@ -143,6 +175,7 @@ void init_schema(pqxx::connection& connection, const Config& config) {
   if (version > kSchemaVersion)
     throw UsageError(fmt::format("schema {} is at version {}, newer than this sluice ({}): use a newer sluice",
                                  names.schema_raw, version, kSchemaVersion));
+  check_layout(txn, names, config);
   check_tables_match_config(txn, names, config);
   txn.commit();
 }

@@ -20,6 +20,9 @@ inline constexpr const char* kActiveLedgerStatesSql = "('loaded', 'failed', 'giv
 /// Serialises DDL between concurrent sluice processes (any constant unique to sluice).
 inline constexpr std::int64_t kDdlLockKey = 0x5111CE0DD1;
 
+/// Throws UsageError (exit 2) when readings or sensor_hourly do not have the columns `config` describes.
+void check_readings_match_config(pqxx::work& txn, const SqlNames& names, const Config& config);
+
 /// The schema's version: 1 for a schema made by sluice 0.1 (no version table).
 int schema_version_in(pqxx::work& txn, const SqlNames& names);
 
@@ -28,11 +31,18 @@ int schema_version_in(pqxx::work& txn, const SqlNames& names);
 /// Throws FatalError on a mismatch, UsageError when the schema needs `sluice schema migrate`.
 void init_schema(pqxx::connection& connection, const Config& config);
 
+/// The column type of a config column type in DDL ("timestamptz", "double precision", ...).
+std::string sql_type(ColumnType type);
+
+/// The configured columns of readings as "  name type [NOT NULL],\n" lines (readings, loose_readings).
+std::string readings_column_ddl(const SqlNames& names, const Config& config);
+
 /// The DDL init_schema runs, for `sluice schema show`.
 std::string schema_ddl(const SqlNames& names, const Config& config);
 
-/// Creates the yearly partitions of readings and file_hourly for `years` that do not exist yet. Returns the
-/// years whose readings partition is sluice's own (a unit of one such year can COPY into it directly).
+/// Creates the yearly partitions of readings (blocks layout: of blocks and loose_readings) and of file_hourly
+/// for `years` that do not exist yet. Returns the years whose readings partition is sluice's own (a unit of one
+/// such year can COPY into it directly).
 std::vector<int> ensure_partitions(pqxx::connection& connection, const SqlNames& names, const std::vector<int>& years);
 
 }  // namespace sluice

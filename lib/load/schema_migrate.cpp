@@ -6,6 +6,7 @@
 
 #include "core/errors.hpp"
 #include "load/aggregate_store.hpp"
+#include "load/block_schema.hpp"
 #include "load/readings_store.hpp"
 #include "load/schema.hpp"
 #include "load/sql_names.hpp"
@@ -68,7 +69,11 @@ std::string unexplained(const SqlNames& names) {
 // Version 3 -> 4: the aggregate store. sensor_hourly becomes a view over file_hourly, each file's contribution
 // rebuilt from its readings. Sensor-hours whose readings are gone (dropped outside sluice) keep what the old
 // table had beyond the stored readings, as a contribution of no file (file_id 0), so no aggregate is lost.
-void migrate_3_to_4(pqxx::work& txn, const SqlNames& names) {
+void migrate_3_to_4(pqxx::work& txn, const SqlNames& config_names) {
+  // The tables as they are, not as the config would have them: a rows schema migrated with a blocks config
+  // reaches version 4 as rows and moves to blocks after.
+  SqlNames names = config_names;
+  names.layout = stored_layout(txn, names);
   txn.exec(fmt::format("ALTER TABLE {} RENAME TO sensor_hourly_v3", names.sensor_hourly));
   const std::string old_hourly = names.schema + ".sensor_hourly_v3";
   txn.exec(aggregate_store_ddl(names));
@@ -84,9 +89,12 @@ void migrate_3_to_4(pqxx::work& txn, const SqlNames& names) {
                   "n USING ({3}, hour) WHERE o.rows > coalesce(n.rows, 0)",
                   names.file_hourly, unexplained(names), old_hourly, names.sensor, sums));
   txn.exec(fmt::format("DROP TABLE {}", old_hourly));
-  // One BRIN over (ts, file_id) instead of one per column: one index to maintain per row.
-  txn.exec(fmt::format("DROP INDEX IF EXISTS {0}.readings_ts_brin, {0}.readings_file_id_brin", names.schema));
-  txn.exec(readings_index_ddl(names));
+  // One BRIN over (ts, file_id) instead of one per column: one index to maintain per row. (In the blocks
+  // layout readings is a view: its tables keep their indexes.)
+  if (names.layout == StorageLayout::rows) {
+    txn.exec(fmt::format("DROP INDEX IF EXISTS {0}.readings_ts_brin, {0}.readings_file_id_brin", names.schema));
+    txn.exec(readings_index_ddl(names));
+  }
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "load/sql_names.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "parse/block_format.hpp"
 
 namespace sluice {
 
@@ -15,6 +18,13 @@ SqlNames::SqlNames(pqxx::connection& connection, const Config& config) : schema_
   file_id_seq = qualified("file_id_seq");
   schema_version = qualified("schema_version");
   file_hourly = qualified("file_hourly");
+  layout = config.layout;
+  blocks = qualified("blocks");
+  loose_readings = qualified("loose_readings");
+  settings = qualified("settings");
+  readings_between = qualified("readings_between");
+  for (const BlockColumn& column : sluice::block_columns(config))
+    block_columns.push_back(connection.quote_name(column.name));
   for (const ColumnSpec& column : config.columns) columns.push_back(connection.quote_name(column.name));
   ts = columns[config.timestamp_column];
   sensor = columns[config.sensor_column];
@@ -34,6 +44,11 @@ std::string SqlNames::partition(int year) const {
 std::string SqlNames::file_hourly_partition(int year) const {
   return fmt::format("{}.\"file_hourly_{}\"", schema, year);
 }
+std::string SqlNames::blocks_partition(int year) const { return fmt::format("{}.\"blocks_{}\"", schema, year); }
+
+std::string SqlNames::loose_partition(int year) const { return fmt::format("{}.\"loose_readings_{}\"", schema, year); }
+
+std::string SqlNames::blocks_column_list() const { return fmt::format("{}", fmt::join(block_columns, ", ")); }
 
 std::string SqlNames::readings_column_list() const {
   std::string out;

@@ -24,14 +24,25 @@ struct SqlNames {
     bool integer = false;  ///< an `int` column: min and max are bigint, the sum exact
   };
   std::vector<Measure> measures;
-  std::string schema_raw;  ///< unquoted schema name, for catalog lookups
+  std::string schema_raw;                      ///< unquoted schema name, for catalog lookups
+  StorageLayout layout = StorageLayout::rows;  ///< the config's
+  /// Blocks layout: the blocks table, the table of readings too few for a block, the settings table (which
+  /// records the layout), the fast-path function, and the blocks table's quoted columns in COPY order.
+  std::string blocks, loose_readings, settings, readings_between;
+  std::vector<std::string> block_columns;
 
   /// "sluice"."readings_2026"
   [[nodiscard]] std::string partition(int year) const;
   /// "sluice"."file_hourly_2026"
   [[nodiscard]] std::string file_hourly_partition(int year) const;
   /// ts, sensor_id, ..., file_id: the COPY column list of readings.
+  /// "sluice"."blocks_2026", "sluice"."loose_readings_2026"
+  [[nodiscard]] std::string blocks_partition(int year) const;
+  [[nodiscard]] std::string loose_partition(int year) const;
+  /// ts, sensor_id, ..., file_id: the COPY column list of readings (and of loose_readings).
   [[nodiscard]] std::string readings_column_list() const;
+  /// The COPY column list of blocks.
+  [[nodiscard]] std::string blocks_column_list() const;
 };
 
 }  // namespace sluice

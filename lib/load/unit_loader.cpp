@@ -104,11 +104,12 @@ void UnitLoader::replace_earlier(pqxx::work& txn, const std::vector<std::int64_t
 
 void UnitLoader::copy_rows(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
                            const std::vector<FileOutcome>& outcomes, int direct_year) const {
-  std::vector<std::string_view> parts;
+  std::vector<std::string_view> parts, blocks;
   CopyBuffer rejects;
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (!takes_rows(files[i], outcomes[i])) continue;
     if (!files[i].rows.empty()) parts.push_back(files[i].rows.bytes());
+    if (!files[i].blocks.empty()) blocks.push_back(files[i].blocks.bytes());
     for (const Reject& reject : files[i].rejects) {
       rejects.begin_row(4);
       rejects.add_int8(files[i].file_id);
@@ -117,6 +118,10 @@ void UnitLoader::copy_rows(PgSession& session, pqxx::work& txn, const std::vecto
       rejects.add_text(reject.raw);
     }
   }
+  if (!blocks.empty())
+    session.copy_binary(
+        txn, fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", names_.blocks, names_.blocks_column_list()),
+        blocks);
   if (!parts.empty())
     session.copy_binary(
         txn,

@@ -1,10 +1,17 @@
 #include "parse/csv_cursor.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace sluice {
 namespace {
+
+constexpr std::ptrdiff_t kBlock = 64;
 
 const char* find_char(const char* begin, const char* end, char c) {
   return static_cast<const char*>(std::memchr(begin, c, static_cast<std::size_t>(end - begin)));
@@ -17,15 +24,47 @@ CsvCursor::CsvCursor(std::string_view data, Dialect dialect)
   if (data.size() >= 3 && data.substr(0, 3) == "\xEF\xBB\xBF") pos_ += 3;
   // Old Mac files end lines with a lone CR: with no LF anywhere, CR is the line end.
   if (!find_char(pos_, end_, '\n') && find_char(pos_, end_, '\r')) line_end_ = '\r';
+  rescan_from(pos_);
 }
 
-void CsvCursor::split_plain(const char* begin, const char* end, CsvRecord& record) const {
-  const char* field = begin;
-  while (const char* delimiter = find_char(field, end, dialect_.delimiter)) {
-    record.fields.emplace_back(field, static_cast<std::size_t>(delimiter - field));
-    field = delimiter + 1;
+// Bit i set: block[i] is a delimiter, quote, LF or CR. Past end_ the bits stay clear.
+std::uint64_t CsvCursor::special_mask(const char* block) const {
+  std::uint64_t mask = 0;
+#if defined(__SSE2__)
+  if (end_ - block >= kBlock) {
+    const __m128i delimiter = _mm_set1_epi8(dialect_.delimiter), quote = _mm_set1_epi8(dialect_.quote);
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    for (int i = 0; i < 4; ++i) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i));
+      const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, delimiter), _mm_cmpeq_epi8(bytes, quote)),
+                                        _mm_or_si128(_mm_cmpeq_epi8(bytes, lf), _mm_cmpeq_epi8(bytes, cr)));
+      mask |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(hits))) << (16 * i);
+    }
+    return mask;
   }
-  record.fields.emplace_back(field, static_cast<std::size_t>(end - field));
+#endif
+  const std::ptrdiff_t length = std::min(kBlock, end_ - block);
+  for (std::ptrdiff_t i = 0; i < length; ++i) {
+    const char c = block[i];
+    if (c == dialect_.delimiter || c == dialect_.quote || c == '\n' || c == '\r') mask |= std::uint64_t{1} << i;
+  }
+  return mask;
+}
+
+void CsvCursor::rescan_from(const char* from) {
+  block_ = from;
+  mask_ = from < end_ ? special_mask(from) : 0;
+}
+
+inline const char* CsvCursor::next_special() {
+  while (mask_ == 0) {
+    if (end_ - block_ <= kBlock) return end_;
+    block_ += kBlock;
+    mask_ = special_mask(block_);
+  }
+  const char* at = block_ + std::countr_zero(mask_);
+  mask_ &= mask_ - 1;
+  return at;
 }
 
 // The slow path, for records with a quote: a state machine that may run over line ends.
@@ -95,26 +134,47 @@ const char* CsvCursor::split_quoted(const char* begin, CsvRecord& record) {
 bool CsvCursor::next(CsvRecord& record) {
   record.fields.clear();
   record.unclosed_quote = false;
+  const char delimiter = dialect_.delimiter, quote = dialect_.quote;
   while (pos_ < end_) {
-    const char* line_begin = pos_;
-    const char* terminator = find_char(pos_, end_, line_end_);
-    const char* line_end = terminator ? terminator : end_;
-    const char* content_end = line_end;
-    if (line_end_ == '\n' && content_end > line_begin && content_end[-1] == '\r') --content_end;
-    if (content_end == line_begin) {  // blank line: skipped, not rejected
-      pos_ = terminator ? terminator + 1 : end_;
+    const char* const begin = pos_;
+    const char* field = begin;
+    const char* content_end = end_;  // the record's text ends here ...
+    const char* after = end_;        // ... and the next one starts here
+    for (;;) {
+      const char* at = next_special();
+      if (at == end_) {
+        // The data's last line has no line end; a CR just before the end of an LF file is one.
+        if (line_end_ == '\n' && content_end > field && content_end[-1] == '\r') --content_end;
+        break;
+      }
+      const char c = *at;
+      if (c == delimiter) {
+        record.fields.emplace_back(field, static_cast<std::size_t>(at - field));
+        field = at + 1;
+      } else if (c == quote) {
+        record.fields.clear();
+        record.line = line_;
+        pos_ = split_quoted(begin, record);
+        rescan_from(pos_);
+        return true;
+      } else if (c == line_end_) {
+        content_end = at;
+        if (line_end_ == '\n' && at > field && at[-1] == '\r') --content_end;  // CRLF
+        after = at + 1;
+        break;
+      }
+      // Otherwise a lone CR inside an LF file's line: data.
+    }
+    if (content_end == begin) {  // blank line: skipped, not rejected
+      pos_ = after;
       ++line_;
       continue;
     }
     record.line = line_;
-    if (!find_char(line_begin, content_end, dialect_.quote)) {
-      split_plain(line_begin, content_end, record);
-      record.raw = std::string_view(line_begin, static_cast<std::size_t>(content_end - line_begin));
-      pos_ = terminator ? terminator + 1 : end_;
-      ++line_;
-      return true;
-    }
-    pos_ = split_quoted(line_begin, record);
+    record.fields.emplace_back(field, static_cast<std::size_t>(content_end - field));
+    record.raw = std::string_view(begin, static_cast<std::size_t>(content_end - begin));
+    pos_ = after;
+    ++line_;
     return true;
   }
   return false;

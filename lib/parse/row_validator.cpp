@@ -89,6 +89,13 @@ bool is_sentinel(const ColumnSpec& column, std::string_view text) {
   return trimmed.empty() || std::find(column.nulls.begin(), column.nulls.end(), trimmed) != column.nulls.end();
 }
 
+// Most text (sensor ids) is short ASCII: checked here a byte at a time without a library call.
+inline bool ascii_without_nul(std::string_view text) {
+  for (const char c : text)
+    if (static_cast<unsigned char>(c) - 1u >= 0x7Fu) return false;  // NUL or a byte >= 0x80
+  return true;
+}
+
 inline bool is_null(const ColumnSpec& column, std::string_view text) {
   return text.empty() || (!column.nulls.empty() && is_sentinel(column, text));
 }
@@ -118,7 +125,8 @@ RowValidator::RowValidator(const Config& config, const std::vector<std::string_v
       defaults_(config.columns.size()),
       from_default_(config.columns.size(), false),
       date_parts_(config.columns.size()),
-      time_parts_(config.columns.size()) {
+      time_parts_(config.columns.size()),
+      iso_days_(config.columns.size()) {
   for (const ColumnSpec& column : config.columns) {
     zones_.emplace_back(column.local_zone().value_or(LocalZone()));
     missing_.push_back("missing:" + column.name);
@@ -245,11 +253,17 @@ std::string_view RowValidator::check_field(std::size_t column_index, std::string
   }
   value.null = false;
   switch (column.type) {
-    case ColumnType::timestamp:
-      return parse_timestamp(column_index, text, value.integer) ? std::string_view() : std::string_view("timestamp");
+    case ColumnType::timestamp: {
+      const bool iso = column.timestamp_format == TimestampFormat::iso8601;
+      if (iso && iso_days_[column_index].lookup(text, value.integer)) return {};
+      if (!parse_timestamp(column_index, text, value.integer)) return "timestamp";
+      if (iso) iso_days_[column_index].remember(text, value.integer);
+      return {};
+    }
     case ColumnType::text:
       // PostgreSQL refuses invalid UTF-8 and NUL bytes in text: the whole COPY would fail.
-      if (!simdjson::validate_utf8(text.data(), text.size()) || text.find('\0') != std::string_view::npos)
+      if (!ascii_without_nul(text) &&
+          (!simdjson::validate_utf8(text.data(), text.size()) || text.find('\0') != std::string_view::npos))
         return type_[column_index];
       value.text = text;
       return {};

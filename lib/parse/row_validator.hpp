@@ -7,6 +7,7 @@
 
 #include "config/config.hpp"
 #include "parse/csv_cursor.hpp"
+#include "parse/iso_day_cache.hpp"
 #include "value/zone.hpp"
 
 namespace sluice {
@@ -55,6 +56,7 @@ class RowValidator {
   std::vector<std::string> missing_, type_, range_;        // reason codes per column, built once
   std::vector<std::string_view> date_parts_, time_parts_;  // per column, for assembled timestamps
   std::string assembled_;                                  // "<date> <time>" scratch
+  std::vector<IsoDayCache> iso_days_;                      // per column: the date part of its last timestamp
   bool has_defaults_ = false, has_assembled_ = false;      // skip their per-row resets when unused
 };
 

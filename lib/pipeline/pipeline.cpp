@@ -19,6 +19,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr std::size_t kPooledBytes = 128ull << 20;  // per kind: read buffers, COPY buffers
+
 std::int64_t micros_since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
 }
@@ -69,15 +71,16 @@ void account(const Unit& unit, const std::vector<FileOutcome>& outcomes, RunStat
 
 }  // namespace
 
-FetchedFile fetch_one(FileRef& ref, const PipelineParts& parts) {
+FetchedFile fetch_one(FileRef& ref, const PipelineParts& parts, BufferPool* pool) {
   FetchedFile fetched;
+  if (pool) fetched.stored = pool->take_bytes();
   if (ref.scheme == FileScheme::unloadable) {  // failed before any read (an unusable Kafka message)
     fetched.failure = ref.failure;
     return fetched;
   }
   const auto start = Clock::now();
   try {
-    fetched.stored = parts.fetcher.fetch_current(ref);
+    parts.fetcher.fetch_current_into(ref, fetched.stored);
     parts.stats.bytes_read += static_cast<std::int64_t>(fetched.stored.size());
   } catch (const FileError& error) {
     fetched.failure = error.what();
@@ -87,16 +90,18 @@ FetchedFile fetch_one(FileRef& ref, const PipelineParts& parts) {
 }
 
 ParsedFile parse_one(const FileRef& ref, std::int64_t file_id, FetchedFile fetched, const PipelineParts& parts,
-                     const PipelineOptions& options) {
+                     const PipelineOptions& options, BufferPool* pool) {
   ParsedFile file;
   file.ref = ref;
   file.file_id = file_id;
+  if (pool) file.rows = pool->take_rows();
   const auto start = Clock::now();
   try {
     if (!fetched.failure.empty()) throw FileError(fetched.failure);
     std::string content = decompress(std::move(fetched.stored), options.max_file_bytes);
     parse_file(content, parts.config, options.limits, file);
     parts.stats.bytes_parsed += static_cast<std::int64_t>(content.size());
+    if (pool) pool->give(std::move(content));
   } catch (const FileError& error) {
     file = ParsedFile();  // a failed file loads no row and no reject
     file.ref = ref;
@@ -122,6 +127,8 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
   const int threads = options.jobs + options.fetch_jobs + options.connections;
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   tbb::task_arena arena(threads);
+  // Enough to hand every unit in flight its big buffers again, bounded so a run of huge files keeps no more.
+  BufferPool pool(kPooledBytes);
   arena.execute([&] {
     flow::graph graph;
     flow::input_node<UnitPtr> planner(graph, [&](tbb::flow_control& control) -> UnitPtr {
@@ -154,7 +161,7 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
         // A unit of many small S3 objects would wait on one GET after another: fetch them side by side.
         unit->fetched.resize(unit->plan.files.size());
         tbb::parallel_for(std::size_t{0}, unit->plan.files.size(),
-                          [&](std::size_t i) { unit->fetched[i] = fetch_one(unit->plan.files[i], parts); });
+                          [&](std::size_t i) { unit->fetched[i] = fetch_one(unit->plan.files[i], parts, &pool); });
       } catch (...) {
         record_fatal(std::current_exception());
       }
@@ -164,8 +171,8 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
       if (aborted) return unit;
       try {
         for (std::size_t i = 0; i < unit->plan.files.size(); ++i)
-          unit->files.push_back(
-              parse_one(unit->plan.files[i], unit->plan.file_ids[i], std::move(unit->fetched[i]), parts, options));
+          unit->files.push_back(parse_one(unit->plan.files[i], unit->plan.file_ids[i], std::move(unit->fetched[i]),
+                                          parts, options, &pool));
         unit->fetched.clear();
       } catch (...) {
         record_fatal(std::current_exception());
@@ -183,6 +190,7 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
             if (options.after_commit)
               for (std::size_t i = 0; i < unit->files.size(); ++i)
                 if (outcomes[i].status != FileStatus::skipped) options.after_commit(unit->files[i], outcomes[i]);
+            for (ParsedFile& file : unit->files) pool.give(std::move(file.rows));
           } catch (...) {
             record_fatal(std::current_exception());
           }

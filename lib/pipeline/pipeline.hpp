@@ -10,6 +10,7 @@
 #include "core/stop_signal.hpp"
 #include "fetch/fetcher.hpp"
 #include "parse/file_parser.hpp"
+#include "pipeline/buffer_pool.hpp"
 #include "pipeline/unit_planner.hpp"
 #include "pipeline/unit_sink.hpp"
 
@@ -49,10 +50,12 @@ struct FetchedFile {
 };
 
 /// Reads one file as it is now (its version set to the one read); a FileError becomes the failure.
-FetchedFile fetch_one(FileRef& ref, const PipelineParts& parts);
+/// With a pool, the bytes go into a buffer taken from it.
+FetchedFile fetch_one(FileRef& ref, const PipelineParts& parts, BufferPool* pool = nullptr);
 
-/// Decompresses and parses one fetched file; a FileError becomes the file's failure reason.
+/// Decompresses and parses one fetched file; a FileError becomes the file's failure reason. With a pool,
+/// the COPY rows go into a buffer taken from it and the file's bytes are handed back to it.
 ParsedFile parse_one(const FileRef& ref, std::int64_t file_id, FetchedFile fetched, const PipelineParts& parts,
-                     const PipelineOptions& options);
+                     const PipelineOptions& options, BufferPool* pool = nullptr);
 
 }  // namespace sluice

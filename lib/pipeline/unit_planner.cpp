@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/errors.hpp"
@@ -84,13 +85,18 @@ void UnitPlanner::plan_batch() {
   }
   if (todo.empty()) return;
   std::vector<std::int64_t> ids = ledger_.allocate_ids(todo.size());
+  std::uint64_t todo_bytes = 0;
+  for (const FileRef& file : todo) todo_bytes += file.size;
+  const std::uint64_t limit =
+      std::min(options_.unit_bytes,
+               std::max(options_.min_unit_bytes, todo_bytes / std::max<std::size_t>(1, options_.min_units)));
   UnitPlan unit;
   std::uint64_t unit_bytes = 0;
   for (std::size_t i = 0; i < todo.size(); ++i) {
     unit_bytes += todo[i].size;
     unit.files.push_back(std::move(todo[i]));
     unit.file_ids.push_back(ids[i]);
-    if (unit_bytes >= options_.unit_bytes || unit.files.size() >= options_.unit_files) {
+    if (unit_bytes >= limit || unit.files.size() >= options_.unit_files) {
       ready_.push_back(std::move(unit));
       unit = UnitPlan();
       unit_bytes = 0;

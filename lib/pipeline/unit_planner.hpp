@@ -34,6 +34,11 @@ struct PlannerOptions {
   std::size_t batch_files = 10'000;
   std::uint64_t unit_bytes = 8ull << 20;  ///< a unit closes once its files reach this many bytes
   std::size_t unit_files = 1'000;         ///< ... or this many files
+  /// A small batch is cut into at least this many units (of at least min_unit_bytes), not into a few of
+  /// unit_bytes: the first COPY then starts after a small unit is parsed, and the last one runs alone
+  /// briefly. A batch of more than min_units * unit_bytes is unaffected.
+  std::size_t min_units = 16;
+  std::uint64_t min_unit_bytes = 1ull << 20;
   Shard shard;
   LedgerRules rules;
   /// Told about each file skipped because the ledger holds it as loaded or given up (to finish a move a crash

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -91,7 +92,10 @@ void KafkaBatch::identify_bare_objects(std::vector<FileRef>& files) {
   if (bare.empty()) return;
   // HEADs wait on the network, like GETs: side by side, as many as the fetches.
   std::atomic<std::int64_t> identified{0};
-  tbb::task_arena arena(fetch_jobs_for(true, options_.run.source));
+  const int jobs = fetch_jobs_for(true, options_.run.source);
+  // As in the pipeline: threads that wait on the network may outnumber the cores.
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(jobs));
+  tbb::task_arena arena(jobs);
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, bare.size(), [&](std::size_t i) {
       if (fetcher_.identify(*bare[i])) identified += 1;

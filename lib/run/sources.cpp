@@ -7,6 +7,7 @@
 #include "core/errors.hpp"
 #include "fetch/dispatching_fetcher.hpp"
 #include "fetch/s3_fetcher.hpp"
+#include "s3/credential_chain.hpp"
 #include "s3/s3_client.hpp"
 #include "s3/s3_uri.hpp"
 #include "source/file_uri.hpp"
@@ -17,19 +18,29 @@
 namespace sluice {
 namespace {
 
+// Credentials come from the AWS chain (credential_chain.hpp), asked at the first request: a run that never
+// touches S3 never probes instance metadata.
 std::shared_ptr<S3Client> make_s3_client(const SourceOptions& options, Logger& logger, RunStats* stats) {
-  S3Settings settings = s3_settings_from_environment({options.s3_endpoint, options.s3_region});
+  const EnvironmentLookup environment = process_environment();
+  S3Settings settings = s3_settings_from(environment, {options.s3_endpoint, options.s3_region});
+  settings.credentials = default_credentials(environment, logger);
   std::function<void()> on_retry;
   if (stats != nullptr) on_retry = [stats] { stats->retries += 1; };
   return std::make_shared<S3Client>(std::move(settings), logger, RetryPolicy{}, std::move(on_retry));
 }
 
-// A half-set pair is a typo, not a wish for anonymous access: say so before any request.
+// Asks the chain before the first listing, so a source that is set up wrong (a half-set key pair, a missing
+// profile, an STS refusal) is reported as such before anything loads, and anonymous access is said aloud.
 void check_credentials(const S3Settings& settings, Logger& logger) {
-  if (settings.access_key_id.empty() != settings.secret_access_key.empty())
-    throw UsageError("S3: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither (anonymous access)");
-  if (!settings.has_credentials())
-    logger.warn("S3: no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: requests are anonymous");
+  try {
+    if (!settings.credentials->current())
+      logger.warn(
+          "S3: no credentials in the environment, web identity, AWS profile files, container or instance "
+          "metadata: requests are anonymous");
+  } catch (const CredentialError& error) {
+    if (error.transient) throw FatalError(fmt::format("S3 credentials: {}", error.what()));
+    throw UsageError(fmt::format("S3 credentials: {}", error.what()));
+  }
 }
 
 }  // namespace

@@ -86,13 +86,32 @@ std::string sha256_hex(std::string_view data) {
   return hex;
 }
 
-std::string status_hint(int http_status) {
-  if (http_status == 403) return " (check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN)";
+std::string status_hint(int http_status, const AwsCredentials* credentials) {
+  if (http_status == 403 && credentials == nullptr)
+    return " (the request was anonymous: no credentials were found; see the README's S3 credential chain)";
+  if (http_status == 403) return fmt::format(" (check the credentials from {})", credentials->source);
   if (http_status == 301) return " (the bucket is in another region: set AWS_REGION or --s3-region)";
   return {};
 }
 
 using HeaderList = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
+
+// The credentials to sign with now (null: anonymous). A source that cannot give them is a failed request with
+// no HTTP answer: retried when transient, an error about the environment otherwise.
+std::shared_ptr<const AwsCredentials> signing_credentials(const S3Settings& settings, const std::string& uri) {
+  if (!settings.credentials) return nullptr;
+  try {
+    return settings.credentials->current();
+  } catch (const CredentialError& error) {
+    throw S3RequestError(fmt::format("{}: no S3 credentials: {}", uri, error.what()), 0, "CredentialsUnavailable",
+                         error.transient);
+  }
+}
+
+// S3's answers to a session token past its expiry (or revoked early).
+bool is_expired_token_error(const S3RequestError& error) {
+  return error.code == "ExpiredToken" || error.code == "TokenRefreshRequired";
+}
 
 }  // namespace
 
@@ -124,7 +143,9 @@ void S3Client::release_handle(void* handle) {
   idle_handles_.push_back(handle);
 }
 
-std::string S3Client::perform(const Request& request) {
+std::string S3Client::perform(const Request& request, std::shared_ptr<const AwsCredentials>& signed_with) {
+  signed_with = signing_credentials(settings_, request.uri);
+  const AwsCredentials* credentials = signed_with.get();
   CURL* curl = static_cast<CURL*>(acquire_handle());
   std::unique_ptr<CURL, std::function<void(CURL*)>> lease(curl, [this](CURL* handle) { release_handle(handle); });
   curl_easy_reset(curl);  // options only: the connection cache stays
@@ -133,8 +154,9 @@ std::string S3Client::perform(const Request& request) {
   const std::string payload_hash = request.method == "PUT" ? sha256_hex(request.body) : "UNSIGNED-PAYLOAD";
   HeaderList headers(curl_slist_append(nullptr, ("x-amz-content-sha256: " + payload_hash).c_str()),
                      &curl_slist_free_all);
-  if (!settings_.session_token.empty())
-    headers.reset(curl_slist_append(headers.release(), ("x-amz-security-token: " + settings_.session_token).c_str()));
+  if (credentials != nullptr && !credentials->session_token.empty())
+    headers.reset(
+        curl_slist_append(headers.release(), ("x-amz-security-token: " + credentials->session_token).c_str()));
   for (const std::string& header : request.headers) headers.reset(curl_slist_append(headers.release(), header.c_str()));
 
   char error_text[CURL_ERROR_SIZE] = {0};
@@ -156,10 +178,10 @@ std::string S3Client::perform(const Request& request) {
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);  // a stalled transfer times out (then is retried)
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
-  if (settings_.has_credentials()) {  // otherwise anonymous, as for a public bucket
+  if (credentials != nullptr) {  // otherwise anonymous, as for a public bucket
     curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, sigv4.c_str());
-    curl_easy_setopt(curl, CURLOPT_USERNAME, settings_.access_key_id.c_str());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, settings_.secret_access_key.c_str());
+    curl_easy_setopt(curl, CURLOPT_USERNAME, credentials->access_key_id.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, credentials->secret_access_key.c_str());
   }
   if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);  // signed as HEAD too
   if (request.method == "PUT") {
@@ -171,8 +193,9 @@ std::string S3Client::perform(const Request& request) {
     curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_bytes));
 
   const CURLcode code = curl_easy_perform(curl);
-  const auto redacted = [this](std::string text) {
-    return redact_secrets(std::move(text), {settings_.secret_access_key, settings_.session_token});
+  const auto redacted = [credentials](std::string text) {
+    if (credentials == nullptr) return text;
+    return redact_secrets(std::move(text), {credentials->secret_access_key, credentials->session_token});
   };
   if (body.too_large || code == CURLE_FILESIZE_EXCEEDED)
     throw S3RequestError(fmt::format("{}: larger than --max-file-bytes {}", request.uri, request.max_bytes), 0,
@@ -200,15 +223,29 @@ std::string S3Client::perform(const Request& request) {
   std::string message = fmt::format("{}: {} {}", request.uri, http_status, error.code);
   if (!error.message.empty()) message += ": " + error.message;
   if (http_status == 412) message += " (the object changed since it was listed)";
-  message += status_hint(http_status);
+  message += status_hint(http_status, credentials);
   throw S3RequestError(redacted(std::move(message)), http_status, error.code,
                        s3_status_is_transient(http_status, error.code));
 }
 
 std::string S3Client::perform_with_retries(const Request& request) {
-  return with_retries(
-      retry_, fmt::format("S3 {}", request.method), logger_, &is_transient_s3_error, [&] { return perform(request); },
-      {}, on_retry_);
+  std::shared_ptr<const AwsCredentials> signed_with;
+  const auto attempts = [&] {
+    return with_retries(
+        retry_, fmt::format("S3 {}", request.method), logger_, &is_transient_s3_error,
+        [&] { return perform(request, signed_with); }, {}, on_retry_);
+  };
+  try {
+    return attempts();
+  } catch (const S3RequestError& error) {
+    // Temporary credentials are refreshed before they expire; a token that S3 still calls expired (revoked
+    // early, a clock off) gets one more try with new credentials before it stops the run.
+    if (!is_expired_token_error(error) || !settings_.credentials ||
+        !settings_.credentials->renew_after_rejection(signed_with))
+      throw;
+    logger_.warn(fmt::format("{}: S3 answered {}; trying again with new credentials", request.uri, error.code));
+    return attempts();
+  }
 }
 
 S3ListingPage S3Client::list_objects_v2(std::string_view bucket, std::string_view prefix,

@@ -3,6 +3,7 @@
 // Safe to use from several threads at once; connections are kept and reused between requests.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -64,7 +65,8 @@ class S3Client {
     std::uint64_t* length_out = nullptr;  ///< when set: receives the answer's Content-Length (HEAD)
     std::string uri;                      ///< s3://bucket/key, for messages
   };
-  std::string perform(const Request& request);               // one attempt
+  // One attempt; `signed_with` receives the credentials it was signed with (null: anonymous).
+  std::string perform(const Request& request, std::shared_ptr<const AwsCredentials>& signed_with);
   std::string perform_with_retries(const Request& request);  // transient faults retried
   void* acquire_handle();
   void release_handle(void* handle);

@@ -2,9 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
-
 #include "core/errors.hpp"
+#include "s3/profile_credentials.hpp"
 #include "s3/s3_query.hpp"
 
 namespace sluice {
@@ -22,31 +21,21 @@ std::string normalised_endpoint(std::string endpoint) {
 
 }  // namespace
 
-S3Settings s3_settings_from(const std::function<std::optional<std::string>(const char*)>& lookup,
-                            const S3Overrides& overrides) {
-  auto value = [&lookup](const char* name) { return lookup(name).value_or(std::string()); };
+S3Settings s3_settings_from(const EnvironmentLookup& lookup, const S3Overrides& overrides) {
+  auto value = [&lookup](const char* name) { return environment_value(lookup, name); };
   S3Settings settings;
-  settings.access_key_id = value("AWS_ACCESS_KEY_ID");
-  settings.secret_access_key = value("AWS_SECRET_ACCESS_KEY");
-  settings.session_token = value("AWS_SESSION_TOKEN");
-  if (std::string region = value("AWS_REGION"); !region.empty()) {
+  if (!overrides.region.empty()) {
+    settings.region = overrides.region;
+  } else if (std::string region = value("AWS_REGION"); !region.empty()) {
     settings.region = std::move(region);
   } else if (std::string fallback = value("AWS_DEFAULT_REGION"); !fallback.empty()) {
     settings.region = std::move(fallback);
+  } else if (std::optional<std::string> from_profile = profile_region(lookup)) {
+    settings.region = std::move(*from_profile);
   }
-  if (!overrides.region.empty()) settings.region = overrides.region;
   std::string endpoint = overrides.endpoint.empty() ? value("AWS_ENDPOINT_URL") : overrides.endpoint;
   if (!endpoint.empty()) settings.endpoint = normalised_endpoint(std::move(endpoint));
   return settings;
-}
-
-S3Settings s3_settings_from_environment(const S3Overrides& overrides) {
-  return s3_settings_from(
-      [](const char* name) -> std::optional<std::string> {
-        if (const char* text = std::getenv(name)) return std::string(text);
-        return std::nullopt;
-      },
-      overrides);
 }
 
 std::string s3_request_url(const S3Settings& settings, std::string_view bucket, std::string_view key,

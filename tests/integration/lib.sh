@@ -8,6 +8,34 @@ schema="t_${test_name}_$$"
 work=$(mktemp -d "/tmp/sluice-${test_name}.XXXXXX")
 cleanup_hooks=()
 
+# SLUICE_TEST_LAYOUT=blocks (ctest's *_blocks tests): every ingest, consume, schema, status, retry and retention command, however the
+# test starts it, stores readings as blocks: SLUICE_BIN becomes a wrapper that adds "layout": "blocks" to the
+# command's --config (a copy), or passes the default format with it.
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  real_bin=$SLUICE_BIN
+  SLUICE_BIN="$work/sluice-blocks"
+  python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c.pop("schema"); c["layout"]="blocks"; json.dump(c, open(sys.argv[2], "w"))' \
+    "$SLUICE_TOP/examples/config.json" "$work/layout-default.json"
+  cat > "$SLUICE_BIN" <<WRAPPER
+#!/bin/bash
+case "\$1" in ingest|consume|schema|status|retry|retention) ;; *) exec "$real_bin" "\$@" ;; esac
+args=("\$@")
+given=0
+for ((i = 0; i < \${#args[@]}; i++)); do
+  if [ "\${args[i]}" = --config ] && [ \$((i + 1)) -lt \${#args[@]} ]; then
+    given=1
+    copy=\$(mktemp "$work/layout-XXXXXX.json")
+    python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["layout"]="blocks"; json.dump(c, open(sys.argv[2], "w"))' "\${args[i+1]}" "\$copy" || exit 2
+    args[i+1]=\$copy
+  fi
+done
+[ \$given = 1 ] || args+=(--config "$work/layout-default.json")
+exec "$real_bin" "\${args[@]}"
+WRAPPER
+  chmod +x "$SLUICE_BIN"
+  export SLUICE_BIN
+fi
+
 cleanup() {
   local hook
   for hook in "${cleanup_hooks[@]}"; do eval "$hook" || true; done
@@ -27,6 +55,18 @@ expect_eq() {  # actual expected what
 }
 # json FILE EXPR: a value from a JSON file, EXPR in Python (d is the document).
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+
+# backends_gone APP: waits until the server holds no session named APP (PGAPPNAME). A client killed with -9
+# may have sent its COMMIT just before it died; the server finishes it afterwards, so the ledger is only
+# final once the killed client's sessions are gone.
+backends_gone() {
+  local i
+  for ((i = 0; i < 600; i++)); do
+    [ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE application_name = '$1'")" = 0 ] && return 0
+    sleep 0.1
+  done
+  fail "sessions of $1 still open 60 s after its client died"
+}
 
 # Runs sluice, keeping its exit code in $rc instead of stopping the test.
 run_sluice() {

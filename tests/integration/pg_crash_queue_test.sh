@@ -31,12 +31,13 @@ for seed in 13 29 47; do
   sluice schema init --schema "$s" >/dev/null
   queue "q$seed"
   delay=$(python3 -c "import random; print(round(random.Random($seed).uniform(0.05, 1.0) * $clean_seconds, 3))")
-  "$SLUICE_BIN" ingest "$work/in" --schema "$s" --on-success "move:$work/q$seed/archive" "${opts[@]}" \
+  PGAPPNAME="crash_$s" "$SLUICE_BIN" ingest "$work/in" --schema "$s" --on-success "move:$work/q$seed/archive" "${opts[@]}" \
     >/dev/null 2>&1 &
   pid=$!
   sleep "$delay"
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  backends_gone "crash_$s"
   committed=$(sql "SELECT count(*) FROM \"$s\".files")
   run_sluice ingest "$work/in" --schema "$s" --on-success "move:$work/q$seed/archive" "${opts[@]}" >/dev/null
   expect_eq "$rc" 0 "seed $seed: re-run after kill -9 at ${delay}s ($committed files committed before it)"

@@ -20,11 +20,12 @@ for seed in 11 23 37 41 59; do
   sluice schema init --schema "$s" >/dev/null
   # A random moment within the length of a clean run (from the process start: schema, listing, commits).
   delay=$(python3 -c "import random; print(round(random.Random($seed).uniform(0.05, 1.0) * $clean_seconds, 3))")
-  "$SLUICE_BIN" ingest "$work/data" --schema "$s" "${opts[@]}" >/dev/null 2>&1 &
+  PGAPPNAME="crash_$s" "$SLUICE_BIN" ingest "$work/data" --schema "$s" "${opts[@]}" >/dev/null 2>&1 &
   pid=$!
   sleep "$delay"
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  backends_gone "crash_$s"
   loaded_before=$(sql "SELECT count(*) FROM \"$s\".files")
   run_sluice ingest "$work/data" --schema "$s" "${opts[@]}" --summary-json "$work/rerun_$seed.json" >/dev/null
   expect_eq "$rc" 0 "seed $seed: re-run after kill -9 at ${delay}s (files committed before the kill: $loaded_before)"

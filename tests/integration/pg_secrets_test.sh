@@ -3,7 +3,9 @@
 # and fake AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN values in the environment, must not appear in stdout,
 # stderr (text and JSON logs), the --summary-json file, the --metrics-file or the runs table, on success
 # and on failure (a wrong port: exit 3; a wrong database). The local cluster trusts every connection, so
-# the password is not checked by the server: what is tested is that sluice never repeats it.
+# the password is not checked by the server: what is tested is that sluice never repeats it. The same for the
+# S3 credential sources (web identity and container tokens, handed-out session tokens), against the loopback
+# stand-in of tests/integration/aws_credentials_standin.py.
 source "$(dirname "$0")/lib.sh"
 role="sluice_secret_$$"
 pw_uri="S3cr3tPwUri$$"
@@ -84,3 +86,51 @@ for command in "schema init"; do
   set -e
   check_outputs "sluice $command with a failing DSN"
 done
+
+# S3 credential sources: the web identity token, the container authorization token and the session tokens a
+# source hands out must not appear either: when the source refuses and quotes the token back (exit 2), and
+# when it hands out credentials that S3 then refuses (the stand-in answers the listing 404: exit 2).
+standin=$work/standin
+mkdir -p "$standin"
+web_identity_token="FakeWebIdentityToken$$.eyJzdWIi"
+container_token="FakeContainerToken$$-abcd"
+printf '%s\n' "$web_identity_token" >"$work/web-identity-token"
+python3 "$SLUICE_TOP/tests/integration/aws_credentials_standin.py" "$standin" --web-identity-token "$web_identity_token" \
+  --container-token "$container_token" 2>"$standin/stderr" &
+standin_pid=$!
+cleanup_hooks+=("kill $standin_pid 2>/dev/null")
+for _ in $(seq 1 100); do [ -s "$standin/port" ] && break; sleep 0.1; done
+[ -s "$standin/port" ] || { cat "$standin/stderr" >&2; fail "the credentials stand-in did not start"; }
+standin_url="http://127.0.0.1:$(cat "$standin/port")"
+secrets+=("$web_identity_token" "$container_token" "FakeWebIdentityToken" "FakeContainerToken" "standin-")
+# s3_ingest EXPECTED_RC WHAT VAR=VALUE...: an S3 run with only the given credential variables set.
+s3_ingest() {
+  local expected=$1 what=$2 format
+  shift 2
+  for format in text json; do
+    rm -f "$work"/out.* "$work/summary.json" "$work/metrics.prom"
+    set +e
+    env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE HOME="$work" \
+      AWS_EC2_METADATA_DISABLED=true "$@" "$SLUICE_BIN" ingest "s3://sluice-secrets/prefix/" --s3-endpoint "$standin_url" \
+      --schema "$schema" --progress never --log-format "$format" --summary-json "$work/summary.json" \
+      --metrics-file "$work/metrics.prom" >"$work/out.stdout" 2>"$work/out.stderr"
+    rc=$?
+    set -e
+    [ "$rc" = "$expected" ] || { cat "$work/out.stderr" >&2; fail "$what ($format logs): exit $rc, expected $expected"; }
+    check_outputs "$what ($format logs, exit $rc)"
+  done
+}
+sts=(AWS_ROLE_ARN=arn:aws:iam::123456789012:role/sluice-loader AWS_ENDPOINT_URL_STS="$standin_url")
+printf '%s\n' "$container_token" >"$work/wrong-token"
+s3_ingest 2 "web identity token refused by STS" AWS_WEB_IDENTITY_TOKEN_FILE="$work/wrong-token" "${sts[@]}"
+grep -q "403 InvalidIdentityToken: Token \*\*\* is not valid" "$work/out.stderr" || fail "the STS refusal is not reported"
+s3_ingest 2 "session token from STS, S3 refuses" AWS_WEB_IDENTITY_TOKEN_FILE="$work/web-identity-token" "${sts[@]}"
+grep -q "credentials from web identity" "$work/out.stderr" || fail "the web identity credentials were not used"
+s3_ingest 2 "container token refused" AWS_CONTAINER_CREDENTIALS_FULL_URI="$standin_url/full/credentials" \
+  AWS_CONTAINER_AUTHORIZATION_TOKEN="$web_identity_token"
+grep -q "answered 401" "$work/out.stderr" || fail "the container refusal is not reported"
+s3_ingest 2 "session token from the container endpoint, S3 refuses" \
+  AWS_CONTAINER_CREDENTIALS_FULL_URI="$standin_url/full/credentials" AWS_CONTAINER_AUTHORIZATION_TOKEN="$container_token"
+s3_ingest 2 "session token from IMDSv2, S3 refuses" AWS_EC2_METADATA_DISABLED=false \
+  AWS_EC2_METADATA_SERVICE_ENDPOINT="$standin_url"
+[ "$(grep -c '"token": "standin-' "$standin/credentials.log")" -ge 6 ] || fail "the stand-in handed out too few tokens"

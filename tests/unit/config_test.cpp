@@ -163,7 +163,7 @@ TEST_CASE("config: unknown keys, at the root and in a column") {
       usage_error(with_columns(std::string(kTs) + "," + std::string(kSensor), R"("delimeter": ";", )"));
   CHECK(message.find("$.delimeter") != std::string::npos);
   CHECK(message.find("unknown key") != std::string::npos);
-  CHECK(message.find("expected schema, delimiter") != std::string::npos);
+  CHECK(message.find("expected schema, layout, delimiter") != std::string::npos);
 
   message = usage_error(with_columns(std::string(kTs) + R"(, {"name": "sensor_id", "type": "text", "requird": true})"));
   CHECK(message.find("$.columns[1].requird") != std::string::npos);

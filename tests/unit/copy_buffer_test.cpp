@@ -1,4 +1,4 @@
-// CopyBuffer (lib/load/copy_buffer.hpp): PostgreSQL binary COPY bytes, checked byte for byte.
+// CopyBuffer (lib/encode/copy_buffer.hpp): PostgreSQL binary COPY bytes, checked byte for byte.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -141,4 +141,46 @@ TEST_CASE("copy_buffer: a whole row, clear and release") {
   buffer.release();
   CHECK(buffer.rows() == 0);
   CHECK(buffer.bytes().empty());
+}
+
+TEST_CASE("copy_buffer: a RowCursor writes the same bytes as the add_* calls, growing the buffer as needed") {
+  CopyBuffer by_field, by_cursor;
+  for (int row = 0; row < 3000; ++row) {  // past the first allocation: the cursor's one check must grow it
+    const std::string text(static_cast<std::size_t>(row % 50), 'x');
+    by_field.begin_row(6);
+    by_field.add_timestamptz(1'700'000'000'000'000 + row);
+    by_field.add_text(text);
+    by_field.add_float8(-0.5 * row);
+    by_field.add_null();
+    by_field.add_bool(row % 2 == 0);
+    by_field.add_int8(-row);
+    {
+      CopyBuffer::RowCursor cursor(by_cursor, 6, 6 * CopyBuffer::RowCursor::kMaxFixedField + text.size());
+      cursor.add_timestamptz(1'700'000'000'000'000 + row);
+      cursor.add_text(text);
+      cursor.add_float8(-0.5 * row);
+      cursor.add_null();
+      cursor.add_bool(row % 2 == 0);
+      cursor.add_int8(-row);
+    }
+    REQUIRE(by_cursor.bytes() == by_field.bytes());
+  }
+  CHECK(by_cursor.rows() == 3000);
+}
+
+TEST_CASE("copy_buffer: a moved-from buffer is empty and usable") {
+  CopyBuffer first;
+  first.begin_row(1);
+  first.add_int8(7);
+  CopyBuffer second = std::move(first);
+  CHECK(second.rows() == 1);
+  CHECK(first.rows() == 0);      // NOLINT(bugprone-use-after-move): the state after a move is specified
+  CHECK(first.capacity() == 0);  // NOLINT(bugprone-use-after-move)
+  first.begin_row(1);            // NOLINT(bugprone-use-after-move)
+  first.add_int8(8);
+  CHECK(first.bytes() == bytes({0, 1, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 8}));
+  CopyBuffer third;
+  third = std::move(second);
+  CHECK(third.rows() == 1);
+  CHECK(second.capacity() == 0);  // NOLINT(bugprone-use-after-move)
 }

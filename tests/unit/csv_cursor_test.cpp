@@ -373,3 +373,74 @@ TEST_CASE("csv_cursor: same values as fast-cpp-csv-parser's CSVReader on generat
   CHECK(rows == expected_rows.size());
   CHECK_FALSE(cursor.next(record));
 }
+
+namespace {
+
+// The plain (quote-free) splitting rule, spelled naively: lines end at LF (a CR before it, or a CR that
+// ends the data, is not content), blank lines are skipped, fields split at every delimiter.
+std::vector<OwnedRecord> naive_plain(std::string_view data, char delimiter) {
+  std::vector<OwnedRecord> out;
+  std::int64_t line = 1;
+  std::size_t start = 0;
+  while (start < data.size()) {
+    std::size_t stop = data.find('\n', start);
+    const bool last = stop == std::string_view::npos;
+    if (last) stop = data.size();
+    std::string_view text = data.substr(start, stop - start);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    if (!text.empty()) {
+      OwnedRecord record;
+      record.raw = std::string(text);
+      record.line = line;
+      std::size_t field = 0;
+      for (std::size_t at; (at = text.find(delimiter, field)) != std::string_view::npos; field = at + 1)
+        record.fields.emplace_back(text.substr(field, at - field));
+      record.fields.emplace_back(text.substr(field));
+      out.push_back(std::move(record));
+    }
+    ++line;
+    start = stop + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("csv_cursor: the 64-byte scan splits like the naive rule at every block boundary") {
+  std::mt19937 rng(20261202);
+  // Few distinct characters, so delimiters, CRs and line ends land on every offset of a 64-byte block,
+  // including its first and last byte, lines far longer than a block and data ending mid-block.
+  const std::string alphabet = "abc;;,,\r\n\n";
+  for (int round = 0; round < 2000; ++round) {
+    std::string data(rng() % 300, ' ');
+    for (char& c : data) c = alphabet[rng() % alphabet.size()];
+    if (round % 7 == 0) data += std::string(rng() % 200, 'x') + "\r";
+    for (const char delimiter : {',', ';'}) {
+      INFO("round " << round << " delimiter " << delimiter);
+      // Data without any LF is a CR-only file, with its own line end: covered by the cases above.
+      if (data.find('\n') == std::string::npos) continue;
+      const auto expected = naive_plain(data, delimiter);
+      const auto records = read_all(data, Dialect(delimiter, '"'));
+      REQUIRE(records.size() == expected.size());
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        CHECK(records[i].fields == expected[i].fields);
+        CHECK(records[i].raw == expected[i].raw);
+        CHECK(records[i].line == expected[i].line);
+      }
+    }
+  }
+}
+
+TEST_CASE("csv_cursor: a quoted record after plain ones, across a block boundary, then plain again") {
+  std::string data;
+  for (int i = 0; i < 5; ++i) data += "aaaaaaaaaa,bbbbbbbbbb\n";  // 110 bytes: the quote lands in the 2nd block
+  data += "x,\"multi\nline, \"\"quoted\"\"\",y\n";
+  for (int i = 0; i < 3; ++i) data += "cccccccccccccccccccccccccccccc,d\r\n";
+  const auto records = read_all(data);
+  REQUIRE(records.size() == 9);
+  CHECK(records[5].fields == Fields{"x", "multi\nline, \"quoted\"", "y"});
+  CHECK(records[5].line == 6);
+  CHECK(records[6].fields == Fields{"cccccccccccccccccccccccccccccc", "d"});
+  CHECK(records[6].line == 8);
+  CHECK(records[8].line == 10);
+}

@@ -4,9 +4,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -154,4 +156,73 @@ TEST_CASE("number: trim_blanks trims spaces and tabs only") {
   CHECK(sluice::trim_blanks("\t\t") == "");
   CHECK(sluice::trim_blanks("") == "");
   CHECK(sluice::trim_blanks("\na\n") == "\na\n");
+}
+
+namespace {
+
+// The rule parse_double implements, spelled with std::from_chars alone (the reference it must match):
+// blanks trimmed, one optional '+', a first character that is a digit, the point or '-', the whole text
+// consumed, in range, finite.
+std::optional<double> reference_double(std::string_view text, bool decimal_comma) {
+  text = sluice::trim_blanks(text);
+  if (!text.empty() && text.front() == '+') {
+    text.remove_prefix(1);
+    if (!text.empty() && (text.front() == '-' || text.front() == '+')) return std::nullopt;
+  }
+  if (text.empty()) return std::nullopt;
+  const char point = decimal_comma ? ',' : '.';
+  const char first = text.front() == '-' && text.size() > 1 ? text[1] : text.front();
+  if (!(first >= '0' && first <= '9') && first != point) return std::nullopt;
+  std::string copy(text);
+  if (decimal_comma) {
+    if (copy.find('.') != std::string::npos) return std::nullopt;
+    for (char& c : copy)
+      if (c == ',') c = '.';
+  }
+  double out = 0;
+  const auto [end, error] = std::from_chars(copy.data(), copy.data() + copy.size(), out);
+  if (error != std::errc() || end != copy.data() + copy.size() || !std::isfinite(out)) return std::nullopt;
+  return out;
+}
+
+void check_against_reference(const std::string& text, bool decimal_comma) {
+  INFO("text = '" << text << "' decimal_comma = " << decimal_comma);
+  const auto expected = reference_double(text, decimal_comma);
+  const auto parsed = parse(text, decimal_comma);
+  REQUIRE(parsed.has_value() == expected.has_value());
+  if (expected) CHECK(same_bits(*parsed, *expected));
+}
+
+}  // namespace
+
+TEST_CASE("number: parse_double agrees with std::from_chars on random input (fast_float and the fast path)") {
+  std::mt19937_64 random(20261202);
+  // Random junk over the characters numbers are made of: accept/reject decisions must match too.
+  const std::string alphabet = "0123456789012345678901234567890123456789..--++eE, \t";
+  for (int i = 0; i < 200'000; ++i) {
+    std::string text(1 + random() % 24, ' ');
+    for (char& c : text) c = alphabet[random() % alphabet.size()];
+    check_against_reference(text, i % 2 == 0);
+  }
+  // Real numbers of every magnitude, printed with 1 to 20 significant digits, fixed and scientific:
+  // long mantissas and halfway cases take fast_float's slow paths.
+  std::uniform_int_distribution<int> exponent(-330, 310);
+  for (int i = 0; i < 200'000; ++i) {
+    const double value = std::ldexp(static_cast<double>(random() >> 11), exponent(random) - 53);
+    char buffer[64];
+    const int digits = 1 + static_cast<int>(random() % 20);
+    std::snprintf(buffer, sizeof buffer, i % 3 == 0 ? "%.*e" : "%.*g", digits, (i % 2 ? -value : value));
+    check_against_reference(buffer, false);
+    std::string comma(buffer);
+    for (char& c : comma)
+      if (c == '.') c = ',';
+    check_against_reference(comma, true);
+  }
+  // Long digit strings and values near the underflow and overflow limits.
+  for (int i = 0; i < 20'000; ++i) {
+    std::string text = std::to_string(random()) + std::to_string(random());
+    text.insert(random() % text.size(), ".");
+    text += "e" + std::to_string(static_cast<int>(random() % 700) - 350);
+    check_against_reference(text, false);
+  }
 }

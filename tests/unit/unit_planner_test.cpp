@@ -143,3 +143,31 @@ TEST_CASE("unit_planner: a file reachable under two names (a link) is planned on
   CHECK(links == std::vector<std::string>{"/in/link-to-a.csv=/in/a.csv"});
   CHECK(stats.files_linked == 1);
 }
+
+TEST_CASE("unit_planner: a small batch is cut into min_units units, never below min_unit_bytes") {
+  std::vector<FileRef> files;
+  for (int i = 0; i < 10; ++i) files.push_back(local("/in/" + std::to_string(i) + ".csv", 4'000'000));
+  sluice::RunStats stats;
+  MapLedger ledger;
+  sluice::PlannerOptions options;  // unit_bytes 8 MiB: three of these files a unit without min_units
+  {
+    sluice::VectorSource source(files);
+    options.min_units = 16;  // 40 MB / 16 = 2.5 MB: every file a unit of its own
+    sluice::UnitPlanner planner(source, ledger, options, stats);
+    const auto units = all_units(planner);
+    CHECK(units.size() == 10);
+  }
+  {
+    sluice::VectorSource source(files);
+    options.min_units = 1;  // off: units of unit_bytes (3 + 3 + 3 + 1 files)
+    sluice::UnitPlanner planner(source, ledger, options, stats);
+    CHECK(all_units(planner).size() == 4);
+  }
+  {
+    sluice::VectorSource source(files);
+    options.min_units = 1000;            // 40 KB per unit would be tiny transactions ...
+    options.min_unit_bytes = 9'000'000;  // ... the floor wins: > unit_bytes, so unit_bytes closes them
+    sluice::UnitPlanner planner(source, ledger, options, stats);
+    CHECK(all_units(planner).size() == 4);
+  }
+}

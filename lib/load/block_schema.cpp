@@ -1,0 +1,150 @@
+#include "load/block_schema.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "load/schema.hpp"
+#include "parse/block_format.hpp"
+
+namespace sluice {
+namespace {
+
+std::string block_column_type(const Config& config, const BlockColumn& column) {
+  switch (column.kind) {
+    case BlockColumnKind::file_id: return "bigint NOT NULL";
+    case BlockColumnKind::sensor: return "text NOT NULL";
+    case BlockColumnKind::first_ts:
+    case BlockColumnKind::last_ts: return "timestamptz NOT NULL";
+    case BlockColumnKind::count: return "int NOT NULL";
+    case BlockColumnKind::ts_millis:
+    case BlockColumnKind::scaled_int: return "int[]";
+    case BlockColumnKind::ts_micros: return "bigint[]";
+    case BlockColumnKind::divisor: return "double precision";
+    case BlockColumnKind::float_array: return "double precision[]";
+    case BlockColumnKind::plain_array: return sql_type(config.columns[column.column].type) + "[]";
+  }
+  return "text";
+}
+
+// The readings of the blocks (alias b) as readings' columns in config order, then file_id: the select list over
+// `blocks b CROSS JOIN LATERAL unnest(<unnest_list>) u(v0, v1, ...)`.
+struct Decoding {
+  std::string select_list, unnest_list, unnest_names;
+};
+
+Decoding decoding(const SqlNames& names, const Config& config) {
+  const std::vector<BlockColumn> columns = block_columns(config);
+  std::vector<std::string> arrays, aliases;
+  std::vector<std::string> expressions(config.columns.size());
+  auto unnested = [&](std::size_t block_index) {
+    arrays.push_back("b." + names.block_columns[block_index]);
+    aliases.push_back(fmt::format("v{}", aliases.size()));
+    return "u." + aliases.back();
+  };
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const BlockColumn& column = columns[i];
+    const std::string& name = names.block_columns[i];
+    switch (column.kind) {
+      case BlockColumnKind::sensor: expressions[config.sensor_column] = "b." + name; break;
+      case BlockColumnKind::ts_millis: {
+        const std::string millis = unnested(i), micros = unnested(i + 1);
+        expressions[column.column] =
+            fmt::format("b.first_ts + coalesce({} * 1000::bigint, {}) * interval '1 microsecond'", millis, micros);
+        break;
+      }
+      case BlockColumnKind::scaled_int: {
+        const std::string scaled = unnested(i), doubles = unnested(i + 2);
+        expressions[column.column] =
+            fmt::format("coalesce({}::double precision / b.{}, {})", scaled, names.block_columns[i + 1], doubles);
+        break;
+      }
+      case BlockColumnKind::plain_array: expressions[column.column] = unnested(i); break;
+      default: break;
+    }
+  }
+  Decoding out;
+  for (std::size_t i = 0; i < config.columns.size(); ++i)
+    out.select_list += fmt::format("{} AS {}, ", expressions[i], names.columns[i]);
+  out.select_list += "b.file_id";
+  out.unnest_list = fmt::format("{}", fmt::join(arrays, ", "));
+  out.unnest_names = fmt::format("{}", fmt::join(aliases, ", "));
+  return out;
+}
+
+}  // namespace
+
+std::string blocks_view_ddl(const SqlNames& names, const Config& config) {
+  const Decoding d = decoding(names, config);
+  const std::string columns = names.readings_column_list();
+  // The view cannot show the planner a block's bounds through the unnested ts, so a ts range over it reads
+  // every block; readings_between filters on the bounds first ($1, $2, $3: a column may be named like a
+  // parameter, and in SQL functions a column name wins).
+  return fmt::format(
+      "CREATE VIEW {readings} AS\n"
+      "  SELECT {select} FROM {blocks} b CROSS JOIN LATERAL unnest({arrays}) AS u({aliases})\n"
+      "  UNION ALL SELECT {columns} FROM {loose};\n"
+      "COMMENT ON VIEW {readings} IS 'readings stored as blocks (one file''s readings of one sensor-hour, column by "
+      "column) and loose readings; filter by time with readings_between(from, to, sensors) for block pruning';\n"
+      "CREATE FUNCTION {between}(t_from timestamptz, t_to timestamptz, sensors text[] DEFAULT NULL)\n"
+      "RETURNS SETOF {readings} LANGUAGE sql STABLE PARALLEL SAFE AS $sluice$\n"
+      "  SELECT * FROM (SELECT {select} FROM {blocks} b CROSS JOIN LATERAL unnest({arrays}) AS u({aliases})\n"
+      "    WHERE b.first_ts < $2 AND b.first_ts > $1 - interval '1 hour' AND b.last_ts >= $1\n"
+      "      AND ($3 IS NULL OR b.{sensor} = ANY ($3))) r\n"
+      "  WHERE r.{ts} >= $1 AND r.{ts} < $2\n"
+      "  UNION ALL SELECT {columns} FROM {loose}\n"
+      "  WHERE {ts} >= $1 AND {ts} < $2 AND ($3 IS NULL OR {sensor} = ANY ($3))\n"
+      "$sluice$;\n"
+      "COMMENT ON FUNCTION {between}(timestamptz, timestamptz, text[]) IS 'the readings with from <= ts < to (of "
+      "the given sensors, or all), reading only the blocks whose bounds overlap';\n",
+      fmt::arg("readings", names.readings), fmt::arg("select", d.select_list), fmt::arg("blocks", names.blocks),
+      fmt::arg("arrays", d.unnest_list), fmt::arg("aliases", d.unnest_names), fmt::arg("columns", columns),
+      fmt::arg("loose", names.loose_readings), fmt::arg("between", names.readings_between),
+      fmt::arg("sensor", names.sensor), fmt::arg("ts", names.ts));
+}
+
+std::string blocks_ddl(const SqlNames& names, const Config& config) {
+  const std::vector<BlockColumn> columns = block_columns(config);
+  std::string block_table, storage;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    block_table +=
+        fmt::format("{}  {} {}", i == 0 ? "" : ",\n", names.block_columns[i], block_column_type(config, columns[i]));
+    if (block_column_type(config, columns[i]).ends_with("[]"))
+      storage += fmt::format("{}ALTER COLUMN {} SET STORAGE main", storage.empty() ? "" : ", ", names.block_columns[i]);
+  }
+  // Arrays are kept inline and uncompressed (storage main, toast_tuple_target on each partition): LZ
+  // compression finds nothing in encoded sensor values, and out-of-line TOAST costs a chunk tuple and an index
+  // entry per ~2 kB.
+  return fmt::format(
+      "CREATE TABLE {blocks} (\n{table}\n) PARTITION BY RANGE (first_ts);\n"
+      "ALTER TABLE {blocks} {storage};\n"
+      "CREATE INDEX blocks_first_ts_brin ON {blocks} USING brin (first_ts) WITH (pages_per_range = 16);\n"
+      "CREATE INDEX blocks_file_id_brin ON {blocks} USING brin (file_id) WITH (pages_per_range = 16);\n"
+      "CREATE INDEX blocks_sensor_first_ts ON {blocks} ({sensor}, first_ts);\n"
+      "CREATE TABLE {loose} (\n{loose_columns}  file_id bigint NOT NULL\n) PARTITION BY RANGE ({ts});\n"
+      "CREATE INDEX loose_readings_ts_brin ON {loose} USING brin ({ts});\n"
+      "CREATE INDEX loose_readings_file_id_brin ON {loose} USING brin (file_id);\n"
+      "{views}"
+      "CREATE TABLE {settings} (key text PRIMARY KEY, value text NOT NULL);\n"
+      "INSERT INTO {settings} VALUES ('layout', 'blocks');\n",
+      fmt::arg("blocks", names.blocks), fmt::arg("table", block_table), fmt::arg("storage", storage),
+      fmt::arg("sensor", names.sensor), fmt::arg("loose", names.loose_readings),
+      fmt::arg("loose_columns", readings_column_ddl(names, config)), fmt::arg("ts", names.ts),
+      fmt::arg("views", blocks_view_ddl(names, config)), fmt::arg("settings", names.settings));
+}
+
+std::string blocks_partition_ddl(const SqlNames& names, int year) {
+  return fmt::format(
+      "CREATE TABLE IF NOT EXISTS {0} PARTITION OF {1} FOR VALUES FROM ('{4:04}-01-01 00:00:00+00') TO "
+      "('{5:04}-01-01 00:00:00+00') WITH (toast_tuple_target = 8160);\n"
+      "CREATE TABLE IF NOT EXISTS {2} PARTITION OF {3} FOR VALUES FROM ('{4:04}-01-01 00:00:00+00') TO "
+      "('{5:04}-01-01 00:00:00+00');\n",
+      names.blocks_partition(year), names.blocks, names.loose_partition(year), names.loose_readings, year, year + 1);
+}
+
+StorageLayout stored_layout(pqxx::work& txn, const SqlNames& names) {
+  if (!txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", names.settings)[0].as<bool>()) return StorageLayout::rows;
+  const pqxx::result row = txn.exec(fmt::format("SELECT value FROM {} WHERE key = 'layout'", names.settings));
+  return !row.empty() && row[0][0].as<std::string>() == "blocks" ? StorageLayout::blocks : StorageLayout::rows;
+}
+
+}  // namespace sluice

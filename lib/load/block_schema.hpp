@@ -1,0 +1,26 @@
+#pragma once
+// The blocks layout's PostgreSQL objects: the blocks table, the loose readings table (sensor-hours too small
+// for a block), the `readings` view that decodes both, the fast-path function readings_between, and the
+// settings row that records the layout. README.md ("Storage layouts") documents them.
+#include <pqxx/pqxx>
+
+#include <string>
+
+#include "config/config.hpp"
+#include "load/sql_names.hpp"
+
+namespace sluice {
+
+/// DDL of the blocks layout's tables, view, function and settings row (the schema itself exists).
+std::string blocks_ddl(const SqlNames& names, const Config& config);
+
+/// DDL of the `readings` view and the readings_between function alone (what migration adds after the table).
+std::string blocks_view_ddl(const SqlNames& names, const Config& config);
+
+/// DDL of one year's partitions of blocks and loose_readings.
+std::string blocks_partition_ddl(const SqlNames& names, int year);
+
+/// The layout the schema records: rows unless its settings table says blocks.
+StorageLayout stored_layout(pqxx::work& txn, const SqlNames& names);
+
+}  // namespace sluice

@@ -1,0 +1,304 @@
+#include "parse/block_builder.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "value/timestamp.hpp"
+
+namespace sluice {
+namespace {
+
+// PostgreSQL type OIDs of array elements (pg_type.dat): array_recv checks them against the column's.
+constexpr std::int32_t kBoolOid = 16, kInt8Oid = 20, kInt4Oid = 23, kTextOid = 25, kFloat8Oid = 701,
+                       kTimestamptzOid = 1184;
+
+// Every power of ten up to 10^9 is an exact double, so k / 10^s is one correctly rounded division, on this
+// side and in PostgreSQL's float8 division alike.
+constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+constexpr int kMaxScale = 9;
+
+// The int32 k with k / 10^scale == value bit for bit, if there is one.
+bool scaled_int(double value, int scale, std::int32_t& k) {
+  const double scaled = value * kPow10[scale];
+  if (!(std::fabs(scaled) <= static_cast<double>(std::numeric_limits<std::int32_t>::max()))) return false;
+  k = static_cast<std::int32_t>(std::nearbyint(scaled));
+  return std::bit_cast<std::uint64_t>(static_cast<double>(k) / kPow10[scale]) == std::bit_cast<std::uint64_t>(value);
+}
+
+// A one-dimensional array in array_recv's form: dimensions, a has-nulls flag, the element type, then each
+// element as a length (-1: NULL) and its bytes, which `put(i)` writes.
+template <typename Put>
+void write_array(CopyBuffer& out, std::int32_t element_oid, std::size_t count, bool has_nulls, Put&& put) {
+  const std::size_t mark = out.begin_field();
+  out.put_int4(1);
+  out.put_int4(has_nulls ? 1 : 0);
+  out.put_int4(element_oid);
+  out.put_int4(static_cast<std::int32_t>(count));
+  out.put_int4(1);  // lower bound
+  for (std::size_t i = 0; i < count; ++i) put(i);
+  out.end_field(mark);
+}
+
+}  // namespace
+
+int decimal_scale(double value, int at_least) {
+  std::int32_t k = 0;
+  for (int scale = std::max(at_least, 0); scale <= kMaxScale; ++scale)
+    if (scaled_int(value, scale, k)) return scale;
+  return -1;
+}
+
+BlockBuilder::BlockBuilder(const Config& config)
+    : config_(config), columns_(block_columns(config)), store_of_(config.columns.size(), -1) {
+  for (std::size_t i = 0; i < config.columns.size(); ++i) {
+    if (i == config.timestamp_column || i == config.sensor_column) continue;
+    store_of_[i] = static_cast<int>(stores_.size());
+    ColumnStore store;
+    store.column = i;
+    store.type = config.columns[i].type;
+    stores_.push_back(std::move(store));
+  }
+}
+
+std::uint32_t BlockBuilder::group_of(std::string_view sensor, std::int64_t hour) {
+  probe_.assign(sensor);
+  probe_.append(reinterpret_cast<const char*>(&hour), sizeof hour);
+  const auto found = group_index_.find(probe_);
+  if (found != group_index_.end()) return found->second;
+  const auto index = static_cast<std::uint32_t>(groups_.size());
+  group_index_.emplace(probe_, index);
+  groups_.push_back({std::string(sensor), {}});
+  return index;
+}
+
+void BlockBuilder::add(const std::vector<FieldValue>& values) {
+  const std::int64_t ts = values[config_.timestamp_column].integer;
+  const auto reading = static_cast<std::uint32_t>(ts_.size());
+  groups_[group_of(values[config_.sensor_column].text, hour_floor(ts))].readings.push_back(reading);
+  ts_.push_back(ts);
+  for (ColumnStore& store : stores_) {
+    const FieldValue& value = values[store.column];
+    store.nulls.push_back(value.null ? 1 : 0);
+    switch (store.type) {
+      case ColumnType::float8: store.reals.push_back(value.null ? 0 : value.real); break;
+      case ColumnType::text:
+        store.texts.emplace_back(static_cast<std::uint32_t>(store.arena.size()),
+                                 static_cast<std::uint32_t>(value.null ? 0 : value.text.size()));
+        if (!value.null) store.arena.append(value.text);
+        break;
+      default: store.ints.push_back(value.null ? 0 : value.integer); break;
+    }
+  }
+}
+
+std::int64_t BlockBuilder::finish(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose) {
+  std::int64_t in_blocks = 0;
+  for (Group& group : groups_) {
+    auto earlier = [&](std::uint32_t a, std::uint32_t b) { return ts_[a] < ts_[b]; };
+    if (!std::is_sorted(group.readings.begin(), group.readings.end(), earlier))
+      std::stable_sort(group.readings.begin(), group.readings.end(), earlier);
+    if (group.readings.size() < kMinBlockReadings) {
+      for (std::uint32_t reading : group.readings) write_loose(group.sensor, reading, file_id, loose);
+      continue;
+    }
+    write_group(group, file_id, blocks);
+    in_blocks += static_cast<std::int64_t>(group.readings.size());
+  }
+  return in_blocks;
+}
+
+// Bytes one reading of `group` takes in a block, assuming its decimals scale to int4 (the common case).
+std::size_t BlockBuilder::estimated_reading_bytes(const Group& group) const {
+  const bool micros = std::any_of(group.readings.begin(), group.readings.end(),
+                                  [&](std::uint32_t r) { return (ts_[r] - ts_[group.readings[0]]) % 1000 != 0; });
+  std::size_t bytes = micros ? 8 : 4;
+  for (const ColumnStore& store : stores_) {
+    switch (store.type) {
+      case ColumnType::float8: bytes += 4; break;
+      case ColumnType::boolean: bytes += 1; break;
+      case ColumnType::text: {
+        std::size_t text = 0;
+        for (std::uint32_t r : group.readings) text += store.texts[r].second;
+        bytes += 4 + text / group.readings.size();
+        break;
+      }
+      default: bytes += 8; break;
+    }
+  }
+  return bytes;
+}
+
+// A sensor-hour in blocks of about kTargetBlockBytes, the readings shared evenly between them.
+void BlockBuilder::write_group(const Group& group, std::int64_t file_id, CopyBuffer& blocks) {
+  // Tuple header and line pointer, file_id, sensor, bounds, n; a 24-byte header per array (the ts offsets and one
+  // per column; the unused form of each is a NULL, a bit); a divisor per float column.
+  std::size_t fixed = 64 + group.sensor.size() + 24 * (1 + stores_.size());
+  for (const ColumnStore& store : stores_) fixed += store.type == ColumnType::float8 ? 8 : 0;
+  const std::size_t room = kTargetBlockBytes > fixed + 16 ? kTargetBlockBytes - fixed : 16;
+  const std::size_t most = std::max(kMinBlockReadings, room / estimated_reading_bytes(group));
+  const std::size_t total = group.readings.size();
+  const std::size_t count = (total + most - 1) / most;
+  const std::size_t each = (total + count - 1) / count;
+  for (std::size_t first = 0; first < total; first += each)
+    write_block(group.sensor, group.readings.data() + first, std::min(each, total - first), file_id, blocks);
+}
+
+void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* readings, std::size_t count,
+                               std::int64_t file_id, CopyBuffer& blocks) {
+  const std::int64_t first = ts_[readings[0]];
+  bool millis = true;
+  for (std::size_t i = 0; i < count && millis; ++i) millis = (ts_[readings[i]] - first) % 1000 == 0;
+  blocks.begin_row(static_cast<std::int16_t>(columns_.size()));
+  for (const BlockColumn& column : columns_) {
+    switch (column.kind) {
+      case BlockColumnKind::file_id: blocks.add_int8(file_id); break;
+      case BlockColumnKind::sensor: blocks.add_text(sensor); break;
+      case BlockColumnKind::first_ts: blocks.add_timestamptz(first); break;
+      case BlockColumnKind::last_ts: blocks.add_timestamptz(ts_[readings[count - 1]]); break;
+      case BlockColumnKind::count: blocks.add_int4(static_cast<std::int32_t>(count)); break;
+      case BlockColumnKind::ts_millis:
+        if (!millis) {
+          blocks.add_null();
+          break;
+        }
+        write_array(blocks, kInt4Oid, count, false, [&](std::size_t i) {
+          blocks.put_int4(4);
+          blocks.put_int4(static_cast<std::int32_t>((ts_[readings[i]] - first) / 1000));
+        });
+        break;
+      case BlockColumnKind::ts_micros:
+        if (millis) {
+          blocks.add_null();
+          break;
+        }
+        write_array(blocks, kInt8Oid, count, false, [&](std::size_t i) {
+          blocks.put_int4(8);
+          blocks.put_int8(ts_[readings[i]] - first);
+        });
+        break;
+      case BlockColumnKind::scaled_int:  // writes the divisor and float8 columns too
+        write_float_columns(stores_[store_of_[column.column]], readings, count, blocks);
+        break;
+      case BlockColumnKind::divisor:
+      case BlockColumnKind::float_array: break;
+      case BlockColumnKind::plain_array:
+        write_plain_array(stores_[store_of_[column.column]], readings, count, blocks);
+        break;
+    }
+  }
+}
+
+// A float column as "<c>:int", "<c>:div", "<c>:f8": scaled int4s when every value of the block comes back bit
+// for bit from one scale, else the doubles themselves (the other two columns NULL).
+void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint32_t* readings, std::size_t count,
+                                       CopyBuffer& blocks) {
+  bool has_nulls = false, exact = true;
+  int scale = 0;
+  for (std::size_t i = 0; i < count && exact; ++i) {
+    if (store.nulls[readings[i]]) {
+      has_nulls = true;
+      continue;
+    }
+    scale = decimal_scale(store.reals[readings[i]], scale);
+    exact = scale >= 0;
+  }
+  scaled_.assign(count, 0);
+  for (std::size_t i = 0; i < count && exact; ++i)
+    exact = store.nulls[readings[i]] || scaled_int(store.reals[readings[i]], scale, scaled_[i]);
+  auto null_or = [&](std::size_t i, auto&& put) {
+    if (store.nulls[readings[i]])
+      blocks.put_int4(-1);
+    else
+      put();
+  };
+  if (exact) {
+    write_array(blocks, kInt4Oid, count, has_nulls, [&](std::size_t i) {
+      null_or(i, [&] {
+        blocks.put_int4(4);
+        blocks.put_int4(scaled_[i]);
+      });
+    });
+    blocks.add_float8(kPow10[scale]);
+    blocks.add_null();
+    return;
+  }
+  blocks.add_null();
+  blocks.add_null();
+  write_array(blocks, kFloat8Oid, count, has_nulls, [&](std::size_t i) {
+    null_or(i, [&] {
+      blocks.put_int4(8);
+      blocks.put_int8(std::bit_cast<std::int64_t>(store.reals[readings[i]]));
+    });
+  });
+}
+
+void BlockBuilder::write_plain_array(const ColumnStore& store, const std::uint32_t* readings, std::size_t count,
+                                     CopyBuffer& blocks) {
+  bool has_nulls = false;
+  for (std::size_t i = 0; i < count; ++i) has_nulls = has_nulls || store.nulls[readings[i]];
+  const std::int32_t oid = store.type == ColumnType::int8      ? kInt8Oid
+                           : store.type == ColumnType::boolean ? kBoolOid
+                           : store.type == ColumnType::text    ? kTextOid
+                                                               : kTimestamptzOid;
+  write_array(blocks, oid, count, has_nulls, [&](std::size_t i) {
+    const std::uint32_t r = readings[i];
+    if (store.nulls[r]) {
+      blocks.put_int4(-1);
+      return;
+    }
+    switch (store.type) {
+      case ColumnType::int8:
+        blocks.put_int4(8);
+        blocks.put_int8(store.ints[r]);
+        break;
+      case ColumnType::boolean:
+        blocks.put_int4(1);
+        blocks.put_bytes(store.ints[r] != 0 ? std::string_view("\1", 1) : std::string_view("\0", 1));
+        break;
+      case ColumnType::text:
+        blocks.put_int4(static_cast<std::int32_t>(store.texts[r].second));
+        blocks.put_bytes(std::string_view(store.arena).substr(store.texts[r].first, store.texts[r].second));
+        break;
+      default:
+        blocks.put_int4(8);
+        blocks.put_int8(store.ints[r] - kPostgresEpochMicros);
+        break;
+    }
+  });
+}
+
+// A reading of a sensor-hour too small for a block: one row of the loose readings table (readings' columns).
+void BlockBuilder::write_loose(const std::string& sensor, std::uint32_t reading, std::int64_t file_id,
+                               CopyBuffer& loose) {
+  loose.begin_row(static_cast<std::int16_t>(config_.columns.size() + 1));
+  for (std::size_t i = 0; i < config_.columns.size(); ++i) {
+    if (i == config_.timestamp_column) {
+      loose.add_timestamptz(ts_[reading]);
+      continue;
+    }
+    if (i == config_.sensor_column) {
+      loose.add_text(sensor);
+      continue;
+    }
+    const ColumnStore& store = stores_[store_of_[i]];
+    if (store.nulls[reading]) {
+      loose.add_null();
+      continue;
+    }
+    switch (store.type) {
+      case ColumnType::float8: loose.add_float8(store.reals[reading]); break;
+      case ColumnType::int8: loose.add_int8(store.ints[reading]); break;
+      case ColumnType::boolean: loose.add_bool(store.ints[reading] != 0); break;
+      case ColumnType::timestamp: loose.add_timestamptz(store.ints[reading]); break;
+      case ColumnType::text:
+        loose.add_text(std::string_view(store.arena).substr(store.texts[reading].first, store.texts[reading].second));
+        break;
+    }
+  }
+  loose.add_int8(file_id);
+}
+
+}  // namespace sluice

@@ -1,0 +1,80 @@
+#pragma once
+// The blocks layout's encoder: one file's valid readings, gathered per (sensor, hour) column by column, then
+// written as blocks of the blocks table (parse/block_format.hpp) in binary COPY form.
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "config/config.hpp"
+#include "encode/copy_buffer.hpp"
+#include "parse/block_format.hpp"
+#include "parse/row_validator.hpp"
+
+namespace sluice {
+
+/// A sensor-hour with fewer readings than this is stored as rows (the loose readings table): a block's fixed
+/// cost (tuple header, bounds, one array header per column: ~200 bytes with four measures) outweighs
+/// the ~66 bytes a row costs over its block form only from four readings on.
+inline constexpr std::size_t kMinBlockReadings = 4;
+
+/// Encoded size a block aims at: four fill an 8 KB page (the table keeps blocks inline, uncompressed), and
+/// a block's fixed cost stays under a tenth of it. A busy sensor-hour is cut into blocks of about this size.
+inline constexpr std::size_t kTargetBlockBytes = 2000;
+
+class BlockBuilder {
+ public:
+  explicit BlockBuilder(const Config& config);
+
+  /// Takes one valid row (values in config order, as RowValidator::values()).
+  void add(const std::vector<FieldValue>& values);
+
+  /// Writes every block of `file_id` to `blocks` and the readings of sensor-hours too small for a block to
+  /// `loose` (as rows of the readings table's shape). Returns the number of readings put in blocks.
+  std::int64_t finish(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose);
+
+ private:
+  // The values of one configured column (not ts or sensor), one slot per reading.
+  struct ColumnStore {
+    std::size_t column = 0;
+    ColumnType type = ColumnType::float8;
+    std::vector<std::uint8_t> nulls;
+    std::vector<double> reals;                                   // float columns
+    std::vector<std::int64_t> ints;                              // int, bool and timestamp columns
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> texts;  // text columns: offset and length in arena
+    std::string arena;
+  };
+  struct Group {
+    std::string sensor;
+    std::vector<std::uint32_t> readings;  // indexes, in file order until finish() sorts them by ts
+  };
+
+  std::uint32_t group_of(std::string_view sensor, std::int64_t hour);
+  void write_group(const Group& group, std::int64_t file_id, CopyBuffer& blocks);
+  void write_block(const std::string& sensor, const std::uint32_t* readings, std::size_t count, std::int64_t file_id,
+                   CopyBuffer& blocks);
+  void write_float_columns(const ColumnStore& store, const std::uint32_t* readings, std::size_t count,
+                           CopyBuffer& blocks);
+  void write_plain_array(const ColumnStore& store, const std::uint32_t* readings, std::size_t count,
+                         CopyBuffer& blocks);
+  void write_loose(const std::string& sensor, std::uint32_t reading, std::int64_t file_id, CopyBuffer& loose);
+  std::size_t estimated_reading_bytes(const Group& group) const;
+
+  const Config& config_;
+  std::vector<BlockColumn> columns_;
+  std::vector<std::int64_t> ts_;
+  std::vector<ColumnStore> stores_;  // one per configured column but ts and sensor, config order
+  std::vector<int> store_of_;        // per configured column: index into stores_, or -1
+  std::vector<Group> groups_;
+  std::unordered_map<std::string, std::uint32_t> group_index_;  // key: sensor bytes + 8 bytes of hour
+  std::string probe_;                                           // reused lookup key
+  std::vector<std::int32_t> scaled_;                            // scratch of write_float_columns
+};
+
+/// The scale of `value` as a decimal: the smallest s <= 9, not below `at_least`, for which value is exactly
+/// the double nearest to k / 10^s for an int32 k (so int4 k and float8 10^s give it back bit for bit).
+/// -1 when there is none (more digits, out of int32 range, -0.0).
+int decimal_scale(double value, int at_least);
+
+}  // namespace sluice

@@ -1,0 +1,94 @@
+#include "parse/file_aggregate.hpp"
+
+#include <cstring>
+
+namespace sluice {
+namespace {
+
+std::uint64_t load8(const char* p) {
+  std::uint64_t word;
+  std::memcpy(&word, p, 8);
+  return word;
+}
+
+std::uint64_t mix(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  return h;
+}
+
+}  // namespace
+
+std::uint64_t sensor_id_hash(std::string_view id) {
+  const char* p = id.data();
+  const std::size_t n = id.size();
+  std::uint64_t h = n * 0x9E3779B97F4A7C15ull;
+  if (n >= 8) {
+    // Overlapping words: every byte is read at least once, 8 at a time.
+    for (std::size_t i = 0; i + 8 < n; i += 8) h = mix(h ^ load8(p + i));
+    h = mix(h ^ load8(p + n - 8));
+  } else {
+    std::uint64_t word = 0;
+    for (std::size_t i = 0; i < n; ++i) word = word << 8 | static_cast<unsigned char>(p[i]);
+    h = mix(h ^ word);
+  }
+  return h;
+}
+
+FileAggregate::FileAggregate(std::size_t measure_count) : measure_count_(measure_count), slots_(64, 0) {}
+
+void FileAggregate::grow_slots() {
+  std::vector<std::uint32_t> bigger(slots_.size() * 2, 0);
+  const std::size_t mask = bigger.size() - 1;
+  for (std::uint32_t index = 0; index < sensors_.size(); ++index) {
+    std::size_t slot = sensor_id_hash(sensors_[index].id) & mask;
+    while (bigger[slot] != 0) slot = (slot + 1) & mask;
+    bigger[slot] = index + 1;
+  }
+  slots_ = std::move(bigger);
+}
+
+std::uint32_t FileAggregate::intern(std::string_view sensor) {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t slot = sensor_id_hash(sensor) & mask;
+  while (const std::uint32_t taken = slots_[slot]) {
+    const std::string& id = sensors_[taken - 1].id;
+    if (id.size() == sensor.size() && std::memcmp(id.data(), sensor.data(), sensor.size()) == 0) return taken - 1;
+    slot = (slot + 1) & mask;
+  }
+  const auto index = static_cast<std::uint32_t>(sensors_.size());
+  sensors_.push_back(Sensor{std::string(sensor), 0, 0, {}});
+  slots_[slot] = index + 1;
+  if (sensors_.size() * 2 > slots_.size()) grow_slots();  // at most half full: probes stay short
+  return index;
+}
+
+HourAggregate& FileAggregate::at(std::string_view sensor_id, std::int64_t hour_micros) {
+  Sensor& sensor = sensors_[intern(sensor_id)];
+  // Files are mostly in time order: a sensor's next row is nearly always in the hour of its last one.
+  if (!sensor.by_hour.empty() && sensor.last_hour == hour_micros) return hours_[sensor.last].aggregate;
+  const auto sensor_index = static_cast<std::uint32_t>(&sensor - sensors_.data());
+  auto [found, fresh] = sensor.by_hour.try_emplace(hour_micros, static_cast<std::uint32_t>(hours_.size()));
+  if (fresh) {
+    HourAggregate aggregate;
+    aggregate.measures.resize(measure_count_);
+    hours_.push_back(Hour{sensor_index, hour_micros, std::move(aggregate)});
+  }
+  sensor.last_hour = hour_micros;
+  sensor.last = found->second;
+  return hours_[found->second].aggregate;
+}
+
+void FileAggregate::move_into(AggregateDeltas& deltas) {
+  for (Hour& hour : hours_) {
+    HourAggregate& into = deltas.at(sensors_[hour.sensor].id, hour.hour_micros);
+    into.rows += hour.aggregate.rows;
+    for (std::size_t m = 0; m < hour.aggregate.measures.size(); ++m) into.measures[m].merge(hour.aggregate.measures[m]);
+  }
+  sensors_.clear();
+  hours_.clear();
+  std::fill(slots_.begin(), slots_.end(), 0);
+}
+
+}  // namespace sluice

@@ -1,0 +1,80 @@
+// BlockBuilder and decimal_scale (lib/parse/block_builder.hpp): which values scale to int4 exactly, how
+// sensor-hours become blocks or loose rows, and parse_file in the blocks layout. The values' round trip through
+// PostgreSQL is tests/integration/pg_blocks_test.sh.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "encode/copy_buffer.hpp"
+#include "parse/block_builder.hpp"
+#include "parse/file_parser.hpp"
+#include "parse/parsed_file.hpp"
+#include "value/timestamp.hpp"
+
+namespace {
+
+using sluice::BlockBuilder;
+using sluice::CopyBuffer;
+using sluice::decimal_scale;
+using sluice::FieldValue;
+
+std::vector<FieldValue> reading(const std::string& sensor, std::int64_t ts, double temperature) {
+  std::vector<FieldValue> values(6);
+  values[0] = {false, ts, 0, {}};
+  values[1] = {false, 0, 0, sensor};
+  values[2] = {false, 0, temperature, {}};
+  return values;  // humidity, pressure, battery NULL
+}
+
+}  // namespace
+
+TEST_CASE("decimal_scale: the smallest scale whose int4 gives the double back bit for bit") {
+  CHECK(decimal_scale(23.0, 0) == 0);
+  CHECK(decimal_scale(23.5, 0) == 1);
+  CHECK(decimal_scale(23.456, 0) == 3);
+  CHECK(decimal_scale(-49.99, 0) == 2);
+  CHECK(decimal_scale(23.5, 3) == 3);        // not below the block's scale so far
+  CHECK(decimal_scale(0.1 + 0.2, 0) == -1);  // 0.30000000000000004: 17 digits
+  CHECK(decimal_scale(-0.0, 0) == -1);       // an int has no sign for zero
+  CHECK(decimal_scale(1e-300, 0) == -1);
+  CHECK(decimal_scale(3e9, 0) == -1);  // beyond int32
+  CHECK(decimal_scale(1.23456789, 0) == 8);
+  CHECK(decimal_scale(std::nextafter(1.5, 2.0), 0) == -1);
+}
+
+TEST_CASE("BlockBuilder: one block per sensor-hour, loose rows under four readings, busy hours cut") {
+  const sluice::Config config = sluice::default_config();
+  BlockBuilder builder(config);
+  const std::int64_t hour = 1'780'000'000LL * 1'000'000 / sluice::kMicrosPerHour * sluice::kMicrosPerHour;
+  for (int i = 0; i < 10; ++i) builder.add(reading("a", hour + i * 60'000'000LL, 20.5));
+  for (int i = 0; i < 3; ++i) builder.add(reading("b", hour + i * 1'000'000LL, 21));
+  for (int i = 0; i < 3600; ++i) builder.add(reading("busy", hour + i * 1'000'000LL, 19.25));
+  builder.add(reading("a", hour + sluice::kMicrosPerHour, 20));  // the next hour: a sensor-hour of its own
+  CopyBuffer blocks, loose;
+  CHECK(builder.finish(7, blocks, loose) == 10 + 3600);
+  CHECK(loose.rows() == 3 + 1);
+  // 3,600 readings at up to ~20 bytes: blocks of ~2,000 bytes, cut evenly.
+  CHECK(blocks.rows() > 1 + 3600 / 200);
+  CHECK(blocks.rows() < 1 + 3600 / 40);
+}
+
+TEST_CASE("parse_file in the blocks layout: readings in blocks count as loaded rows") {
+  sluice::Config config = sluice::default_config();
+  config.layout = sluice::StorageLayout::blocks;
+  std::string file = "ts,sensor_id,temperature,humidity,pressure,battery\n";
+  for (int i = 0; i < 30; ++i) file += "2026-01-01T00:" + std::to_string(10 + i) + ":00Z,s1,20.5,50,1000,3.5\n";
+  file += "2026-01-01T05:00:00Z,s2,20,,,\n";
+  file += "2026-01-01T05:00:00Z,s2,999,,,\n";  // range:temperature
+  sluice::ParsedFile parsed;
+  parsed.file_id = 3;
+  sluice::parse_file(file, config, {}, parsed);
+  CHECK(parsed.rows_loaded() == 31);
+  CHECK(parsed.readings_in_blocks == 30);
+  CHECK(parsed.blocks.rows() == 1);
+  CHECK(parsed.rows.rows() == 1);
+  CHECK(parsed.rows_rejected() == 1);
+}
