@@ -3,14 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.hpp"
+
 namespace sluice {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 bool ends_with(std::string_view text, std::string_view end) {
@@ -54,7 +50,7 @@ bool has_word(const std::vector<std::string>& words, std::initializer_list<std::
 // 0 best; kNotSensor not a sensor name. Ids alone ("id", "unit_id") rank last.
 constexpr int kNotSensor = 7;
 int sensor_rank(const std::string& name) {
-  const std::string n = lower(name);
+  const std::string n = ascii_lower(name);
   const std::vector<std::string> words = name_words(name);
   if (n == "sensor_id" || n == "sensor" || n == "sensorid") return 0;
   if (contains(n, "sensor")) return 1;
@@ -76,7 +72,7 @@ bool phone_like_name(std::string_view name) {
 }
 
 bool percent_like_name(std::string_view name) {
-  const std::string n = lower(name);
+  const std::string n = ascii_lower(name);
   return contains(n, "humid") || contains(n, "percent") || contains(n, "%") ||
          has_word(name_words(name), {"rh", "pct", "relhum"});
 }
@@ -87,7 +83,7 @@ bool epoch_plausible(const SampledColumn& column) {
 }
 
 bool timestamp_like_name(std::string_view name) {
-  const std::string n = lower(name);
+  const std::string n = ascii_lower(name);
   return n == "ts" || n == "t_stamp" || contains(n, "time") || contains(n, "epoch") || n == "date" ||
          contains(n, "datetime") || ends_with(n, "_at") || ends_with(n, "_ts");
 }

@@ -5,19 +5,10 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "core/ascii.hpp"
 #include "s3/aws_credentials.hpp"
 
 namespace sluice {
-namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
-
 IniSections parse_aws_ini(std::string_view text) {
   IniSections sections;
   std::map<std::string, std::string>* section = nullptr;
@@ -44,7 +35,7 @@ IniSections parse_aws_ini(std::string_view text) {
       throw std::runtime_error(fmt::format("line {}: expected [section] or key = value", line_number));
     if (section == nullptr)
       throw std::runtime_error(fmt::format("line {}: a setting before the first [section]", line_number));
-    const std::string key = lower(strip_blanks(line.substr(0, equals)));
+    const std::string key = ascii_lower(strip_blanks(line.substr(0, equals)));
     const std::string_view value = strip_blanks(line.substr(equals + 1));
     (*section)[key] = std::string(value);
     in_nested = value.empty();
