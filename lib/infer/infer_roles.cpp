@@ -68,7 +68,7 @@ bool phone_like_name(std::string_view name) {
   const std::vector<std::string> words = name_words(name);
   return has_word(words, {"phone", "telephone", "tel", "mobile", "fax", "msisdn", "zip", "zipcode", "postcode",
                           "postal", "iban", "account", "imei", "imsi"}) ||
-         contains(lower(name), "phone");
+         contains(ascii_lower(name), "phone");
 }
 
 bool percent_like_name(std::string_view name) {
