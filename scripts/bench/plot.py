@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 LABELS = {
     "a_psql": "psql \\copy x2 (no validation)",
     "c_sluice": "sluice ingest (defaults)",
+    "c_sluice_blocks": "sluice ingest, \"layout\": \"blocks\"",
     "d_dry_1core": "sluice --dry-run, 1 core",
     "d_dry": "sluice --dry-run",
 }
