@@ -24,7 +24,9 @@ constexpr int kMaxScale = 9;
 bool scaled_int(double value, int scale, std::int32_t& k) {
   const double scaled = value * kPow10[scale];
   if (!(std::fabs(scaled) <= static_cast<double>(std::numeric_limits<std::int32_t>::max()))) return false;
-  k = static_cast<std::int32_t>(std::nearbyint(scaled));
+  // Rounded by hand, not with nearbyint (which saves and restores the floating-point environment, a large part
+  // of a value's cost here): the check below decides exactness, so how a tie rounds does not matter.
+  k = static_cast<std::int32_t>(scaled >= 0 ? scaled + 0.5 : scaled - 0.5);
   return std::bit_cast<std::uint64_t>(static_cast<double>(k) / kPow10[scale]) == std::bit_cast<std::uint64_t>(value);
 }
 
@@ -197,17 +199,20 @@ void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint
                                        CopyBuffer& blocks) {
   bool has_nulls = false, exact = true;
   int scale = 0;
+  scaled_.assign(count, 0);
+  // One pass at the scale so far; a value that needs more decimals raises the scale, and the values before it
+  // are converted again at the new one (rare: a block's scale settles within its first values).
   for (std::size_t i = 0; i < count && exact; ++i) {
     if (store.nulls[readings[i]]) {
       has_nulls = true;
       continue;
     }
-    scale = decimal_scale(store.reals[readings[i]], scale);
+    if (scaled_int(store.reals[readings[i]], scale, scaled_[i])) continue;
+    scale = decimal_scale(store.reals[readings[i]], scale + 1);
     exact = scale >= 0;
+    for (std::size_t j = 0; j <= i && exact; ++j)
+      exact = store.nulls[readings[j]] || scaled_int(store.reals[readings[j]], scale, scaled_[j]);
   }
-  scaled_.assign(count, 0);
-  for (std::size_t i = 0; i < count && exact; ++i)
-    exact = store.nulls[readings[i]] || scaled_int(store.reals[readings[i]], scale, scaled_[i]);
   auto null_or = [&](std::size_t i, auto&& put) {
     if (store.nulls[readings[i]])
       blocks.put_int4(-1);
