@@ -17,28 +17,15 @@ import os
 import resource
 import statistics
 import subprocess
+import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 TICK = os.sysconf("SC_CLK_TCK")
 
-
-def env():
-    out = subprocess.run([os.path.join(TOP, "scripts/pg-local"), "env"], capture_output=True, text=True).stdout
-    e = dict(os.environ)
-    for part in out.replace("export", "").split():
-        k, v = part.split("=", 1)
-        e[k] = v
-    return e
-
-
-def psql(e, sql):
-    r = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"], input=sql, env=e, text=True,
-                       capture_output=True)
-    if r.returncode:
-        raise RuntimeError(r.stderr)
-    return r.stdout.strip()
+sys.path.insert(0, HERE)
+from pglocal import env, psql  # noqa: E402
 
 
 def stat_fields(pid):
