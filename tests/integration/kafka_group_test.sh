@@ -10,8 +10,11 @@ mapfile -t files < <(find "$WORK/data" -name '*.csv' | sort)
 expect_eq "generated files" "${#files[@]}" 16
 start_mock 4  # no messages yet: they are produced once both members hold their partitions
 
+# --exit-when-idle 20: the files are produced only once both members hold two partitions, so neither may
+# count as idle before then. A member cannot see a rebalance another member's join started until its next
+# heartbeat is answered; on a loaded machine a short idle time let the first member exit before that.
 for member in a b; do
-  consume_bg "$WORK/$member.out" "$WORK/$member.log" --group shared --batch-files 2 --batch-wait 0.2 --exit-when-idle 6
+  consume_bg "$WORK/$member.out" "$WORK/$member.log" --group shared --batch-files 2 --batch-wait 0.2 --exit-when-idle 20
 done
 two_each() {  # after the latest rebalance, each member holds two partitions
   local member
@@ -25,7 +28,7 @@ for file in "${files[@]}"; do produce "$(uri_message "$file")"; done  # 4 per pa
 index=0
 for member in a b; do
   pid=${CONSUMER_PIDS[$index]}
-  wait_for 40 "consumer $member to exit" bash -c "! kill -0 $pid 2>/dev/null"
+  wait_for 90 "consumer $member to exit" bash -c "! kill -0 $pid 2>/dev/null"
   status=0
   wait "$pid" || status=$?
   cat "$WORK/$member.out"
