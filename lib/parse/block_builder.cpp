@@ -65,21 +65,18 @@ BlockBuilder::BlockBuilder(const Config& config)
   }
 }
 
-std::uint32_t BlockBuilder::group_of(std::string_view sensor, std::int64_t hour) {
-  probe_.assign(sensor);
-  probe_.append(reinterpret_cast<const char*>(&hour), sizeof hour);
-  const auto found = group_index_.find(probe_);
-  if (found != group_index_.end()) return found->second;
-  const auto index = static_cast<std::uint32_t>(groups_.size());
-  group_index_.emplace(probe_, index);
-  groups_.push_back({std::string(sensor), {}});
-  return index;
+void BlockBuilder::add(const std::vector<FieldValue>& values) {
+  sensor_hours_.at(values[config_.sensor_column].text, hour_floor(values[config_.timestamp_column].integer));
+  add(values, sensor_hours_.last_index());
 }
 
-void BlockBuilder::add(const std::vector<FieldValue>& values) {
+void BlockBuilder::add(const std::vector<FieldValue>& values, std::uint32_t sensor_hour) {
   const std::int64_t ts = values[config_.timestamp_column].integer;
   const auto reading = static_cast<std::uint32_t>(ts_.size());
-  groups_[group_of(values[config_.sensor_column].text, hour_floor(ts))].readings.push_back(reading);
+  if (sensor_hour >= groups_.size()) groups_.resize(sensor_hour + 1);
+  Group& group = groups_[sensor_hour];
+  if (group.readings.empty()) group.sensor.assign(values[config_.sensor_column].text);
+  group.readings.push_back(reading);
   ts_.push_back(ts);
   for (ColumnStore& store : stores_) {
     const FieldValue& value = values[store.column];

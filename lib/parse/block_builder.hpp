@@ -3,13 +3,13 @@
 // written as blocks of the blocks table (parse/block_format.hpp) in binary COPY form.
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "config/config.hpp"
 #include "encode/copy_buffer.hpp"
 #include "parse/block_format.hpp"
+#include "parse/file_aggregate.hpp"
 #include "parse/row_validator.hpp"
 
 namespace sluice {
@@ -29,6 +29,9 @@ class BlockBuilder {
 
   /// Takes one valid row (values in config order, as RowValidator::values()).
   void add(const std::vector<FieldValue>& values);
+  /// The same, with the reading's (sensor, hour) already indexed by the caller's FileAggregate (its
+  /// last_index()): no second lookup per row. Use one form or the other for a whole file.
+  void add(const std::vector<FieldValue>& values, std::uint32_t sensor_hour);
 
   /// Writes every block of `file_id` to `blocks` and the readings of sensor-hours too small for a block to
   /// `loose` (as rows of the readings table's shape). Returns the number of readings put in blocks.
@@ -50,7 +53,6 @@ class BlockBuilder {
     std::vector<std::uint32_t> readings;  // indexes, in file order until finish() sorts them by ts
   };
 
-  std::uint32_t group_of(std::string_view sensor, std::int64_t hour);
   void write_group(const Group& group, std::int64_t file_id, CopyBuffer& blocks);
   void write_block(const std::string& sensor, const std::uint32_t* readings, std::size_t count, std::int64_t file_id,
                    CopyBuffer& blocks);
@@ -66,10 +68,9 @@ class BlockBuilder {
   std::vector<std::int64_t> ts_;
   std::vector<ColumnStore> stores_;  // one per configured column but ts and sensor, config order
   std::vector<int> store_of_;        // per configured column: index into stores_, or -1
-  std::vector<Group> groups_;
-  std::unordered_map<std::string, std::uint32_t> group_index_;  // key: sensor bytes + 8 bytes of hour
-  std::string probe_;                                           // reused lookup key
-  std::vector<std::int32_t> scaled_;                            // scratch of write_float_columns
+  std::vector<Group> groups_;           // by sensor-hour index; a group without readings is skipped
+  FileAggregate sensor_hours_{0};       // the index for add(values) alone
+  std::vector<std::int32_t> scaled_;    // scratch of write_float_columns
 };
 
 /// The scale of `value` as a decimal: the smallest s <= 9, not below `at_least`, for which value is exactly

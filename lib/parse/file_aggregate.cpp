@@ -67,7 +67,10 @@ std::uint32_t FileAggregate::intern(std::string_view sensor) {
 HourAggregate& FileAggregate::at(std::string_view sensor_id, std::int64_t hour_micros) {
   Sensor& sensor = sensors_[intern(sensor_id)];
   // Files are mostly in time order: a sensor's next row is nearly always in the hour of its last one.
-  if (!sensor.by_hour.empty() && sensor.last_hour == hour_micros) return hours_[sensor.last].aggregate;
+  if (!sensor.by_hour.empty() && sensor.last_hour == hour_micros) {
+    last_index_ = sensor.last;
+    return hours_[sensor.last].aggregate;
+  }
   const auto sensor_index = static_cast<std::uint32_t>(&sensor - sensors_.data());
   auto [found, fresh] = sensor.by_hour.try_emplace(hour_micros, static_cast<std::uint32_t>(hours_.size()));
   if (fresh) {
@@ -77,6 +80,7 @@ HourAggregate& FileAggregate::at(std::string_view sensor_id, std::int64_t hour_m
   }
   sensor.last_hour = hour_micros;
   sensor.last = found->second;
+  last_index_ = found->second;
   return hours_[found->second].aggregate;
 }
 

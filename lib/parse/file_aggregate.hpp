@@ -19,6 +19,10 @@ class FileAggregate {
   /// The aggregate of (sensor, hour), created empty on first use. The reference is valid until the next call.
   HourAggregate& at(std::string_view sensor, std::int64_t hour_micros);
 
+  /// The index of the (sensor, hour) the last at() returned: dense, in order of first appearance, stable until
+  /// move_into (the block builder groups readings by it).
+  [[nodiscard]] std::uint32_t last_index() const { return last_index_; }
+
   /// Adds every (sensor, hour) into `deltas` (once per pair, not per row) and empties this one.
   void move_into(AggregateDeltas& deltas);
 
@@ -41,6 +45,7 @@ class FileAggregate {
   std::size_t measure_count_;
   std::vector<Sensor> sensors_;
   std::vector<Hour> hours_;
+  std::uint32_t last_index_ = 0;
   std::vector<std::uint32_t> slots_;  // open addressing: sensor index + 1, 0 when free; a power of two long
 };
 

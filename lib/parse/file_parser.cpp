@@ -174,7 +174,7 @@ void parse_file(std::string_view content, const Config& config, const ParseLimit
       continue;
     }
     if (blocks)
-      blocks->add(values);
+      blocks->add(values, aggregate.last_index());  // the sensor-hour aggregate_row just looked up
     else
       encode_row(config, values, out.file_id, out.rows);
     years.add(ts, out.years);
