@@ -19,7 +19,7 @@ PgTarget::PgTarget(const Config& config, PgTargetOptions options, Logger& logger
         run_id_ = start_run(admin_->connection(), *names_, options_.command_line, options_.shard);
       },
       [&] { admin_.reset(); });
-  loader_ = std::make_unique<UnitLoader>(config, *names_, run_id_, options_.rules);
+  loader_ = std::make_unique<UnitLoader>(*names_, run_id_, options_.rules);
   pool_ = std::make_unique<ConnectionPool>(options_.dsn, loader_->session_setup_sql());
   sink_ = std::make_unique<PgSink>(*pool_, *loader_, *names_, options_.retry, logger_, stats_);
   ledger_ = std::make_unique<PgLedger>(options_.dsn, *names_, options_.retry, logger_);

@@ -19,8 +19,8 @@ bool takes_rows(const ParsedFile&, const FileOutcome& outcome) { return outcome.
 
 }  // namespace
 
-UnitLoader::UnitLoader(const Config& config, const SqlNames& names, std::int64_t run_id, LedgerRules rules)
-    : config_(config), names_(names), rules_(rules) {
+UnitLoader::UnitLoader(const SqlNames& names, std::int64_t run_id, LedgerRules rules)
+    : names_(names), rules_(rules) {
   const std::string run = run_id > 0 ? std::to_string(run_id) : "NULL";
   ledger_sql_ = fmt::format(
       "INSERT INTO {0} (file_id, uri, size, etag, rows_loaded, rows_rejected, status, error, attempts, stored_size, "

@@ -23,7 +23,7 @@ struct UnitMask {
 
 class UnitLoader {
  public:
-  UnitLoader(const Config& config, const SqlNames& names, std::int64_t run_id, LedgerRules rules);
+  UnitLoader(const SqlNames& names, std::int64_t run_id, LedgerRules rules);
 
   /// SQL to run once on each new connection (the unit's temp tables).
   [[nodiscard]] std::string session_setup_sql() const;
@@ -54,7 +54,6 @@ class UnitLoader {
   void write_ledger(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
                     const Decision& decision) const;
 
-  const Config& config_;
   const SqlNames& names_;
   LedgerRules rules_;
   std::string ledger_sql_, history_sql_, failure_sql_;
