@@ -28,9 +28,10 @@ data:
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp
 # Under ASan the integration tests run 2-3x slower: CI runs every unit test and the integration tests
-# that cover each code path once (parse, load, replace, concurrency, folders, S3, Kafka, corpus);
+# that cover each code path once (parse, load, replace, concurrency, folders, S3, Kafka, corpus, the blocks layout,
+# retention), in the rows layout only (pg_blocks_test covers the blocks code);
 # `make test-sanitize SANITIZE_INTEGRATION=.` runs them all.
-SANITIZE_INTEGRATION ?= pg_(ingest|acceptance|corpus|corrupt|reload|concurrent|quoting|formats|folder|shard|ledger|data_error)|kafka_(load|poison|admission)|s3_ingest|examples
+SANITIZE_INTEGRATION ?= ^(pg_(ingest|acceptance|corpus|corrupt|reload|concurrent|quoting|formats|folder|shard|ledger|data_error|blocks|retention)|kafka_(load|poison|admission)|s3_ingest|examples)_test$$
 
 # ASan+UBSan build of everything; unit and integration tests run with the sanitized binary.
 # GCC 12's -Wmaybe-uninitialized gives false positives under -fsanitize (in std::regex's std::function).
