@@ -14,6 +14,7 @@
 #include "config/config.hpp"
 #include "infer/infer.hpp"
 #include "parse/file_parser.hpp"
+#include "parse_outcome.hpp"
 
 namespace {
 
@@ -30,17 +31,6 @@ void write_text(const std::filesystem::path& path, const std::string& text) {
 }
 
 // "N valid" and the reject reasons, sorted, of `text` parsed with `config`.
-std::string outcome(const sluice::Config& config, std::string_view text) {
-  sluice::ParsedFile parsed;
-  sluice::parse_file(text, config, {}, parsed);
-  std::vector<std::string> reasons;
-  for (const auto& reject : parsed.rejects) reasons.push_back(reject.reason);
-  std::sort(reasons.begin(), reasons.end());
-  std::string out = std::to_string(parsed.rows_loaded()) + " valid";
-  for (const std::string& reason : reasons) out += " " + reason;
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("infer: real-world-shaped samples give the expected config, which loads them without a reject") {
@@ -75,7 +65,7 @@ TEST_CASE("infer: real-world-shaped samples give the expected config, which load
     for (std::size_t i = 0; i < files.size(); ++i) {
       CAPTURE(files[i].filename().string());
       const std::size_t rows = static_cast<std::size_t>(std::count(texts[i].begin(), texts[i].end(), '\n')) - 1;
-      CHECK(outcome(result.config, texts[i]) == std::to_string(rows) + " valid");
+      CHECK(parse_outcome(result.config, texts[i]) == std::to_string(rows) + " valid");
     }
   }
 }

@@ -17,6 +17,7 @@
 #include "infer/infer_roles.hpp"
 #include "infer/infer_timestamp.hpp"
 #include "parse/file_parser.hpp"
+#include "parse_outcome.hpp"
 
 namespace {
 
@@ -45,17 +46,6 @@ std::string csv(std::string header, int n, Row row) {
 }
 
 // Rejects by reason of `text` parsed with `config`.
-std::string outcome(const sluice::Config& config, std::string_view text) {
-  sluice::ParsedFile parsed;
-  sluice::parse_file(text, config, {}, parsed);
-  std::vector<std::string> reasons;
-  for (const auto& reject : parsed.rejects) reasons.push_back(reject.reason);
-  std::sort(reasons.begin(), reasons.end());
-  std::string out = std::to_string(parsed.rows_loaded()) + " valid";
-  for (const std::string& reason : reasons) out += " " + reason;
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("sniff_dialect: the delimiter that splits lines most consistently") {
@@ -279,7 +269,7 @@ TEST_CASE("infer: a UCI-like file: ';', decimal comma, Date;Time, -200, trailing
   // What infer prints is what --config reads, and it loads the sample: an added bad date and a
   // far-out temperature are rejected, -200 is NULL.
   const auto reread = sluice::parse_config(sluice::config_json(config), "inferred");
-  CHECK(outcome(reread, sample + "31/02/2004;1.00.00;1,5;60;20,5;;\n15/03/2004;1.00.00;1,5;60;900,5;;\n") ==
+  CHECK(parse_outcome(reread, sample + "31/02/2004;1.00.00;1,5;60;20,5;;\n15/03/2004;1.00.00;1,5;60;900,5;;\n") ==
         "300 valid range:T timestamp");
 }
 
@@ -301,7 +291,7 @@ TEST_CASE("infer: an IoT-like file: quoted values, epoch seconds, device column,
   CHECK_FALSE(column(config, "humidity").required);
   CHECK(config.measure_columns.size() == 2);  // co, humidity: not ts, not the bools
   const auto reread = sluice::parse_config(sluice::config_json(config), "inferred");
-  CHECK(outcome(reread, sample + "\"1594512999.5\",\"\",\"0.005\",\"true\",\"50.0\"\n"
+  CHECK(parse_outcome(reread, sample + "\"1594512999.5\",\"\",\"0.005\",\"true\",\"50.0\"\n"
                                  "\"1594512999.5\",\"x\",\"0.005\",\"maybe\",\"50.0\"\n") ==
         "300 valid missing:device type:light");
 }
@@ -402,7 +392,7 @@ TEST_CASE("infer: a percentage that fits 0..100 gets 0..100; the range holds eve
   CHECK(*column(result.config, "relative_humidity").max == 100);
   CHECK(column(result.config, "relative_humidity").nulls.empty());  // the 100s are values
   CHECK(*column(result.config, "rain").max >= 120.4);
-  CHECK(outcome(result.config, sample) == "200 valid");
+  CHECK(parse_outcome(result.config, sample) == "200 valid");
   const auto note = std::find_if(result.notes.begin(), result.notes.end(),
                                  [](const std::string& n) { return n.find("\"rain\": 1 sampled value beyond") == 0; });
   CHECK_MESSAGE(note != result.notes.end(), "the 120.4 mm day is a note");
