@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "config/config.hpp"
 #include "core/file_outcome.hpp"
 #include "load/pg_session.hpp"
 #include "load/sql_names.hpp"

@@ -22,13 +22,4 @@ HourAggregate& AggregateDeltas::at(std::string_view sensor, std::int64_t hour_mi
   return map_.emplace(probe_, std::move(fresh)).first->second;
 }
 
-void AggregateDeltas::merge(const AggregateDeltas& other) {
-  if (measure_count_ == 0) measure_count_ = other.measure_count_;
-  for (const auto& [key, delta] : other.map_) {
-    HourAggregate& mine = at(key.sensor, key.hour_micros);
-    mine.rows += delta.rows;
-    for (std::size_t i = 0; i < delta.measures.size(); ++i) mine.measures[i].merge(delta.measures[i]);
-  }
-}
-
 }  // namespace sluice

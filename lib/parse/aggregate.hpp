@@ -65,7 +65,6 @@ class AggregateDeltas {
 
   /// The aggregate of (sensor, hour), created empty on first use; the caller adds the row's values.
   HourAggregate& at(std::string_view sensor, std::int64_t hour_micros);
-  void merge(const AggregateDeltas& other);
 
   [[nodiscard]] std::size_t measure_count() const { return measure_count_; }
   [[nodiscard]] std::size_t size() const { return map_.size(); }
