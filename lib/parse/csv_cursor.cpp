@@ -19,11 +19,19 @@ const char* find_char(const char* begin, const char* end, char c) {
 
 }  // namespace
 
-CsvCursor::CsvCursor(std::string_view data, Dialect dialect)
-    : pos_(data.data()), end_(data.data() + data.size()), dialect_(dialect) {
-  if (data.size() >= 3 && data.substr(0, 3) == "\xEF\xBB\xBF") pos_ += 3;
-  // Old Mac files end lines with a lone CR: with no LF anywhere, CR is the line end.
-  if (!find_char(pos_, end_, '\n') && find_char(pos_, end_, '\r')) line_end_ = '\r';
+CsvCursor::CsvCursor(std::string_view data, Dialect dialect, CsvPiece piece)
+    : start_(data.data()),
+      pos_(data.data()),
+      end_(data.data() + data.size()),
+      dialect_(dialect),
+      last_(piece.last),
+      line_end_(piece.line_end),
+      line_(piece.first_line) {
+  if (piece.file_start) {
+    if (data.size() >= 3 && data.substr(0, 3) == "\xEF\xBB\xBF") pos_ += 3;
+    // Old Mac files end lines with a lone CR: with no LF anywhere (in a file's first piece), CR is the line end.
+    line_end_ = !find_char(pos_, end_, '\n') && find_char(pos_, end_, '\r') ? '\r' : '\n';
+  }
   rescan_from(pos_);
 }
 
@@ -65,6 +73,14 @@ inline const char* CsvCursor::next_special() {
   const char* at = block_ + std::countr_zero(mask_);
   mask_ &= mask_ - 1;
   return at;
+}
+
+// Whether a record split_quoted just read ended with a line end inside the data (not at its end).
+bool CsvCursor::ends_line(const CsvRecord& record) const {
+  const char* record_end = record.raw.data() + record.raw.size();
+  if (record.unclosed_quote || record_end >= end_) return false;
+  // An LF file's CR at the very end may be the first half of a CRLF.
+  return !(line_end_ == '\n' && *record_end == '\r' && record_end + 1 == end_);
 }
 
 // The slow path, for records with a quote: a state machine that may run over line ends.
@@ -143,6 +159,10 @@ bool CsvCursor::next(CsvRecord& record) {
     for (;;) {
       const char* at = next_special();
       if (at == end_) {
+        if (!last_) {  // its line end is in the next piece: read it again from there
+          rescan_from(begin);
+          return false;
+        }
         // The data's last line has no line end; a CR just before the end of an LF file is one.
         if (line_end_ == '\n' && content_end > field && content_end[-1] == '\r') --content_end;
         break;
@@ -153,8 +173,16 @@ bool CsvCursor::next(CsvRecord& record) {
         field = at + 1;
       } else if (c == quote) {
         record.fields.clear();
-        record.line = line_;
-        pos_ = split_quoted(begin, record);
+        const std::int64_t line = line_;
+        record.line = line;
+        const char* after_quoted = split_quoted(begin, record);
+        if (!last_ && !ends_line(record)) {
+          line_ = line;
+          record.fields.clear();
+          rescan_from(begin);
+          return false;
+        }
+        pos_ = after_quoted;
         rescan_from(pos_);
         return true;
       } else if (c == line_end_) {

@@ -77,20 +77,7 @@ std::optional<std::size_t> aggregate_row(const Config& config, const std::vector
   return std::nullopt;
 }
 
-// Tracks the calendar years seen, recomputing only when a timestamp leaves the current year.
-class YearTracker {
- public:
-  void add(std::int64_t ts, std::vector<int>& years) {
-    if (ts >= start_ && ts < end_) return;
-    const int year = year_of(ts);
-    start_ = year_start_micros(year);
-    end_ = year_start_micros(year + 1);
-    if (std::find(years.begin(), years.end(), year) == years.end()) years.push_back(year);
-  }
-
- private:
-  std::int64_t start_ = 0, end_ = 0;
-};
+constexpr std::size_t kLineEndProbeBytes = 64 << 10;
 
 // A record over the limit fails the file: it is most likely not a sensor file (or a runaway quote).
 void check_record_length(const CsvRecord& record, const ParseLimits& limits) {
@@ -121,68 +108,116 @@ std::string printable_raw(std::string_view raw) {
   return out;
 }
 
-void parse_file(std::string_view content, const Config& config, const ParseLimits& limits, ParsedFile& out) {
-  out.content_bytes = content.size();
-  out.deltas = AggregateDeltas(config.measure_columns.size());
-  CsvCursor cursor(content, config.dialect);
-  CsvRecord record;
+FileParser::FileParser(const Config& config, const ParseLimits& limits, ParsedFile& out)
+    : config_(config),
+      limits_(limits),
+      out_(out),
+      sensor_too_long_("range:" + config.columns[config.sensor_column].name),
+      aggregate_(config.measure_columns.size()) {
+  out_.deltas = AggregateDeltas(config.measure_columns.size());
+  if (config.layout == StorageLayout::blocks) blocks_ = std::make_unique<BlockBuilder>(config);
+}
+
+FileParser::~FileParser() = default;
+
+void FileParser::read_header(CsvCursor& cursor, CsvRecord& record, bool& pending, bool last) {
   std::vector<std::string_view> field_names;
-  bool pending = false;  // without a header, the first record read is already data
-  if (config.dialect.header) {
-    if (!cursor.next(record)) throw FileError("empty file: no header line");
-    check_record_length(record, limits);
+  if (config_.dialect.header) {
+    if (!cursor.next(record)) {
+      if (last) throw FileError("empty file: no header line");
+      return;  // the header goes on in the next piece
+    }
+    check_record_length(record, limits_);
     if (record.unclosed_quote) throw FileError("bad header: unclosed quote");
     field_names = record.fields;  // used by the validator's constructor only, before the next read
   } else {
-    if (config.dialect.field_names.empty())
-      for (const ColumnSpec& column : config.columns) field_names.emplace_back(column.name);
+    if (config_.dialect.field_names.empty())
+      for (const ColumnSpec& column : config_.columns) field_names.emplace_back(column.name);
     else
-      field_names.assign(config.dialect.field_names.begin(), config.dialect.field_names.end());
+      field_names.assign(config_.dialect.field_names.begin(), config_.dialect.field_names.end());
     pending = cursor.next(record);
   }
-  RowValidator validator(config, field_names);
-  const std::string sensor_too_long = "range:" + config.columns[config.sensor_column].name;
+  validator_.emplace(config_, field_names);
+  header_done_ = true;
+}
+
+std::size_t FileParser::feed(std::string_view data, bool last) {
+  // The line end is LF unless the file has none, and a file's first piece decides it: wait for an LF, the end, or
+  // enough bytes that a file without LF there is taken for a CR-only one (as a file read whole would be).
+  if (piece_.file_start && !last && data.size() < kLineEndProbeBytes && data.find('\n') == std::string_view::npos)
+    return 0;
+  out_.content_bytes += data.size();  // corrected below by what is left for the next piece
+  piece_.last = last;
+  CsvCursor cursor(data, config_.dialect, piece_);
+  CsvRecord record;
+  bool pending = false;  // without a header, the first record read is already data
+  if (!header_done_) {
+    read_header(cursor, record, pending, last);
+    if (!header_done_) {  // fed again with more: the next piece is still the file's start
+      out_.content_bytes -= data.size();
+      return 0;
+    }
+  }
+  while (pending || cursor.next(record)) {
+    pending = false;
+    take(record);
+  }
+  // A record longer than the limit fails the file even before its end is found.
+  if (!last && limits_.max_line_bytes != 0 && data.size() - cursor.consumed() > limits_.max_line_bytes)
+    throw FileError(fmt::format("line {}: record exceeds --max-line-bytes ({})", cursor.line(), limits_.max_line_bytes));
+  piece_ = CsvPiece{false, last, cursor.line_end(), cursor.line()};
+  out_.content_bytes -= data.size() - cursor.consumed();
+  return cursor.consumed();
+}
+
+void FileParser::take(const CsvRecord& record) {
+  const Config& config = config_;
+  check_record_length(record, limits_);
+  std::string_view reason = validator_->validate(record);
+  if (reason.empty() && !validator_->values()[config.sensor_column].null &&
+      validator_->values()[config.sensor_column].text.size() > kMaxSensorIdBytes)
+    reason = sensor_too_long_;  // it would break the aggregate's primary key, and with it the whole load unit
+  if (!reason.empty()) {
+    out_.rejects.push_back({record.line, std::string(reason), printable_raw(record.raw)});
+    if (limits_.max_rejects_per_file > 0 && out_.rows_rejected() > limits_.max_rejects_per_file)
+      throw FileError(fmt::format("more than {} rejected rows (--max-rejects-per-file); last at line {}: {}",
+                                  limits_.max_rejects_per_file, record.line, reason));
+    return;
+  }
+  const auto& values = validator_->values();
+  const std::int64_t ts = values[config.timestamp_column].integer;
+  if (const std::optional<std::size_t> measure = aggregate_row(config, values, ts, aggregate_)) {
+    out_.rejects.push_back(
+        {record.line, "range:" + config.columns[config.measure_columns[*measure]].name, printable_raw(record.raw)});
+    return;
+  }
+  if (blocks_)
+    blocks_->add(values, aggregate_.last_index());  // the sensor-hour aggregate_row just looked up
+  else
+    encode_row(config, values, out_.file_id, out_.rows);
+  if (ts < year_start_ || ts >= year_end_) {  // the years seen, recomputed only when a row leaves the last one's
+    const int year = year_of(ts);
+    year_start_ = year_start_micros(year);
+    year_end_ = year_start_micros(year + 1);
+    if (std::find(out_.years.begin(), out_.years.end(), year) == out_.years.end()) out_.years.push_back(year);
+  }
+}
+
+void FileParser::finish() {
+  if (blocks_) out_.readings_in_blocks = blocks_->finish(out_.file_id, out_.blocks, out_.rows);
+  aggregate_.move_into(out_.deltas);
+}
+
+void parse_file(std::string_view content, const Config& config, const ParseLimits& limits, ParsedFile& out) {
   // Binary rows run ~1.6x the CSV text (89 vs 56 bytes for the sensor format): one allocation per file.
   // Blocks run ~0.7x the CSV text (sensor format: ~40 bytes a reading on the wire).
   if (config.layout == StorageLayout::rows)
     out.rows.reserve(content.size() / 5 * 8 + 4096);
   else
     out.blocks.reserve(content.size() / 4 * 3 + 4096);
-  YearTracker years;
-  std::unique_ptr<BlockBuilder> blocks;
-  if (config.layout == StorageLayout::blocks) blocks = std::make_unique<BlockBuilder>(config);
-  FileAggregate aggregate(config.measure_columns.size());
-  while (pending || cursor.next(record)) {
-    pending = false;
-    check_record_length(record, limits);
-    std::string_view reason = validator.validate(record);
-    if (reason.empty() && !validator.values()[config.sensor_column].null &&
-        validator.values()[config.sensor_column].text.size() > kMaxSensorIdBytes)
-      reason = sensor_too_long;  // it would break the aggregate's primary key, and with it the whole load unit
-    if (!reason.empty()) {
-      out.rejects.push_back({record.line, std::string(reason), printable_raw(record.raw)});
-      if (limits.max_rejects_per_file > 0 && out.rows_rejected() > limits.max_rejects_per_file)
-        throw FileError(fmt::format("more than {} rejected rows (--max-rejects-per-file); last at line {}: {}",
-                                    limits.max_rejects_per_file, record.line, reason));
-      continue;
-    }
-    const auto& values = validator.values();
-    const std::int64_t ts = values[config.timestamp_column].integer;
-    if (const std::optional<std::size_t> measure = aggregate_row(config, values, ts, aggregate)) {
-      out.rejects.push_back(
-          {record.line, "range:" + config.columns[config.measure_columns[*measure]].name, printable_raw(record.raw)});
-      continue;
-    }
-    if (blocks)
-      blocks->add(values, aggregate.last_index());  // the sensor-hour aggregate_row just looked up
-    else
-      encode_row(config, values, out.file_id, out.rows);
-    years.add(ts, out.years);
-  }
-  if (blocks) {
-    out.readings_in_blocks = blocks->finish(out.file_id, out.blocks, out.rows);
-  }
-  aggregate.move_into(out.deltas);
+  FileParser parser(config, limits, out);
+  parser.feed(content, true);
+  parser.finish();
 }
 
 }  // namespace sluice

@@ -1,10 +1,15 @@
 #pragma once
 // One file's bytes -> encoded valid rows, rejects and aggregate deltas, in one pass.
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string_view>
 
 #include "config/config.hpp"
+#include "parse/csv_cursor.hpp"
+#include "parse/file_aggregate.hpp"
 #include "parse/parsed_file.hpp"
+#include "parse/row_validator.hpp"
 
 namespace sluice {
 
@@ -22,6 +27,38 @@ constexpr std::size_t kMaxSensorIdBytes = 1024;
 
 /// Bytes kept of a rejected row's text.
 constexpr std::size_t kMaxRawBytes = 4096;
+
+class BlockBuilder;
+
+/// Parses one file fed in pieces, into `out` (whose ref and file_id are set by the caller): each piece's valid
+/// rows are appended to out.rows (which the caller may send and clear between pieces), its rejects to
+/// out.rejects, its years to out.years; the aggregate deltas arrive at finish(). Throws FileError as parse_file.
+class FileParser {
+ public:
+  FileParser(const Config& config, const ParseLimits& limits, ParsedFile& out);
+  ~FileParser();
+
+  /// Parses the complete records at the start of `data`, everything when `last`; returns the bytes read. The
+  /// rest (an unfinished record) is to be fed again at the start of the next piece.
+  std::size_t feed(std::string_view data, bool last);
+  /// After the last piece: the blocks (blocks layout) and the aggregate deltas into `out`.
+  void finish();
+
+ private:
+  void read_header(CsvCursor& cursor, CsvRecord& record, bool& pending, bool last);
+  void take(const CsvRecord& record);
+
+  const Config& config_;
+  ParseLimits limits_;
+  ParsedFile& out_;
+  CsvPiece piece_;
+  bool header_done_ = false;
+  std::optional<RowValidator> validator_;
+  std::string sensor_too_long_;
+  FileAggregate aggregate_;
+  std::unique_ptr<BlockBuilder> blocks_;
+  std::int64_t year_start_ = 0, year_end_ = 0;  // the calendar year of the last row, to spot a new one cheaply
+};
 
 /// Parses and validates `content` into `out` (whose ref and file_id are set by the caller).
 /// Throws FileError when the file cannot be loaded at all (no header, wrong header, too many rejects, a record
