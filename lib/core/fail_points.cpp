@@ -16,9 +16,9 @@ FailPoints::FailPoints(std::string_view armed) {
     std::string_view name = armed.substr(0, comma);
     armed = comma == std::string_view::npos ? std::string_view() : armed.substr(comma + 1);
     if (name.empty()) continue;
-    if (name != kFailAfterCommitBeforeDispose && name != kFailAfterCommitBeforeOffsets)
-      throw UsageError(fmt::format("SLUICE_FAIL_POINTS: unknown fail point \"{}\"; known: {}, {}", name,
-                                   kFailAfterCommitBeforeDispose, kFailAfterCommitBeforeOffsets));
+    if (name != kFailAfterCommitBeforeDispose && name != kFailAfterCommitBeforeOffsets && name != kFailMidStream)
+      throw UsageError(fmt::format("SLUICE_FAIL_POINTS: unknown fail point \"{}\"; known: {}, {}, {}", name,
+                                   kFailAfterCommitBeforeDispose, kFailAfterCommitBeforeOffsets, kFailMidStream));
     armed_.emplace_back(name);
   }
 }

@@ -12,6 +12,8 @@ namespace sluice {
 /// The points the code offers, so a typo in a test fails loudly instead of never firing.
 inline constexpr std::string_view kFailAfterCommitBeforeDispose = "after-commit-before-dispose";
 inline constexpr std::string_view kFailAfterCommitBeforeOffsets = "after-commit-before-offset-commit";
+/// A streamed file's first piece has been sent to PostgreSQL, its transaction is open.
+inline constexpr std::string_view kFailMidStream = "mid-stream";
 
 class FailPoints {
  public:

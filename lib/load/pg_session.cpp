@@ -102,34 +102,64 @@ std::unique_ptr<PgSession> connect_with_retries(const std::string& dsn, const Re
                       [&] { return std::make_unique<PgSession>(dsn); });
 }
 
-std::int64_t PgSession::copy_binary(pqxx::work& txn, const std::string& copy_sql,
-                                    const std::vector<std::string_view>& parts) {
-  PGconn* raw = RawConnection::of(txn);
-  PGresult* result = PQexec(raw, copy_sql.c_str());
-  if (PQresultStatus(result) != PGRES_COPY_IN) throw_result_error(raw, result, "COPY did not start");
+CopyIn::CopyIn(pqxx::work& txn, const std::string& copy_sql) : raw_(RawConnection::of(txn)) {
+  PGresult* result = PQexec(raw_, copy_sql.c_str());
+  if (PQresultStatus(result) != PGRES_COPY_IN) {
+    open_ = false;
+    throw_result_error(raw_, result, "COPY did not start");
+  }
   PQclear(result);
-  auto send = [&](std::string_view bytes) {
-    constexpr std::size_t kChunk = 1 << 20;
-    for (std::size_t offset = 0; offset < bytes.size(); offset += kChunk) {
-      const std::size_t length = std::min(kChunk, bytes.size() - offset);
-      if (PQputCopyData(raw, bytes.data() + offset, static_cast<int>(length)) != 1)
-        throw_result_error(raw, nullptr, "COPY data not sent");
-    }
-  };
   send(CopyBuffer::header());
-  for (std::string_view part : parts) send(part);
+}
+
+CopyIn::~CopyIn() {
+  if (!open_) return;
+  // Abandoned midway (the file failed, or an exception is on its way out): the server drops what it got.
+  if (PQputCopyEnd(raw_, "abandoned by sluice") == 1)
+    while (PGresult* result = PQgetResult(raw_)) PQclear(result);
+}
+
+void CopyIn::send(std::string_view rows) {
+  constexpr std::size_t kChunk = 1 << 20;
+  for (std::size_t offset = 0; offset < rows.size(); offset += kChunk) {
+    const std::size_t length = std::min(kChunk, rows.size() - offset);
+    if (PQputCopyData(raw_, rows.data() + offset, static_cast<int>(length)) != 1) {
+      // The server may have ended the COPY with an error of its own (a row it refused): report that one.
+      // (A connection still in the COPY state would hand out COPY results forever: one look only.)
+      open_ = false;
+      PGresult* result = PQgetResult(raw_);
+      if (result && PQresultStatus(result) != PGRES_FATAL_ERROR) {
+        PQclear(result);
+        result = nullptr;
+      }
+      if (result)
+        while (PGresult* extra = PQgetResult(raw_)) PQclear(extra);
+      throw_result_error(raw_, result, result ? "COPY failed" : "COPY data not sent");
+    }
+  }
+}
+
+std::int64_t CopyIn::finish() {
   send(CopyBuffer::trailer());
-  if (PQputCopyEnd(raw, nullptr) != 1) throw_result_error(raw, nullptr, "COPY end not sent");
-  result = PQgetResult(raw);
+  open_ = false;
+  if (PQputCopyEnd(raw_, nullptr) != 1) throw_result_error(raw_, nullptr, "COPY end not sent");
+  PGresult* result = PQgetResult(raw_);
   if (PQresultStatus(result) != PGRES_COMMAND_OK) {
-    while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
-    throw_result_error(raw, result, "COPY failed");
+    while (PGresult* extra = PQgetResult(raw_)) PQclear(extra);
+    throw_result_error(raw_, result, "COPY failed");
   }
   const char* tuples = PQcmdTuples(result);
   const std::int64_t rows = tuples && *tuples ? std::stoll(tuples) : 0;
   PQclear(result);
-  while (PGresult* extra = PQgetResult(raw)) PQclear(extra);
+  while (PGresult* extra = PQgetResult(raw_)) PQclear(extra);
   return rows;
+}
+
+std::int64_t PgSession::copy_binary(pqxx::work& txn, const std::string& copy_sql,
+                                    const std::vector<std::string_view>& parts) {
+  CopyIn copy(txn, copy_sql);
+  for (std::string_view part : parts) copy.send(part);
+  return copy.finish();
 }
 
 std::string PgSession::copy_out(pqxx::work& txn, const std::string& copy_sql) {

@@ -52,6 +52,26 @@ class PgSession {
   std::unique_ptr<pqxx::connection> connection_;
 };
 
+/// A `COPY ... FROM STDIN (FORMAT binary)` sent in parts as they are made (a file too large to hold whole).
+/// Destroyed unfinished, it ends the COPY with an error: the transaction is then aborted.
+class CopyIn {
+ public:
+  /// Starts the COPY inside `txn` and sends the binary header.
+  CopyIn(pqxx::work& txn, const std::string& copy_sql);
+  ~CopyIn();
+  CopyIn(const CopyIn&) = delete;
+  CopyIn& operator=(const CopyIn&) = delete;
+
+  /// Sends whole binary COPY rows.
+  void send(std::string_view rows);
+  /// Sends the trailer and ends the COPY; returns the number of rows the server reports, or throws its error.
+  std::int64_t finish();
+
+ private:
+  struct pg_conn* raw_;
+  bool open_ = true;
+};
+
 /// Connects with retries; a database that stays unreachable is a FatalError (exit 3).
 std::unique_ptr<PgSession> connect_with_retries(const std::string& dsn, const RetryPolicy& retry, Logger& logger);
 

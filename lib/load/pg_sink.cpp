@@ -2,24 +2,36 @@
 
 #include <fmt/format.h>
 
+#include "core/errors.hpp"
 #include "load/schema.hpp"
 
 namespace sluice {
 
-int PgSink::ensure_partitions_for(PgSession& session, const std::vector<ParsedFile>& files) {
+void PgSink::ensure_years(PgSession& session, const std::vector<int>& years) {
   std::vector<int> missing;
   {
     std::lock_guard lock(partitions_mutex_);
-    for (const ParsedFile& file : files)
-      for (int year : file.years)
-        if (!partitions_ready_.contains(year) && std::find(missing.begin(), missing.end(), year) == missing.end())
-          missing.push_back(year);
+    for (int year : years)
+      if (!partitions_ready_.contains(year) && std::find(missing.begin(), missing.end(), year) == missing.end())
+        missing.push_back(year);
   }
   std::vector<int> own;
   if (!missing.empty()) own = ensure_partitions(session.connection(), names_, missing);
   std::lock_guard lock(partitions_mutex_);
   partitions_ready_.insert(missing.begin(), missing.end());
   own_years_.insert(own.begin(), own.end());
+}
+
+bool PgSink::year_ready(int year) {
+  std::lock_guard lock(partitions_mutex_);
+  return partitions_ready_.contains(year);
+}
+
+int PgSink::ensure_partitions_for(PgSession& session, const std::vector<ParsedFile>& files) {
+  std::vector<int> years;
+  for (const ParsedFile& file : files) years.insert(years.end(), file.years.begin(), file.years.end());
+  ensure_years(session, years);
+  std::lock_guard lock(partitions_mutex_);
   // One year for every file, in a partition of sluice's own: the unit COPYs straight into it.
   int year = 0;
   for (const ParsedFile& file : files)
@@ -80,6 +92,49 @@ std::vector<FileOutcome> PgSink::commit(const std::vector<ParsedFile>& files) {
     }
     return outcomes;
   }
+}
+
+FileOutcome PgSink::commit_stream(ParsedFile& file, RowStream& stream) {
+  std::string failure;
+  {
+    ConnectionPool::Lease lease = pool_.acquire();
+    try {
+      return with_retries(
+          retry_, fmt::format("loading {}", file.ref.uri), logger_, is_transient_db_error,
+          [&] {
+            if (!lease.operator->()) lease.reconnect();
+            for (;;) {
+              try {
+                return loader_.load_stream(
+                    *lease, file, stream, [&](int year) { return year_ready(year); },
+                    [&](const std::vector<int>& years) { ensure_years(*lease, years); });
+              } catch (const UnitLoader::MissingYears& missing) {  // rolled back: make them, then read it again
+                ensure_years(*lease, missing.years);
+              }
+            }
+          },
+          [&] { lease.discard(); }, [&] { stats_.retries += 1; });
+    } catch (const FileError& error) {
+      failure = error.what();
+    } catch (const std::exception& error) {
+      failure = data_error_reason(error);
+      if (failure.empty()) throw;
+      std::lock_guard lock(partitions_mutex_);  // a partition dropped meanwhile is one cause: look again
+      partitions_ready_.clear();
+      own_years_.clear();
+    }
+  }
+  return commit_failure(file, failure);
+}
+
+FileOutcome PgSink::commit_failure(ParsedFile& file, const std::string& reason) {
+  std::vector<ParsedFile> one(1);
+  one[0].ref = file.ref;
+  one[0].file_id = file.file_id;
+  one[0].failure = reason;
+  std::vector<FileOutcome> outcomes = commit(one);
+  file = std::move(one[0]);  // what the summary counts: no row, no reject, the reason
+  return outcomes[0];
 }
 
 }  // namespace sluice

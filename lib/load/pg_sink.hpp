@@ -20,10 +20,15 @@ class PgSink final : public UnitSink {
       : pool_(pool), loader_(loader), names_(names), retry_(retry), logger_(logger), stats_(stats) {}
 
   std::vector<FileOutcome> commit(const std::vector<ParsedFile>& files) override;
+  FileOutcome commit_stream(ParsedFile& file, RowStream& stream) override;
 
  private:
   /// Returns the year all the files' rows lie in when its readings partition is sluice's own, else 0.
   int ensure_partitions_for(PgSession& session, const std::vector<ParsedFile>& files);
+  void ensure_years(PgSession& session, const std::vector<int>& years);
+  bool year_ready(int year);
+  /// The file failed (`reason`), or PostgreSQL refused its data: its ledger row says so, no row of it is written.
+  FileOutcome commit_failure(ParsedFile& file, const std::string& reason);
 
   ConnectionPool& pool_;
   const UnitLoader& loader_;

@@ -218,4 +218,46 @@ std::vector<FileOutcome> UnitLoader::load(PgSession& session, const std::vector<
   return std::move(decision.outcomes);
 }
 
+FileOutcome UnitLoader::load_stream(PgSession& session, ParsedFile& file, RowStream& stream,
+                                    const std::function<bool(int)>& year_ready,
+                                    const std::function<void(const std::vector<int>&)>& ensure_years) const {
+  stream.start(file);
+  bool more = stream.next(file);
+  ensure_years(file.years);
+  std::vector<ParsedFile> one(1);  // the ledger decision needs its ref and id
+  one[0].ref = file.ref;
+  one[0].file_id = file.file_id;
+  pqxx::work txn(session.connection());
+  Decision decision = decide(txn, one, nullptr);
+  if (decision.outcomes[0].status == FileStatus::skipped) return decision.outcomes[0];
+  if (!decision.replaced_ids.empty()) replace_earlier(txn, decision.replaced_ids);
+  {
+    CopyIn copy(txn, fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", readings_copy_target(names_, 0, false),
+                                 names_.readings_column_list()));
+    std::vector<int> missing;
+    while (more) {
+      for (int year : file.years)
+        if (!year_ready(year)) missing.push_back(year);
+      if (!missing.empty()) throw MissingYears{missing};  // the COPY and the transaction are rolled back
+      copy.send(file.rows.bytes());
+      more = stream.next(file);
+    }
+    copy.finish();
+  }
+  // Rejects, contributions and the ledger row as for a unit of this one file, now that it is all parsed (its rows
+  // are sent: copy_rows has only the rejects left to write).
+  std::swap(one[0], file);
+  try {
+    copy_rows(session, txn, one, decision.outcomes, 0);
+    copy_contributions(session, txn, one, decision.outcomes);
+    write_ledger(session, txn, one, decision);
+    txn.commit();
+  } catch (...) {
+    std::swap(one[0], file);
+    throw;
+  }
+  std::swap(one[0], file);
+  return decision.outcomes[0];
+}
+
 }  // namespace sluice

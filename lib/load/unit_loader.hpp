@@ -2,6 +2,7 @@
 // A load unit: one or more whole files committed in one transaction, with their rejects, aggregate
 // contributions and ledger rows. A crash at any point leaves each file fully loaded or not at all.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "load/sql_names.hpp"
 #include "parse/parsed_file.hpp"
 #include "pipeline/ledger_rules.hpp"
+#include "pipeline/unit_sink.hpp"
 
 namespace sluice {
 
@@ -36,6 +38,20 @@ class UnitLoader {
   /// into it directly (no partition routing per row); 0: into readings.
   std::vector<FileOutcome> load(PgSession& session, const std::vector<ParsedFile>& files,
                                 const UnitMask* mask = nullptr, int direct_year = 0) const;
+
+  /// A year a streamed file reached whose partitions are not known to exist: the transaction was rolled back
+  /// (DDL cannot run while the COPY holds the table); make them and load the file again.
+  struct MissingYears {
+    std::vector<int> years;
+  };
+  /// Loads one file (rows layout) from `stream` in one transaction, its COPY fed piece by piece as the file is
+  /// parsed: the first piece is parsed before the transaction starts (a file the ledger skips is read no further),
+  /// and `ensure_years` makes the partitions of the years it needs. A later year `year_ready` does not know
+  /// throws MissingYears. A file that turns out unloadable throws FileError (rolled back); any database error is
+  /// thrown as by load().
+  FileOutcome load_stream(PgSession& session, ParsedFile& file, RowStream& stream,
+                          const std::function<bool(int)>& year_ready,
+                          const std::function<void(const std::vector<int>&)>& ensure_years) const;
 
  private:
   struct Decision {

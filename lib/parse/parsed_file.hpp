@@ -25,6 +25,7 @@ struct ParsedFile {
   CopyBuffer rows;    ///< valid rows as binary COPY rows for `readings` (blocks layout: the loose readings)
   CopyBuffer blocks;  ///< blocks layout: the blocks, as binary COPY rows of the blocks table
   std::int64_t readings_in_blocks = 0;  ///< blocks layout: the valid rows held by `blocks`
+  std::int64_t rows_streamed = 0;       ///< a file read in pieces: valid rows already handed over (not in `rows`)
   std::vector<Reject> rejects;
   AggregateDeltas deltas;
   std::vector<int> years;           ///< calendar years of the valid rows: the partitions they need
@@ -32,7 +33,7 @@ struct ParsedFile {
   std::string failure;              ///< why the whole file failed; empty when it parsed
 
   [[nodiscard]] bool failed() const { return !failure.empty(); }
-  [[nodiscard]] std::int64_t rows_loaded() const { return rows.rows() + readings_in_blocks; }
+  [[nodiscard]] std::int64_t rows_loaded() const { return rows.rows() + readings_in_blocks + rows_streamed; }
   [[nodiscard]] std::int64_t rows_rejected() const { return static_cast<std::int64_t>(rejects.size()); }
 };
 

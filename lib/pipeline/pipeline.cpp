@@ -13,6 +13,7 @@
 
 #include "core/errors.hpp"
 #include "fetch/decompress.hpp"
+#include "pipeline/file_stream.hpp"
 
 namespace sluice {
 namespace {
@@ -27,6 +28,7 @@ std::int64_t micros_since(Clock::time_point start) {
 
 struct Unit {
   UnitPlan plan;
+  std::vector<bool> streamed;  ///< per file: loaded through a FileStream by the load stage
   std::vector<FetchedFile> fetched;
   std::vector<ParsedFile> files;
 };
@@ -70,6 +72,37 @@ void account(const Unit& unit, const std::vector<FileOutcome>& outcomes, RunStat
 }
 
 }  // namespace
+
+bool streams(const FileRef& ref, const Config& config, const PipelineOptions& options) {
+  if (options.stream_bytes == 0 || ref.scheme != FileScheme::local || config.layout != StorageLayout::rows) return false;
+  const bool compressed = ref.uri.ends_with(".gz") || ref.uri.ends_with(".zst");  // a hint only: ~8x the text
+  return ref.size * (compressed ? 8 : 1) >= options.stream_bytes;
+}
+
+// Loads the unit's files: those held whole together, then each streamed one in a transaction of its own.
+std::vector<FileOutcome> commit_unit(Unit& unit, const PipelineParts& parts, const PipelineOptions& options) {
+  std::vector<FileOutcome> outcomes(unit.files.size());
+  std::vector<ParsedFile> whole;
+  std::vector<std::size_t> whole_index;
+  for (std::size_t i = 0; i < unit.files.size(); ++i)
+    if (!unit.streamed[i]) {
+      whole.push_back(std::move(unit.files[i]));
+      whole_index.push_back(i);
+    }
+  if (!whole.empty()) {
+    std::vector<FileOutcome> committed = parts.sink.commit(whole);
+    for (std::size_t k = 0; k < whole.size(); ++k) {
+      unit.files[whole_index[k]] = std::move(whole[k]);
+      outcomes[whole_index[k]] = std::move(committed[k]);
+    }
+  }
+  for (std::size_t i = 0; i < unit.files.size(); ++i)
+    if (unit.streamed[i]) {
+      FileStream stream(parts.config, options.limits, options.max_file_bytes, parts.stats, options.mid_stream);
+      outcomes[i] = parts.sink.commit_stream(unit.files[i], stream);
+    }
+  return outcomes;
+}
 
 FetchedFile fetch_one(FileRef& ref, const PipelineParts& parts, BufferPool* pool) {
   FetchedFile fetched;
@@ -160,8 +193,10 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
       try {
         // A unit of many small S3 objects would wait on one GET after another: fetch them side by side.
         unit->fetched.resize(unit->plan.files.size());
-        tbb::parallel_for(std::size_t{0}, unit->plan.files.size(),
-                          [&](std::size_t i) { unit->fetched[i] = fetch_one(unit->plan.files[i], parts, &pool); });
+        for (const FileRef& ref : unit->plan.files) unit->streamed.push_back(streams(ref, parts.config, options));
+        tbb::parallel_for(std::size_t{0}, unit->plan.files.size(), [&](std::size_t i) {
+          if (!unit->streamed[i]) unit->fetched[i] = fetch_one(unit->plan.files[i], parts, &pool);
+        });
       } catch (...) {
         record_fatal(std::current_exception());
       }
@@ -170,9 +205,16 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
     flow::function_node<UnitPtr, UnitPtr> parse(graph, static_cast<std::size_t>(options.jobs), [&](UnitPtr unit) {
       if (aborted) return unit;
       try {
-        for (std::size_t i = 0; i < unit->plan.files.size(); ++i)
+        for (std::size_t i = 0; i < unit->plan.files.size(); ++i) {
+          if (unit->streamed[i]) {  // read and parsed while it loads
+            unit->files.emplace_back();
+            unit->files.back().ref = unit->plan.files[i];
+            unit->files.back().file_id = unit->plan.file_ids[i];
+            continue;
+          }
           unit->files.push_back(parse_one(unit->plan.files[i], unit->plan.file_ids[i], std::move(unit->fetched[i]),
                                           parts, options, &pool));
+        }
         unit->fetched.clear();
       } catch (...) {
         record_fatal(std::current_exception());
@@ -184,7 +226,7 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
           if (aborted) return flow::continue_msg();
           try {
             const auto start = Clock::now();
-            std::vector<FileOutcome> outcomes = parts.sink.commit(unit->files);
+            std::vector<FileOutcome> outcomes = commit_unit(*unit, parts, options);
             parts.stats.load_micros += micros_since(start);
             account(*unit, outcomes, parts.stats, parts.logger);
             if (options.after_commit)

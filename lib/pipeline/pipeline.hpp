@@ -21,9 +21,15 @@ struct PipelineOptions {
   int fetch_jobs = 2;                         ///< parallel reads / GETs
   int connections = 2;                        ///< parallel load units
   std::uint64_t max_file_bytes = 4ull << 30;  ///< after decompression
+  /// A local file of this many bytes (a compressed one: an eighth of it) or more is read, parsed and sent a piece
+  /// at a time in a transaction of its own, not held whole (rows layout); 0: never.
+  std::uint64_t stream_bytes = 16ull << 20;
   ParseLimits limits;
   /// Called for each file once its unit has committed (to archive or quarantine it); not for skips.
   std::function<void(const ParsedFile&, const FileOutcome&)> after_commit;
+  /// Called when a streamed file's first piece has been handed over and the next is asked for (a crash test's
+  /// fail point).
+  std::function<void()> mid_stream;
 };
 
 struct PipelineParts {
@@ -42,6 +48,9 @@ const std::string& failure_of(const ParsedFile& file, const FileOutcome& outcome
 /// Runs every unit the planner yields until it is exhausted or a stop is requested (in-flight units
 /// are finished). Rethrows the first FatalError after draining.
 void run_pipeline(const PipelineParts& parts, const PipelineOptions& options);
+
+/// Whether `ref` is loaded through a FileStream rather than fetched and parsed whole.
+bool streams(const FileRef& ref, const Config& config, const PipelineOptions& options);
 
 /// A file's stored bytes, or why it could not be read.
 struct FetchedFile {

@@ -2,16 +2,49 @@
 // Where parsed load units go: PostgreSQL, or nowhere for --dry-run.
 #include <vector>
 
+#include "core/errors.hpp"
 #include "core/file_outcome.hpp"
 #include "parse/parsed_file.hpp"
 
 namespace sluice {
+
+/// A file too large to hold whole (rows layout), read and parsed a piece at a time while its rows are sent.
+class RowStream {
+ public:
+  virtual ~RowStream() = default;
+  /// Starts (again) at the file's first byte: what an earlier attempt parsed into `file` is cleared, and `file.ref`
+  /// gets the version now read. Throws FileError when the file cannot be read.
+  virtual void start(ParsedFile& file) = 0;
+  /// Hands over the rows in `file.rows` (counted in rows_streamed, then cleared) and parses the next piece into
+  /// it, with its rejects and years; false once the file is done (its aggregate deltas then in `file`). Throws
+  /// FileError when the file turns out not loadable.
+  virtual bool next(ParsedFile& file) = 0;
+};
+
+/// Reads `stream` to its end and stores nothing: the outcome a dry run reports (loaded, or failed with the reason
+/// in `file.failure`).
+inline FileOutcome drain_stream(ParsedFile& file, RowStream& stream) {
+  FileOutcome outcome;
+  try {
+    stream.start(file);
+    while (stream.next(file)) {
+    }
+    outcome.status = FileStatus::loaded;
+  } catch (const FileError& error) {
+    file.failure = error.what();
+    outcome.status = FileStatus::failed;
+  }
+  return outcome;
+}
 
 class UnitSink {
  public:
   virtual ~UnitSink() = default;
   /// Commits the files of one unit together; one outcome per file. Throws FatalError when it cannot.
   virtual std::vector<FileOutcome> commit(const std::vector<ParsedFile>& files) = 0;
+  /// Commits one file read through `stream` in a transaction of its own (`file` holds its ref and file_id, and
+  /// ends with what it parsed to, or its failure).
+  virtual FileOutcome commit_stream(ParsedFile& file, RowStream& stream) = 0;
 };
 
 /// --dry-run: every parsed file counts as loaded, nothing is written.
@@ -23,6 +56,7 @@ class DryRunSink final : public UnitSink {
       outcomes[i].status = files[i].failed() ? FileStatus::failed : FileStatus::loaded;
     return outcomes;
   }
+  FileOutcome commit_stream(ParsedFile& file, RowStream& stream) override { return drain_stream(file, stream); }
 };
 
 }  // namespace sluice

@@ -11,6 +11,7 @@ PipelineOptions pipeline_options(const RunOptions& options, int fetch_jobs) {
   out.fetch_jobs = fetch_jobs;
   out.connections = options.connections;
   out.max_file_bytes = options.source.max_file_bytes;
+  out.stream_bytes = options.stream_bytes;
   out.limits.max_rejects_per_file = options.max_rejects_per_file;
   out.limits.max_line_bytes = options.max_line_bytes;
   return out;

@@ -33,6 +33,7 @@ struct RunOptions {
   int retries = 8;
   std::size_t batch_files = 10'000;
   std::uint64_t unit_bytes = 8ull << 20;
+  std::uint64_t stream_bytes = 16ull << 20;  ///< PipelineOptions::stream_bytes
   double max_reject_ratio = 1.0;
   int max_attempts = kDefaultMaxAttempts;  ///< failures of one version of a file before it is given up
   std::int64_t max_rejects_per_file = 0;

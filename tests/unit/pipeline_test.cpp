@@ -140,6 +140,12 @@ class RecordingSink final : public sluice::UnitSink {
     units_.push_back(std::move(unit));
     return outcomes;
   }
+  sluice::FileOutcome commit_stream(ParsedFile& file, sluice::RowStream& stream) override {
+    const sluice::FileOutcome outcome = sluice::drain_stream(file, stream);
+    std::lock_guard lock(mutex_);
+    units_.push_back({{file.ref.uri, file.file_id, file.failure, file.rows_loaded(), file.rows_rejected()}});
+    return outcome;
+  }
 
   std::size_t calls() const {
     std::lock_guard lock(mutex_);

@@ -1,0 +1,67 @@
+#include "pipeline/file_stream.hpp"
+
+#include <chrono>
+#include <cstring>
+
+namespace sluice {
+
+void FileStream::start(ParsedFile& file) {
+  file.rows.clear();
+  file.blocks.clear();
+  file.rows_streamed = 0;
+  file.readings_in_blocks = 0;
+  file.rejects.clear();
+  file.years.clear();
+  file.content_bytes = 0;
+  file.failure.clear();
+  parser_.reset();
+  size_ = 0;
+  pieces_ = 0;
+  done_ = false;
+  reader_ = open_local_stream(file.ref, max_file_bytes_);
+  parser_.emplace(config_, limits_, file);
+}
+
+bool FileStream::read_more() {
+  if (capacity_ - size_ < kStreamPieceBytes) {  // a record longer than a piece: room for one piece more
+    const std::size_t capacity = size_ + kStreamPieceBytes;
+    auto bigger = std::make_unique_for_overwrite<char[]>(capacity);  // not zero-filled
+    if (size_ > 0) std::memcpy(bigger.get(), buffer_.get(), size_);
+    buffer_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+  std::size_t got = 0;
+  while (got < kStreamPieceBytes) {
+    const std::size_t read = reader_->read(buffer_.get() + size_ + got, kStreamPieceBytes - got);
+    if (read == 0) break;
+    got += read;
+  }
+  size_ += got;
+  return got == kStreamPieceBytes;
+}
+
+bool FileStream::next(ParsedFile& file) {
+  file.rows_streamed += file.rows.rows();
+  file.rows.clear();
+  if (done_) return false;
+  if (++pieces_ == 2 && mid_stream_) mid_stream_();
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    const bool last = !read_more();
+    const std::size_t used = parser_->feed(std::string_view(buffer_.get(), size_), last);
+    size_ -= used;
+    if (size_ > 0) std::memmove(buffer_.get(), buffer_.get() + used, size_);
+    stats_.bytes_parsed += static_cast<std::int64_t>(used);
+    if (last) {
+      parser_->finish();
+      done_ = true;
+      stats_.bytes_read += static_cast<std::int64_t>(file.ref.size);  // as stored
+    }
+    if (last || used > 0) break;
+  }
+  stats_.parse_micros +=
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  return !file.rows.empty() || !done_;
+}
+
+}  // namespace sluice

@@ -1,0 +1,51 @@
+#pragma once
+// A local file too large to hold whole, read, decompressed and parsed a piece at a time (RowStream): memory
+// stays at about one piece of text and its COPY rows, whatever the file's size.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "config/config.hpp"
+#include "core/run_stats.hpp"
+#include "fetch/byte_stream.hpp"
+#include "parse/file_parser.hpp"
+#include "pipeline/unit_sink.hpp"
+
+namespace sluice {
+
+/// Input read per piece: its COPY rows (~1.6x the text) go out before the next piece is read.
+constexpr std::size_t kStreamPieceBytes = 1 << 20;
+
+class FileStream final : public RowStream {
+ public:
+  /// `mid_stream`, if set, is called when the second piece is asked for.
+  FileStream(const Config& config, const ParseLimits& limits, std::uint64_t max_file_bytes, RunStats& stats,
+             std::function<void()> mid_stream = {})
+      : config_(config),
+        limits_(limits),
+        max_file_bytes_(max_file_bytes),
+        stats_(stats),
+        mid_stream_(std::move(mid_stream)) {}
+
+  void start(ParsedFile& file) override;
+  bool next(ParsedFile& file) override;
+
+ private:
+  // Reads up to a piece more into the buffer, after the unread tail; false at the end of the file.
+  bool read_more();
+
+  const Config& config_;
+  ParseLimits limits_;
+  std::uint64_t max_file_bytes_;
+  RunStats& stats_;
+  std::function<void()> mid_stream_;
+  int pieces_ = 0;
+  std::unique_ptr<ByteStream> reader_;
+  std::optional<FileParser> parser_;
+  std::unique_ptr<char[]> buffer_;
+  std::size_t capacity_ = 0, size_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace sluice

@@ -1,0 +1,112 @@
+# Large files read, parsed and COPYed a piece at a time (--stream-bytes) store exactly what files read whole
+# store: the acceptance sample and generated data give the same readings, rejects (lines included), aggregates
+# and ledger both ways. And each ledger transition holds midway through a stream: a year first met after the
+# first piece (its partitions made, the file read again), a file that fails late (too many rejects, or a row
+# PostgreSQL refuses) keeps no row, a rewritten file replaces its rows, a crash mid-COPY leaves nothing and the
+# re-run loads it once.
+source "$(dirname "$0")/lib.sh"
+opts=(--progress never --quiet)
+drop_later() { cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$1\" CASCADE' >/dev/null 2>&1"); }
+
+# 1. Same outcome streamed (every file, --stream-bytes 1) as read whole, on the acceptance sample (plain and
+# gzip: CRLF, BOM, quotes, every reject code, broken files) and on generated files of 60,000 rows.
+sample="$SLUICE_TOP/../shared/acceptance/sensor_sample.py"
+[ -f "$sample" ] || sample="$SLUICE_TOP/tests/acceptance/sensor_sample.py"
+python3 "$sample" "$work/sample" >/dev/null
+python3 "$sample" "$work/sample_gz" --gz >/dev/null
+gen_data "$work/generated" --files 3 --rows 180000 --sensors 30 --days 2 --seed 7
+for set in sample sample_gz generated; do
+  for mode in whole streamed; do
+    s="${schema}_${set}_$mode"
+    drop_later "$s"
+    run_sluice ingest "$work/$set" --schema "$s" --stream-bytes "$([ $mode = streamed ] && echo 1 || echo 0)" \
+      "${opts[@]}" --summary-json "$work/$set-$mode.json"
+    echo "$rc" >"$work/$set-$mode.rc"
+  done
+  expect_eq "$(cat "$work/$set-streamed.rc")" "$(cat "$work/$set-whole.rc")" "$set: exit code streamed"
+  expect_eq "$(fingerprint "${schema}_${set}_streamed")" "$(fingerprint "${schema}_${set}_whole")" \
+    "$set: readings, rejects, aggregates and ledger streamed as read whole"
+  expect_eq "$(json "$work/$set-streamed.json" 'd["rows"]["loaded"], d["rows"]["rejected"], d["files"]')" \
+    "$(json "$work/$set-whole.json" 'd["rows"]["loaded"], d["rows"]["rejected"], d["files"]')" "$set: the summary's counts"
+done
+expect_eq "$(sql "SELECT count(*) FROM \"${schema}_sample_whole\".readings")" "$(json "$work/sample/expected.json" 'd["valid"]')" \
+  "the sample's valid rows"
+# The dry run streams too, and counts the same.
+run_sluice ingest "$work/generated" --dry-run --stream-bytes 1 "${opts[@]}" --summary-json "$work/dry.json"
+expect_eq "$(json "$work/dry.json" 'd["rows"]["loaded"], d["rows"]["rejected"]')" \
+  "$(json "$work/generated-whole.json" 'd["rows"]["loaded"], d["rows"]["rejected"]')" "the dry run's counts"
+
+header='ts,sensor_id,temperature,humidity,pressure,battery'
+# Rows of one year: ~3 MB, so three pieces or more.
+rows_of() {  # year count sensor
+  python3 -c "import sys
+y, n, s = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+for i in range(n):
+    print(f'{y}-03-{1 + i // 86400 % 28:02d}T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z,{s},{20 + i % 7},50,1000,3.5')" "$@"
+}
+opts+=(--schema "$schema" --stream-bytes 1)
+
+# 2. Years met only after the first piece: the transaction is rolled back, their partitions are made, and the
+# file is read again; it loads once.
+mkdir -p "$work/years"
+{ echo "$header"; rows_of 2025 60000 s1; rows_of 2031 5 s1; rows_of 2032 5 s2; } >"$work/years/late.csv"
+run_sluice ingest "$work/years" "${opts[@]}" --summary-json "$work/years.json"
+expect_eq "$rc" 0 "late years: exit code"
+expect_eq "$(sql "SELECT string_agg(extract(year FROM ts)::int || ':' || n, ',' ORDER BY ts) FROM (SELECT date_trunc('year', ts) ts, count(*) n FROM \"$schema\".readings GROUP BY 1) y")" \
+  "2025:60000,2031:5,2032:5" "late years: rows per year"
+expect_eq "$(sql "SELECT count(*) FROM pg_tables WHERE schemaname = '$schema' AND tablename IN ('readings_2031', 'readings_2032')")" 2 \
+  "late years: their partitions"
+expect_eq "$(sql "SELECT rows_loaded || '/' || status FROM \"$schema\".files")" "60010/loaded" "late years: the ledger row"
+check_aggregates_match_readings "$schema"
+
+# 3. A file that fails late: too many rejects after the first pieces, and a row PostgreSQL refuses after them.
+# Neither keeps a row; the other file of the run loads; the run exits 1.
+mkdir -p "$work/late_fail"
+{ echo "$header"; rows_of 2026 60000 s3; for i in 1 2 3; do echo "bad,s3,1,,,"; done; } >"$work/late_fail/rejects.csv"
+{ echo "$header"; rows_of 2026 60000 s4; echo "2026-06-01T00:00:00Z,s4,99,50,1000,3.5"; } >"$work/late_fail/refused.csv"
+{ echo "$header"; rows_of 2026 10 s5; } >"$work/late_fail/fine.csv"
+sql "ALTER TABLE \"$schema\".readings ADD CONSTRAINT temperature_below_90 CHECK (temperature < 90)"
+run_sluice ingest "$work/late_fail" "${opts[@]}" --max-rejects-per-file 2 --summary-json "$work/late_fail.json"
+expect_eq "$rc" 1 "late failures: exit code"
+expect_eq "$(sql "SELECT string_agg(regexp_replace(uri, '.*/', '') || ':' || status, ',' ORDER BY uri) FROM \"$schema\".files WHERE uri LIKE '%/late_fail/%'")" \
+  "fine.csv:loaded,refused.csv:failed,rejects.csv:failed" "late failures: the ledger"
+error=$(sql "SELECT error FROM \"$schema\".files WHERE uri LIKE '%/refused.csv'")
+[[ "$error" == *"SQLSTATE 23514"* && "$error" == *"temperature_below_90"* ]] || fail "refused.csv's reason: $error"
+error=$(sql "SELECT error FROM \"$schema\".files WHERE uri LIKE '%/rejects.csv'")
+[[ "$error" == *"--max-rejects-per-file"* ]] || fail "rejects.csv's reason: $error"
+expect_eq "$(sql "SELECT string_agg(sensor_id || ':' || n, ',' ORDER BY sensor_id) FROM (SELECT sensor_id, count(*) n FROM \"$schema\".readings WHERE sensor_id IN ('s3', 's4', 's5') GROUP BY 1) r")" \
+  "s5:10" "late failures: no row of the failed files"
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".rejects r JOIN \"$schema\".files f USING (file_id) WHERE f.uri LIKE '%/late_fail/%'")" 0 \
+  "late failures: no reject of the failed files"
+sql "ALTER TABLE \"$schema\".readings DROP CONSTRAINT temperature_below_90"
+
+# 4. A streamed file rewritten with other rows replaces its rows exactly.
+mkdir -p "$work/replace"
+{ echo "$header"; rows_of 2027 60000 s6; } >"$work/replace/f.csv"
+run_sluice ingest "$work/replace" "${opts[@]}"
+expect_eq "$rc" 0 "replace: first load"
+{ echo "$header"; rows_of 2027 70000 s6; } >"$work/replace/f.csv.tmp"
+mv "$work/replace/f.csv.tmp" "$work/replace/f.csv"
+run_sluice ingest "$work/replace" "${opts[@]}" --summary-json "$work/replace.json"
+expect_eq "$rc" 0 "replace: second load"
+expect_eq "$(json "$work/replace.json" 'd["files"]["replaced"]')" 1 "replace: counted as a replacement"
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings WHERE sensor_id = 's6'")" 70000 "replace: the new rows only"
+check_aggregates_match_readings "$schema"
+
+# 5. A crash with the COPY open, after the first piece went out: nothing of the file is stored; the re-run loads it
+# once.
+mkdir -p "$work/crash"
+{ echo "$header"; rows_of 2028 60000 s7; } >"$work/crash/c.csv"
+set +e
+PGAPPNAME="stream_$schema" SLUICE_FAIL_POINTS=mid-stream "$SLUICE_BIN" ingest "$work/crash" "${opts[@]}" 2>"$work/crash.err"
+rc=$?
+set -e
+expect_eq "$rc" 137 "crash: the fail point ended the run"
+backends_gone "stream_$schema"
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings WHERE sensor_id = 's7'"),$(sql "SELECT count(*) FROM \"$schema\".files WHERE uri LIKE '%/crash/%'")" \
+  "0,0" "crash: no row and no ledger row"
+run_sluice ingest "$work/crash" "${opts[@]}"
+expect_eq "$rc" 0 "crash: the re-run"
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings WHERE sensor_id = 's7'")" 60000 "crash: loaded once"
+check_aggregates_match_readings "$schema"
+echo "ok - pg_stream_test"
