@@ -1,7 +1,10 @@
 // sluice: load sensor files into PostgreSQL, validated, aggregated, exactly once.
+#include <malloc.h>
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <pqxx/except>
 
@@ -18,6 +21,11 @@
 
 int main(int argc, char** argv) {
   using sluice::ExitCode;
+  // glibc gives each thread up to 8 x cores malloc arenas, and each keeps the high-water mark of what was freed
+  // in it: with the pipeline's threads that multiplied peak RSS (270 MB for 100,000 small files, 280 MB for a
+  // dry run of 56 MB files) for no measurable speed. Two arenas hold every shape under 200 MiB; set before any
+  // thread starts. MALLOC_ARENA_MAX in the environment still wins.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
   sluice::block_stop_signals();
   const std::vector<std::string> args(argv, argv + argc);
   CLI::App app{"sluice: load sensor data files into PostgreSQL, fast, validated and exactly once"};

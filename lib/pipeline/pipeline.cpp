@@ -6,6 +6,9 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <malloc.h>
+
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -33,6 +36,25 @@ struct Unit {
   std::vector<ParsedFile> files;
 };
 using UnitPtr = std::shared_ptr<Unit>;
+
+// Each thread allocates from a malloc arena of its own and each arena keeps the high-water mark of what was freed
+// in it: a large file's aggregates (tens of MB), or a unit of a thousand small files, leave that much behind in
+// every thread that ever loaded one, and RSS grows with the number of threads. Freed pages are handed back to the
+// kernel after a large file's unit, and at most once a second otherwise (trimming after every unit of small files
+// costs more in page faults than it saves).
+class HeapTrimmer {
+ public:
+  void after_unit(bool large) {
+    const std::int64_t now = Clock::now().time_since_epoch().count();
+    std::int64_t last = last_.load();
+    if (!large && now - last < std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)).count()) return;
+    if (!last_.compare_exchange_strong(last, now) && !large) return;  // another thread just did
+    malloc_trim(0);
+  }
+
+ private:
+  std::atomic<std::int64_t> last_{0};
+};
 
 }  // namespace
 
@@ -162,6 +184,7 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
   tbb::task_arena arena(threads);
   // Enough to hand every unit in flight its big buffers again, bounded so a run of huge files keeps no more.
   BufferPool pool(kPooledBytes);
+  HeapTrimmer trimmer;
   arena.execute([&] {
     flow::graph graph;
     flow::input_node<UnitPtr> planner(graph, [&](tbb::flow_control& control) -> UnitPtr {
@@ -233,6 +256,8 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
               for (std::size_t i = 0; i < unit->files.size(); ++i)
                 if (outcomes[i].status != FileStatus::skipped) options.after_commit(unit->files[i], outcomes[i]);
             for (ParsedFile& file : unit->files) pool.give(std::move(file.rows));
+            unit->files.clear();
+            trimmer.after_unit(std::find(unit->streamed.begin(), unit->streamed.end(), true) != unit->streamed.end());
           } catch (...) {
             record_fatal(std::current_exception());
           }
