@@ -31,7 +31,7 @@ SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print
 # that cover each code path once (parse, load, replace, concurrency, folders, S3, Kafka, corpus, the blocks layout,
 # retention), in the rows layout only (pg_blocks_test covers the blocks code);
 # `make test-sanitize SANITIZE_INTEGRATION=.` runs them all.
-SANITIZE_INTEGRATION ?= ^(pg_(ingest|acceptance|corpus|corrupt|reload|concurrent|quoting|formats|folder|shard|ledger|data_error|blocks|retention)|kafka_(load|poison|admission)|s3_ingest|examples)_test$$
+SANITIZE_INTEGRATION ?= ^(pg_(ingest|acceptance|corpus|corrupt|reload|concurrent|quoting|formats|folder|shard|ledger|data_error|blocks|retention|stream)|kafka_(load|poison|admission)|s3_ingest|examples)_test$$
 
 # ASan+UBSan build of everything; unit and integration tests run with the sanitized binary.
 # GCC 12's -Wmaybe-uninitialized gives false positives under -fsanitize (in std::regex's std::function).

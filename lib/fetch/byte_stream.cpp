@@ -23,7 +23,7 @@ std::int64_t mtime_ns_of(const struct stat& info) {
 
 class LocalFileStream final : public ByteStream {
  public:
-  explicit LocalFileStream(FileRef& file) {
+  LocalFileStream(FileRef& file, std::uint64_t max_bytes) {
     // O_NONBLOCK: opening a FIFO (or a device) named *.csv must not wait for a writer; it fails below.
     fd_ = ::open(file.uri.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd_ < 0) throw FileError(fmt::format("cannot open: {}", std::strerror(errno)));
@@ -35,6 +35,8 @@ class LocalFileStream final : public ByteStream {
       throw FileChangedError("another file was put under this name since it was listed");
     // The version read is the one there is now (a file rewritten since its listing loads as it is).
     file.size = size_ = static_cast<std::uint64_t>(info.st_size);
+    if (size_ > max_bytes)
+      throw FileError(fmt::format("file of {} bytes exceeds --max-file-bytes ({})", size_, max_bytes));
     file.mtime_ns = mtime_ns_ = mtime_ns_of(info);
   }
   ~LocalFileStream() override { ::close(fd_); }
@@ -98,8 +100,9 @@ class DecompressingStream final : public ByteStream {
       if (got == 0 && !member_done_) throw FileError(fmt::format("{}: truncated stream (unexpected end of data)", name()));
     }
     produced_ += got;
-    if (produced_ > max_bytes_)
-      throw FileError(fmt::format("content exceeds --max-file-bytes ({} bytes)", max_bytes_));
+    if (compression_ != Compression::none && produced_ > max_bytes_)
+      throw FileError(
+          fmt::format("{} content exceeds --max-file-bytes ({} bytes) after decompression", name(), max_bytes_));
     return got;
   }
 
@@ -170,7 +173,7 @@ class DecompressingStream final : public ByteStream {
 }  // namespace
 
 std::unique_ptr<ByteStream> open_local_stream(FileRef& file, std::uint64_t max_bytes) {
-  return std::make_unique<DecompressingStream>(std::make_unique<LocalFileStream>(file), max_bytes);
+  return std::make_unique<DecompressingStream>(std::make_unique<LocalFileStream>(file, max_bytes), max_bytes);
 }
 
 }  // namespace sluice

@@ -164,7 +164,8 @@ std::size_t FileParser::feed(std::string_view data, bool last) {
   }
   // A record longer than the limit fails the file even before its end is found.
   if (!last && limits_.max_line_bytes != 0 && data.size() - cursor.consumed() > limits_.max_line_bytes)
-    throw FileError(fmt::format("line {}: record exceeds --max-line-bytes ({})", cursor.line(), limits_.max_line_bytes));
+    throw FileError(fmt::format("line {}: record of at least {} bytes exceeds --max-line-bytes ({})", cursor.line(),
+                                data.size() - cursor.consumed(), limits_.max_line_bytes));
   piece_ = CsvPiece{false, last, cursor.line_end(), cursor.line()};
   out_.content_bytes -= data.size() - cursor.consumed();
   return cursor.consumed();

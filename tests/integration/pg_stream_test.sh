@@ -9,12 +9,15 @@ opts=(--progress never --quiet)
 drop_later() { cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$1\" CASCADE' >/dev/null 2>&1"); }
 
 # 1. Same outcome streamed (every file, --stream-bytes 1) as read whole, on the acceptance sample (plain and
-# gzip: CRLF, BOM, quotes, every reject code, broken files) and on generated files of 60,000 rows.
+# gzip: CRLF, BOM, quotes, every reject code, broken files) and on generated files of 60,000 rows (plain, gzip and
+# zstd, decompressed on the way), plus truncated gzip and zstd files.
 sample="$SLUICE_TOP/../shared/acceptance/sensor_sample.py"
 [ -f "$sample" ] || sample="$SLUICE_TOP/tests/acceptance/sensor_sample.py"
 python3 "$sample" "$work/sample" >/dev/null
 python3 "$sample" "$work/sample_gz" --gz >/dev/null
-gen_data "$work/generated" --files 3 --rows 180000 --sensors 30 --days 2 --seed 7
+gen_data "$work/generated" --files 3 --rows 180000 --sensors 30 --days 2 --seed 7 --compress mixed
+head -c 20000 "$(find "$work/generated" -name '*.gz' | head -1)" >"$work/generated/truncated.csv.gz"
+head -c 20000 "$(find "$work/generated" -name '*.zst' | head -1)" >"$work/generated/truncated.csv.zst"
 for set in sample sample_gz generated; do
   for mode in whole streamed; do
     s="${schema}_${set}_$mode"
@@ -29,6 +32,8 @@ for set in sample sample_gz generated; do
   expect_eq "$(json "$work/$set-streamed.json" 'd["rows"]["loaded"], d["rows"]["rejected"], d["files"]')" \
     "$(json "$work/$set-whole.json" 'd["rows"]["loaded"], d["rows"]["rejected"], d["files"]')" "$set: the summary's counts"
 done
+expect_eq "$(sql "SELECT count(*) FROM \"${schema}_generated_streamed\".files WHERE uri LIKE '%/truncated.csv.%' AND status = 'failed' AND error LIKE '%truncated%'")" \
+  2 "truncated gzip and zstd files fail, streamed"
 expect_eq "$(sql "SELECT count(*) FROM \"${schema}_sample_whole\".readings")" "$(json "$work/sample/expected.json" 'd["valid"]')" \
   "the sample's valid rows"
 # The dry run streams too, and counts the same.
