@@ -22,4 +22,11 @@ HourAggregate& AggregateDeltas::at(std::string_view sensor, std::int64_t hour_mi
   return map_.emplace(probe_, std::move(fresh)).first->second;
 }
 
+void AggregateDeltas::add(std::string_view sensor, std::int64_t hour_micros, HourAggregate&& aggregate) {
+  auto [found, fresh] = map_.try_emplace(SensorHour{std::string(sensor), hour_micros}, std::move(aggregate));
+  if (fresh) return;
+  found->second.rows += aggregate.rows;
+  for (std::size_t m = 0; m < aggregate.measures.size(); ++m) found->second.measures[m].merge(aggregate.measures[m]);
+}
+
 }  // namespace sluice

@@ -65,6 +65,10 @@ class AggregateDeltas {
 
   /// The aggregate of (sensor, hour), created empty on first use; the caller adds the row's values.
   HourAggregate& at(std::string_view sensor, std::int64_t hour_micros);
+  /// Adds a whole (sensor, hour) aggregate: taken over when the pair is new, merged otherwise.
+  void add(std::string_view sensor, std::int64_t hour_micros, HourAggregate&& aggregate);
+  /// Room for `pairs` (sensor, hour) pairs in all, so adding them does not rehash on the way.
+  void reserve(std::size_t pairs) { map_.reserve(pairs); }
 
   [[nodiscard]] std::size_t measure_count() const { return measure_count_; }
   [[nodiscard]] std::size_t size() const { return map_.size(); }

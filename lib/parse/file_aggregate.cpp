@@ -18,6 +18,10 @@ std::uint64_t mix(std::uint64_t h) {
   return h;
 }
 
+std::uint64_t hour_hash(std::uint32_t sensor, std::int64_t hour_micros) {
+  return mix(static_cast<std::uint64_t>(hour_micros) ^ (static_cast<std::uint64_t>(sensor) * 0x9E3779B97F4A7C15ull));
+}
+
 }  // namespace
 
 std::uint64_t sensor_id_hash(std::string_view id) {
@@ -36,7 +40,36 @@ std::uint64_t sensor_id_hash(std::string_view id) {
   return h;
 }
 
-FileAggregate::FileAggregate(std::size_t measure_count) : measure_count_(measure_count), slots_(64, 0) {}
+FileAggregate::FileAggregate(std::size_t measure_count)
+    : measure_count_(measure_count), slots_(64, 0), hour_slots_(256, 0) {}
+
+void FileAggregate::grow_hour_slots() {
+  std::vector<std::uint32_t> bigger(hour_slots_.size() * 2, 0);
+  const std::size_t mask = bigger.size() - 1;
+  for (std::uint32_t index = 0; index < hours_.size(); ++index) {
+    std::size_t slot = hour_hash(hours_[index].sensor, hours_[index].hour_micros) & mask;
+    while (bigger[slot] != 0) slot = (slot + 1) & mask;
+    bigger[slot] = index + 1;
+  }
+  hour_slots_ = std::move(bigger);
+}
+
+std::uint32_t FileAggregate::hour_index(std::uint32_t sensor, std::int64_t hour_micros) {
+  const std::size_t mask = hour_slots_.size() - 1;
+  std::size_t slot = hour_hash(sensor, hour_micros) & mask;
+  while (const std::uint32_t taken = hour_slots_[slot]) {
+    const Hour& hour = hours_[taken - 1];
+    if (hour.sensor == sensor && hour.hour_micros == hour_micros) return taken - 1;
+    slot = (slot + 1) & mask;
+  }
+  const auto index = static_cast<std::uint32_t>(hours_.size());
+  HourAggregate aggregate;
+  aggregate.measures.resize(measure_count_);
+  hours_.push_back(Hour{sensor, hour_micros, std::move(aggregate)});
+  hour_slots_[slot] = index + 1;
+  if (hours_.size() * 2 > hour_slots_.size()) grow_hour_slots();  // at most half full
+  return index;
+}
 
 void FileAggregate::grow_slots() {
   std::vector<std::uint32_t> bigger(slots_.size() * 2, 0);
@@ -58,7 +91,7 @@ std::uint32_t FileAggregate::intern(std::string_view sensor) {
     slot = (slot + 1) & mask;
   }
   const auto index = static_cast<std::uint32_t>(sensors_.size());
-  sensors_.push_back(Sensor{std::string(sensor), 0, 0, {}});
+  sensors_.push_back(Sensor{std::string(sensor), 0, 0, false});
   slots_[slot] = index + 1;
   if (sensors_.size() * 2 > slots_.size()) grow_slots();  // at most half full: probes stay short
   return index;
@@ -67,32 +100,26 @@ std::uint32_t FileAggregate::intern(std::string_view sensor) {
 HourAggregate& FileAggregate::at(std::string_view sensor_id, std::int64_t hour_micros) {
   Sensor& sensor = sensors_[intern(sensor_id)];
   // Files are mostly in time order: a sensor's next row is nearly always in the hour of its last one.
-  if (!sensor.by_hour.empty() && sensor.last_hour == hour_micros) {
+  if (sensor.has_hour && sensor.last_hour == hour_micros) {
     last_index_ = sensor.last;
     return hours_[sensor.last].aggregate;
   }
-  const auto sensor_index = static_cast<std::uint32_t>(&sensor - sensors_.data());
-  auto [found, fresh] = sensor.by_hour.try_emplace(hour_micros, static_cast<std::uint32_t>(hours_.size()));
-  if (fresh) {
-    HourAggregate aggregate;
-    aggregate.measures.resize(measure_count_);
-    hours_.push_back(Hour{sensor_index, hour_micros, std::move(aggregate)});
-  }
+  const std::uint32_t index = hour_index(static_cast<std::uint32_t>(&sensor - sensors_.data()), hour_micros);
+  sensor.has_hour = true;
   sensor.last_hour = hour_micros;
-  sensor.last = found->second;
-  last_index_ = found->second;
-  return hours_[found->second].aggregate;
+  sensor.last = index;
+  last_index_ = index;
+  return hours_[index].aggregate;
 }
 
 void FileAggregate::move_into(AggregateDeltas& deltas) {
-  for (Hour& hour : hours_) {
-    HourAggregate& into = deltas.at(sensors_[hour.sensor].id, hour.hour_micros);
-    into.rows += hour.aggregate.rows;
-    for (std::size_t m = 0; m < hour.aggregate.measures.size(); ++m) into.measures[m].merge(hour.aggregate.measures[m]);
-  }
+  // One (sensor, hour) per entry: each is taken over whole, into a table sized once.
+  deltas.reserve(deltas.size() + hours_.size());
+  for (Hour& hour : hours_) deltas.add(sensors_[hour.sensor].id, hour.hour_micros, std::move(hour.aggregate));
   sensors_.clear();
   hours_.clear();
   std::fill(slots_.begin(), slots_.end(), 0);
+  std::fill(hour_slots_.begin(), hour_slots_.end(), 0);
 }
 
 }  // namespace sluice

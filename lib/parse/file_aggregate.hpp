@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "parse/aggregate.hpp"
@@ -30,8 +29,8 @@ class FileAggregate {
   struct Sensor {
     std::string id;
     std::int64_t last_hour = 0;
-    std::uint32_t last = 0;                                   // index into hours_ of last_hour
-    std::unordered_map<std::int64_t, std::uint32_t> by_hour;  // every hour of this sensor
+    std::uint32_t last = 0;  // index into hours_ of last_hour
+    bool has_hour = false;   // whether last_hour is one yet
   };
   struct Hour {
     std::uint32_t sensor;
@@ -41,12 +40,18 @@ class FileAggregate {
 
   std::uint32_t intern(std::string_view sensor);
   void grow_slots();
+  // The index into hours_ of (sensor, hour), added when new.
+  std::uint32_t hour_index(std::uint32_t sensor, std::int64_t hour_micros);
+  void grow_hour_slots();
 
   std::size_t measure_count_;
   std::vector<Sensor> sensors_;
   std::vector<Hour> hours_;
   std::uint32_t last_index_ = 0;
   std::vector<std::uint32_t> slots_;  // open addressing: sensor index + 1, 0 when free; a power of two long
+  // Every (sensor, hour) of the file, one flat open-addressing table for all sensors (index into hours_ + 1, 0 when
+  // free; a power of two long): a per-sensor node map rehashed again and again as a sensor's hours accumulated.
+  std::vector<std::uint32_t> hour_slots_;
 };
 
 /// The interning hash: the first and last 8 bytes (and the middle, for longer ids) mixed with the length.
