@@ -1,6 +1,5 @@
 #include "fetch/byte_stream.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,29 +22,18 @@ std::int64_t mtime_ns_of(const struct stat& info) {
 
 class LocalFileStream final : public ByteStream {
  public:
-  LocalFileStream(FileRef& file, std::uint64_t max_bytes) {
-    // O_NONBLOCK: opening a FIFO (or a device) named *.csv must not wait for a writer; it fails below.
-    fd_ = ::open(file.uri.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd_ < 0) throw FileError(fmt::format("cannot open: {}", std::strerror(errno)));
-    struct stat info {};
-    if (::fstat(fd_, &info) != 0) throw FileError(fmt::format("cannot stat: {}", std::strerror(errno)));
-    if (!S_ISREG(info.st_mode)) throw FileError("not a regular file");
-    if (file.inode != 0 &&
-        (static_cast<std::uint64_t>(info.st_ino) != file.inode || static_cast<std::uint64_t>(info.st_dev) != file.device))
-      throw FileChangedError("another file was put under this name since it was listed");
+  LocalFileStream(FileRef& file, std::uint64_t max_bytes) : fd_(open_listed_file(file, info_)) {
+    const struct stat& info = info_;
     // The version read is the one there is now (a file rewritten since its listing loads as it is).
     file.size = size_ = static_cast<std::uint64_t>(info.st_size);
     if (size_ > max_bytes)
       throw FileError(fmt::format("file of {} bytes exceeds --max-file-bytes ({})", size_, max_bytes));
     file.mtime_ns = mtime_ns_ = mtime_ns_of(info);
   }
-  ~LocalFileStream() override { ::close(fd_); }
-  LocalFileStream(const LocalFileStream&) = delete;
-  LocalFileStream& operator=(const LocalFileStream&) = delete;
 
   std::size_t read(char* out, std::size_t capacity) override {
     while (true) {
-      const ssize_t got = ::read(fd_, out, capacity);
+      const ssize_t got = ::read(fd_.get(), out, capacity);
       if (got < 0 && errno == EINTR) continue;
       if (got < 0) throw FileError(fmt::format("read failed: {}", std::strerror(errno)));
       done_ += static_cast<std::uint64_t>(got);
@@ -60,11 +48,12 @@ class LocalFileStream final : public ByteStream {
     if (done_ < size_)
       throw FileChangedError(fmt::format("file changed while being read: it shrank ({} of {} bytes read)", done_, size_));
     struct stat after {};
-    if (::fstat(fd_, &after) == 0 && mtime_ns_of(after) != mtime_ns_)
+    if (::fstat(fd_.get(), &after) == 0 && mtime_ns_of(after) != mtime_ns_)
       throw FileChangedError("file changed while being read (modification time differs)");
   }
 
-  int fd_ = -1;
+  struct stat info_ {};  // before fd_: filled by the open
+  UniqueFd fd_;
   std::uint64_t size_ = 0, done_ = 0;
   std::int64_t mtime_ns_ = 0;
 };

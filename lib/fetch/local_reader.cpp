@@ -13,12 +13,24 @@
 namespace sluice {
 namespace {
 
-struct FdCloser {
-  int fd;
-  ~FdCloser() { ::close(fd); }
-};
-
 }  // namespace
+
+UniqueFd::~UniqueFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+UniqueFd open_listed_file(const FileRef& file, struct stat& info) {
+  // O_NONBLOCK: opening a FIFO (or a device) named *.csv must not wait for a writer; it fails below.
+  UniqueFd fd(::open(file.uri.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (fd.get() < 0) throw FileError(fmt::format("cannot open: {}", std::strerror(errno)));
+  if (::fstat(fd.get(), &info) != 0) throw FileError(fmt::format("cannot stat: {}", std::strerror(errno)));
+  if (!S_ISREG(info.st_mode)) throw FileError("not a regular file");
+  // The file checked when it was listed or admitted (under a --local-root), not one renamed in since.
+  if (file.inode != 0 &&
+      (static_cast<std::uint64_t>(info.st_ino) != file.inode || static_cast<std::uint64_t>(info.st_dev) != file.device))
+    throw FileChangedError("another file was put under this name since it was listed");
+  return fd;
+}
 
 std::string read_local_file(const FileRef& file, std::uint64_t max_bytes) {
   std::string bytes;
@@ -27,17 +39,9 @@ std::string read_local_file(const FileRef& file, std::uint64_t max_bytes) {
 }
 
 void read_local_file(const FileRef& file, std::uint64_t max_bytes, std::string& bytes) {
-  // O_NONBLOCK: opening a FIFO (or a device) named *.csv must not wait for a writer; it fails below.
-  const int fd = ::open(file.uri.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) throw FileError(fmt::format("cannot open: {}", std::strerror(errno)));
-  FdCloser closer{fd};
   struct stat info {};
-  if (::fstat(fd, &info) != 0) throw FileError(fmt::format("cannot stat: {}", std::strerror(errno)));
-  if (!S_ISREG(info.st_mode)) throw FileError("not a regular file");
-  // The file checked when it was listed or admitted (under a --local-root), not one renamed in since.
-  if (file.inode != 0 &&
-      (static_cast<std::uint64_t>(info.st_ino) != file.inode || static_cast<std::uint64_t>(info.st_dev) != file.device))
-    throw FileChangedError("another file was put under this name since it was listed");
+  const UniqueFd opened = open_listed_file(file, info);
+  const int fd = opened.get();
   const auto size = static_cast<std::uint64_t>(info.st_size);
   if (size > max_bytes) throw FileError(fmt::format("file of {} bytes exceeds --max-file-bytes ({})", size, max_bytes));
   if (size != file.size)

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include <sys/stat.h>
+
 #include "core/errors.hpp"
 #include "core/file_ref.hpp"
 
@@ -12,6 +14,26 @@ namespace sluice {
 struct FileChangedError : FileError {
   using FileError::FileError;
 };
+
+/// A file descriptor, closed when it goes out of scope.
+class UniqueFd {
+ public:
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd();
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  UniqueFd& operator=(UniqueFd&&) = delete;
+  [[nodiscard]] int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+/// Opens a local file for reading, checked to be the one listed: a regular file (a FIFO named *.csv does not
+/// block the open, it fails) with the listed inode, when one was listed. `info` gets its fstat. Throws FileError,
+/// or FileChangedError when another file was put under the name.
+UniqueFd open_listed_file(const FileRef& file, struct stat& info);
 
 /// The file's raw bytes. Throws FileError (naming the path and errno text) when it cannot be read,
 /// is larger than `max_bytes`, or changed size since it was listed (it is being written).
