@@ -22,6 +22,14 @@ void PgSink::ensure_years(PgSession& session, const std::vector<int>& years) {
   own_years_.insert(own.begin(), own.end());
 }
 
+// After PostgreSQL refused a file's data: a partition dropped meanwhile is one cause, so look again rather than
+// trust what this run made.
+void PgSink::forget_partitions() {
+  std::lock_guard lock(partitions_mutex_);
+  partitions_ready_.clear();
+  own_years_.clear();
+}
+
 bool PgSink::year_ready(int year) {
   std::lock_guard lock(partitions_mutex_);
   return partitions_ready_.contains(year);
@@ -62,12 +70,7 @@ std::vector<FileOutcome> PgSink::commit(const std::vector<ParsedFile>& files) {
   } catch (const std::exception& error) {
     const std::string reason = data_error_reason(error);
     if (reason.empty()) throw;
-    {
-      // A partition dropped meanwhile is one cause: look again rather than trust what this run made.
-      std::lock_guard lock(partitions_mutex_);
-      partitions_ready_.clear();
-      own_years_.clear();
-    }
+    forget_partitions();
     // One file's data made PostgreSQL refuse the unit (rolled back): each file goes again in a transaction of
     // its own, and the one(s) refused are recorded as failed with the server's reason; the run goes on.
     UnitMask mask{std::vector<bool>(files.size(), true), std::vector<std::string>(files.size())};
@@ -119,18 +122,15 @@ FileOutcome PgSink::commit_stream(ParsedFile& file, RowStream& stream) {
     } catch (const std::exception& error) {
       failure = data_error_reason(error);
       if (failure.empty()) throw;
-      std::lock_guard lock(partitions_mutex_);  // a partition dropped meanwhile is one cause: look again
-      partitions_ready_.clear();
-      own_years_.clear();
+      forget_partitions();
     }
   }
   return commit_failure(file, failure);
 }
 
 FileOutcome PgSink::commit_failure(ParsedFile& file, const std::string& reason) {
-  std::vector<ParsedFile> one(1);
-  one[0].ref = file.ref;
-  one[0].file_id = file.file_id;
+  std::vector<ParsedFile> one;
+  one.push_back(ParsedFile::unparsed(file.ref, file.file_id));
   one[0].failure = reason;
   std::vector<FileOutcome> outcomes = commit(one);
   file = std::move(one[0]);  // what the summary counts: no row, no reject, the reason

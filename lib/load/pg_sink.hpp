@@ -27,6 +27,7 @@ class PgSink final : public UnitSink {
   int ensure_partitions_for(PgSession& session, const std::vector<ParsedFile>& files);
   void ensure_years(PgSession& session, const std::vector<int>& years);
   bool year_ready(int year);
+  void forget_partitions();
   /// The file failed (`reason`), or PostgreSQL refused its data: its ledger row says so, no row of it is written.
   FileOutcome commit_failure(ParsedFile& file, const std::string& reason);
 

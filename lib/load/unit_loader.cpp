@@ -224,9 +224,8 @@ FileOutcome UnitLoader::load_stream(PgSession& session, ParsedFile& file, RowStr
   stream.start(file);
   bool more = stream.next(file);
   ensure_years(file.years);
-  std::vector<ParsedFile> one(1);  // the ledger decision needs its ref and id
-  one[0].ref = file.ref;
-  one[0].file_id = file.file_id;
+  std::vector<ParsedFile> one;  // the ledger decision needs its ref and id
+  one.push_back(ParsedFile::unparsed(file.ref, file.file_id));
   pqxx::work txn(session.connection());
   Decision decision = decide(txn, one, nullptr);
   if (decision.outcomes[0].status == FileStatus::skipped) return decision.outcomes[0];

@@ -32,6 +32,14 @@ struct ParsedFile {
   std::uint64_t content_bytes = 0;  ///< decompressed size
   std::string failure;              ///< why the whole file failed; empty when it parsed
 
+  /// A file not parsed (yet): just which file, under which id.
+  static ParsedFile unparsed(FileRef ref, std::int64_t file_id) {
+    ParsedFile file;
+    file.ref = std::move(ref);
+    file.file_id = file_id;
+    return file;
+  }
+
   [[nodiscard]] bool failed() const { return !failure.empty(); }
   [[nodiscard]] std::int64_t rows_loaded() const { return rows.rows() + readings_in_blocks + rows_streamed; }
   [[nodiscard]] std::int64_t rows_rejected() const { return static_cast<std::int64_t>(rejects.size()); }

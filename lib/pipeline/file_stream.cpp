@@ -6,15 +6,8 @@
 namespace sluice {
 
 void FileStream::start(ParsedFile& file) {
-  file.rows.clear();
-  file.blocks.clear();
-  file.rows_streamed = 0;
-  file.readings_in_blocks = 0;
-  file.rejects.clear();
-  file.years.clear();
-  file.content_bytes = 0;
-  file.failure.clear();
   parser_.reset();
+  file = ParsedFile::unparsed(std::move(file.ref), file.file_id);  // nothing of an earlier attempt is left
   size_ = 0;
   pieces_ = 0;
   done_ = false;
@@ -23,8 +16,9 @@ void FileStream::start(ParsedFile& file) {
 }
 
 bool FileStream::read_more() {
-  if (capacity_ - size_ < kStreamPieceBytes) {  // a record longer than a piece: room for one piece more
-    const std::size_t capacity = size_ + kStreamPieceBytes;
+  if (capacity_ - size_ < kStreamPieceBytes) {  // the first piece, or a record longer than the slack
+    // Slack for the unfinished record carried over: without it, a longer tail than the last would reallocate.
+    const std::size_t capacity = size_ + kStreamPieceBytes + kStreamPieceBytes / 16;
     auto bigger = std::make_unique_for_overwrite<char[]>(capacity);  // not zero-filled
     if (size_ > 0) std::memcpy(bigger.get(), buffer_.get(), size_);
     buffer_ = std::move(bigger);

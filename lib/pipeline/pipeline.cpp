@@ -158,9 +158,7 @@ ParsedFile parse_one(const FileRef& ref, std::int64_t file_id, FetchedFile fetch
     parts.stats.bytes_parsed += static_cast<std::int64_t>(content.size());
     if (pool) pool->give(std::move(content));
   } catch (const FileError& error) {
-    file = ParsedFile();  // a failed file loads no row and no reject
-    file.ref = ref;
-    file.file_id = file_id;
+    file = ParsedFile::unparsed(ref, file_id);  // a failed file loads no row and no reject
     file.failure = error.what();
   }
   parts.stats.parse_micros += micros_since(start);
@@ -230,9 +228,7 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
       try {
         for (std::size_t i = 0; i < unit->plan.files.size(); ++i) {
           if (unit->streamed[i]) {  // read and parsed while it loads
-            unit->files.emplace_back();
-            unit->files.back().ref = unit->plan.files[i];
-            unit->files.back().file_id = unit->plan.file_ids[i];
+            unit->files.push_back(ParsedFile::unparsed(unit->plan.files[i], unit->plan.file_ids[i]));
             continue;
           }
           unit->files.push_back(parse_one(unit->plan.files[i], unit->plan.file_ids[i], std::move(unit->fetched[i]),
