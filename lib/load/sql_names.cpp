@@ -23,8 +23,10 @@ SqlNames::SqlNames(pqxx::connection& connection, const Config& config) : schema_
   loose_readings = qualified("loose_readings");
   settings = qualified("settings");
   readings_between = qualified("readings_between");
-  for (const BlockColumn& column : sluice::block_columns(config))
+  for (const BlockColumn& column : sluice::block_columns(config)) {
     block_columns.push_back(connection.quote_name(column.name));
+    if (holds_array(column.kind)) block_array_columns.push_back(block_columns.back());
+  }
   for (const ColumnSpec& column : config.columns) columns.push_back(connection.quote_name(column.name));
   ts = columns[config.timestamp_column];
   sensor = columns[config.sensor_column];

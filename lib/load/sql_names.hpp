@@ -30,6 +30,7 @@ struct SqlNames {
   /// records the layout), the fast-path function, and the blocks table's quoted columns in COPY order.
   std::string blocks, loose_readings, settings, readings_between;
   std::vector<std::string> block_columns;
+  std::vector<std::string> block_array_columns;  ///< those of block_columns that hold one value per reading
 
   /// "sluice"."readings_2026"
   [[nodiscard]] std::string partition(int year) const;

@@ -32,6 +32,11 @@ enum class BlockColumnKind {
   plain_array   ///< an array of the column's own type (int, bool, text, timestamp columns)
 };
 
+/// Whether a column of that kind holds one value per reading (an array), not one per block.
+constexpr bool holds_array(BlockColumnKind kind) {
+  return kind >= BlockColumnKind::ts_millis && kind != BlockColumnKind::divisor;
+}
+
 struct BlockColumn {
   BlockColumnKind kind;
   std::string name;        ///< unquoted
