@@ -62,7 +62,7 @@ void add_run_options(CLI::App& command, RunOptions& options, const std::string& 
                      "small files are grouped into one transaction up to this size");
   command.add_option("--stream-bytes", options.stream_bytes,
                      "local files this large (compressed: an eighth of it) are read, parsed and loaded a piece at a "
-                     "time, never held whole (rows layout; default 16 MiB; 0: never)");
+                     "time, never held whole (default 16 MiB; 0: never)");
   command
       .add_option("--max-reject-ratio", options.max_reject_ratio,
                   "exit 1 when rejected/checked rows exceed this (consume: also judged per batch)")

@@ -231,20 +231,25 @@ FileOutcome UnitLoader::load_stream(PgSession& session, ParsedFile& file, RowStr
   if (decision.outcomes[0].status == FileStatus::skipped) return decision.outcomes[0];
   if (!decision.replaced_ids.empty()) replace_earlier(txn, decision.replaced_ids);
   {
-    CopyIn copy(txn, fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", readings_copy_target(names_, 0, false),
-                                 names_.readings_column_list()));
+    // Rows layout: the readings, piece by piece. Blocks layout: the blocks as they are flushed; the loose
+    // readings (sensor-hours too small for a block) build up in file.rows and go with the rejects below.
+    const bool blocks = names_.layout == StorageLayout::blocks;
+    CopyIn copy(txn, blocks ? fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", names_.blocks,
+                                          names_.blocks_column_list())
+                            : fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)",
+                                          readings_copy_target(names_, 0, false), names_.readings_column_list()));
     std::vector<int> missing;
     while (more) {
       for (int year : file.years)
         if (!year_ready(year)) missing.push_back(year);
       if (!missing.empty()) throw MissingYears{missing};  // the COPY and the transaction are rolled back
-      copy.send(file.rows.bytes());
+      copy.send(blocks ? file.blocks.bytes() : file.rows.bytes());
       more = stream.next(file);
     }
     copy.finish();
   }
   // Rejects, contributions and the ledger row as for a unit of this one file, now that it is all parsed (its rows
-  // are sent: copy_rows has only the rejects left to write).
+  // or blocks are sent: copy_rows has only the rejects, and the loose readings, left to write).
   std::swap(one[0], file);
   try {
     copy_rows(session, txn, one, decision.outcomes, 0);

@@ -44,7 +44,7 @@ class UnitLoader {
   struct MissingYears {
     std::vector<int> years;
   };
-  /// Loads one file (rows layout) from `stream` in one transaction, its COPY fed piece by piece as the file is
+  /// Loads one file from `stream` in one transaction, its COPY fed piece by piece as the file is
   /// parsed: the first piece is parsed before the transaction starts (a file the ledger skips is read no further),
   /// and `ensure_years` makes the partitions of the years it needs. A later year `year_ready` does not know
   /// throws MissingYears. A file that turns out unloadable throws FileError (rolled back); any database error is

@@ -109,6 +109,28 @@ std::int64_t BlockBuilder::finish(std::int64_t file_id, CopyBuffer& blocks, Copy
   return in_blocks;
 }
 
+std::int64_t BlockBuilder::flush(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose) {
+  const std::int64_t in_blocks = finish(file_id, blocks, loose);
+  for (Group& group : groups_) group.readings.clear();  // the sensor is set again by the next reading
+  ts_.clear();
+  for (ColumnStore& store : stores_) {
+    store.nulls.clear();
+    store.reals.clear();
+    store.ints.clear();
+    store.texts.clear();
+    store.arena.clear();
+  }
+  return in_blocks;
+}
+
+std::size_t BlockBuilder::pending_bytes() const {
+  std::size_t bytes = ts_.size() * (sizeof(std::int64_t) + sizeof(std::uint32_t));  // ts and the group's index
+  for (const ColumnStore& store : stores_)
+    bytes += store.nulls.size() + (store.reals.size() + store.ints.size()) * 8 + store.texts.size() * 8 +
+             store.arena.size();
+  return bytes;
+}
+
 // Bytes one reading of `group` takes in a block, assuming its decimals scale to int4 (the common case).
 std::size_t BlockBuilder::estimated_reading_bytes(const Group& group) const {
   const bool micros = std::any_of(group.readings.begin(), group.readings.end(),

@@ -37,6 +37,13 @@ class BlockBuilder {
   /// `loose` (as rows of the readings table's shape). Returns the number of readings put in blocks.
   std::int64_t finish(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose);
 
+  /// finish(), then forgets the readings written, so that a file read in pieces keeps the builder bounded. A
+  /// sensor-hour whose readings go on after a flush gets blocks of its own from them (or loose readings, when
+  /// they are too few).
+  std::int64_t flush(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose);
+  /// The memory the readings taken since the last flush take (their values and group entries).
+  [[nodiscard]] std::size_t pending_bytes() const;
+
  private:
   // The values of one configured column (not ts or sensor), one slot per reading.
   struct ColumnStore {

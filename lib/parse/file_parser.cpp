@@ -205,9 +205,15 @@ void FileParser::take(const CsvRecord& record) {
 }
 
 void FileParser::finish() {
-  if (blocks_) out_.readings_in_blocks = blocks_->finish(out_.file_id, out_.blocks, out_.rows);
+  if (blocks_) out_.readings_in_blocks += blocks_->finish(out_.file_id, out_.blocks, out_.rows);
   aggregate_.move_into(out_.deltas);
 }
+
+void FileParser::flush_blocks() {
+  if (blocks_) out_.readings_in_blocks += blocks_->flush(out_.file_id, out_.blocks, out_.rows);
+}
+
+std::size_t FileParser::pending_block_bytes() const { return blocks_ ? blocks_->pending_bytes() : 0; }
 
 void parse_file(std::string_view content, const Config& config, const ParseLimits& limits, ParsedFile& out) {
   // Binary rows run ~1.6x the CSV text (89 vs 56 bytes for the sensor format): one allocation per file.

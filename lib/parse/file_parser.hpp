@@ -43,6 +43,12 @@ class FileParser {
   std::size_t feed(std::string_view data, bool last);
   /// After the last piece: the blocks (blocks layout) and the aggregate deltas into `out`.
   void finish();
+  /// Blocks layout: the blocks of the readings parsed so far into out.blocks now (those of sensor-hours too
+  /// small for a block into out.rows), instead of at finish(). A file read in pieces calls it when
+  /// pending_block_bytes() grows past its bound; a sensor-hour that goes on afterwards gets blocks of its own.
+  void flush_blocks();
+  /// Blocks layout: the memory the readings parsed since the last flush take; 0 in the rows layout.
+  [[nodiscard]] std::size_t pending_block_bytes() const;
 
  private:
   void read_header(CsvCursor& cursor, CsvRecord& record, bool& pending, bool last);

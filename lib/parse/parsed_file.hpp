@@ -24,7 +24,7 @@ struct ParsedFile {
   std::int64_t file_id = 0;
   CopyBuffer rows;    ///< valid rows as binary COPY rows for `readings` (blocks layout: the loose readings)
   CopyBuffer blocks;  ///< blocks layout: the blocks, as binary COPY rows of the blocks table
-  std::int64_t readings_in_blocks = 0;  ///< blocks layout: the valid rows held by `blocks`
+  std::int64_t readings_in_blocks = 0;  ///< blocks layout: the valid rows put in blocks (streamed: sent ones too)
   std::int64_t rows_streamed = 0;       ///< a file read in pieces: valid rows already handed over (not in `rows`)
   std::vector<Reject> rejects;
   AggregateDeltas deltas;

@@ -35,8 +35,12 @@ bool FileStream::read_more() {
 }
 
 bool FileStream::next(ParsedFile& file) {
-  file.rows_streamed += file.rows.rows();
-  file.rows.clear();
+  if (config_.layout == StorageLayout::blocks) {
+    file.blocks.clear();  // the loose readings stay in file.rows: they go to their own table at the end
+  } else {
+    file.rows_streamed += file.rows.rows();
+    file.rows.clear();
+  }
   if (done_) return false;
   if (++pieces_ == 2 && mid_stream_) mid_stream_();
   const auto start = std::chrono::steady_clock::now();
@@ -46,6 +50,7 @@ bool FileStream::next(ParsedFile& file) {
     size_ -= used;
     if (size_ > 0) std::memmove(buffer_.get(), buffer_.get() + used, size_);
     stats_.bytes_parsed += static_cast<std::int64_t>(used);
+    if (parser_->pending_block_bytes() >= block_bytes_) parser_->flush_blocks();
     if (last) {
       parser_->finish();
       done_ = true;
@@ -55,7 +60,7 @@ bool FileStream::next(ParsedFile& file) {
   }
   stats_.parse_micros +=
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
-  return !file.rows.empty() || !done_;
+  return !file.rows.empty() || !file.blocks.empty() || !done_;
 }
 
 }  // namespace sluice

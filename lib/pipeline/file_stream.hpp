@@ -1,6 +1,7 @@
 #pragma once
 // A local file too large to hold whole, read, decompressed and parsed a piece at a time (RowStream): memory
-// stays at about one piece of text and its COPY rows, whatever the file's size.
+// stays at about one piece of text and its COPY rows (blocks layout: also the readings gathered for blocks, up to
+// a bound), whatever the file's size.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -19,12 +20,15 @@ constexpr std::size_t kStreamPieceBytes = 1 << 20;
 
 class FileStream final : public RowStream {
  public:
-  /// `mid_stream`, if set, is called when the second piece is asked for.
-  FileStream(const Config& config, const ParseLimits& limits, std::uint64_t max_file_bytes, RunStats& stats,
-             std::function<void()> mid_stream = {})
+  /// `block_bytes`: blocks layout, the memory the readings gathered for blocks may take before their blocks are
+  /// written out (a flush splits only the sensor-hours still open then: in a file in time order, the current
+  /// hour's). `mid_stream`, if set, is called when the second piece is asked for.
+  FileStream(const Config& config, const ParseLimits& limits, std::uint64_t max_file_bytes, std::size_t block_bytes,
+             RunStats& stats, std::function<void()> mid_stream = {})
       : config_(config),
         limits_(limits),
         max_file_bytes_(max_file_bytes),
+        block_bytes_(block_bytes),
         stats_(stats),
         mid_stream_(std::move(mid_stream)) {}
 
@@ -38,6 +42,7 @@ class FileStream final : public RowStream {
   const Config& config_;
   ParseLimits limits_;
   std::uint64_t max_file_bytes_;
+  std::size_t block_bytes_;
   RunStats& stats_;
   std::function<void()> mid_stream_;
   int pieces_ = 0;

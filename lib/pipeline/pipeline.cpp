@@ -95,8 +95,8 @@ void account(const Unit& unit, const std::vector<FileOutcome>& outcomes, RunStat
 
 }  // namespace
 
-bool streams(const FileRef& ref, const Config& config, const PipelineOptions& options) {
-  if (options.stream_bytes == 0 || ref.scheme != FileScheme::local || config.layout != StorageLayout::rows) return false;
+bool streams(const FileRef& ref, const PipelineOptions& options) {
+  if (options.stream_bytes == 0 || ref.scheme != FileScheme::local) return false;
   const bool compressed = ref.uri.ends_with(".gz") || ref.uri.ends_with(".zst");  // a hint only: ~8x the text
   return ref.size * (compressed ? 8 : 1) >= options.stream_bytes;
 }
@@ -120,7 +120,10 @@ std::vector<FileOutcome> commit_unit(Unit& unit, const PipelineParts& parts, con
   }
   for (std::size_t i = 0; i < unit.files.size(); ++i)
     if (unit.streamed[i]) {
-      FileStream stream(parts.config, options.limits, options.max_file_bytes, parts.stats, options.mid_stream);
+      // A streamed file's readings wait for their blocks in up to --stream-bytes of memory: what a file just too
+      // small to stream holds anyway.
+      FileStream stream(parts.config, options.limits, options.max_file_bytes, options.stream_bytes, parts.stats,
+                        options.mid_stream);
       outcomes[i] = parts.sink.commit_stream(unit.files[i], stream);
     }
   return outcomes;
@@ -214,7 +217,7 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
       try {
         // A unit of many small S3 objects would wait on one GET after another: fetch them side by side.
         unit->fetched.resize(unit->plan.files.size());
-        for (const FileRef& ref : unit->plan.files) unit->streamed.push_back(streams(ref, parts.config, options));
+        for (const FileRef& ref : unit->plan.files) unit->streamed.push_back(streams(ref, options));
         tbb::parallel_for(std::size_t{0}, unit->plan.files.size(), [&](std::size_t i) {
           if (!unit->streamed[i]) unit->fetched[i] = fetch_one(unit->plan.files[i], parts, &pool);
         });

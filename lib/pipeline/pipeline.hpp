@@ -22,7 +22,7 @@ struct PipelineOptions {
   int connections = 2;                        ///< parallel load units
   std::uint64_t max_file_bytes = 4ull << 30;  ///< after decompression
   /// A local file of this many bytes (a compressed one: an eighth of it) or more is read, parsed and sent a piece
-  /// at a time in a transaction of its own, not held whole (rows layout); 0: never.
+  /// at a time in a transaction of its own, not held whole; 0: never.
   std::uint64_t stream_bytes = 16ull << 20;
   ParseLimits limits;
   /// Called for each file once its unit has committed (to archive or quarantine it); not for skips.
@@ -50,7 +50,7 @@ const std::string& failure_of(const ParsedFile& file, const FileOutcome& outcome
 void run_pipeline(const PipelineParts& parts, const PipelineOptions& options);
 
 /// Whether `ref` is loaded through a FileStream rather than fetched and parsed whole.
-bool streams(const FileRef& ref, const Config& config, const PipelineOptions& options);
+bool streams(const FileRef& ref, const PipelineOptions& options);
 
 /// A file's stored bytes, or why it could not be read.
 struct FetchedFile {

@@ -8,15 +8,16 @@
 
 namespace sluice {
 
-/// A file too large to hold whole (rows layout), read and parsed a piece at a time while its rows are sent.
+/// A file too large to hold whole, read and parsed a piece at a time while its rows (or blocks) are sent.
 class RowStream {
  public:
   virtual ~RowStream() = default;
   /// Starts (again) at the file's first byte: what an earlier attempt parsed into `file` is cleared, and `file.ref`
   /// gets the version now read. Throws FileError when the file cannot be read.
   virtual void start(ParsedFile& file) = 0;
-  /// Hands over the rows in `file.rows` (counted in rows_streamed, then cleared) and parses the next piece into
-  /// it, with its rejects and years; false once the file is done (its aggregate deltas then in `file`). Throws
+  /// Hands over the rows in `file.rows` (counted in rows_streamed, then cleared; blocks layout: the blocks in
+  /// `file.blocks`, while the loose readings stay in `file.rows` to the end) and parses the next piece into it,
+  /// with its rejects and years; false once the file is done (its aggregate deltas then in `file`). Throws
   /// FileError when the file turns out not loadable.
   virtual bool next(ParsedFile& file) = 0;
 };

@@ -4,7 +4,12 @@
 # first piece (its partitions made, the file read again), a file that fails late (too many rejects, or a row
 # PostgreSQL refuses) keeps no row, a rewritten file replaces its rows, a crash mid-COPY leaves nothing and the
 # re-run loads it once.
+# As pg_stream_test_blocks (SLUICE_TEST_LAYOUT=blocks) the same holds for blocks, which a streamed file writes out
+# whenever the readings gathered for them reach --stream-bytes (here 1: after every piece), and for the loose
+# readings, which go out at the end.
 source "$(dirname "$0")/lib.sh"
+blocks=0
+[ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ] && blocks=1
 opts=(--progress never --quiet)
 drop_later() { cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$1\" CASCADE' >/dev/null 2>&1"); }
 
@@ -59,7 +64,8 @@ run_sluice ingest "$work/years" "${opts[@]}" --summary-json "$work/years.json"
 expect_eq "$rc" 0 "late years: exit code"
 expect_eq "$(sql "SELECT string_agg(extract(year FROM ts)::int || ':' || n, ',' ORDER BY ts) FROM (SELECT date_trunc('year', ts) ts, count(*) n FROM \"$schema\".readings GROUP BY 1) y")" \
   "2025:60000,2031:5,2032:5" "late years: rows per year"
-expect_eq "$(sql "SELECT count(*) FROM pg_tables WHERE schemaname = '$schema' AND tablename IN ('readings_2031', 'readings_2032')")" 2 \
+prefix=$([ $blocks = 1 ] && echo blocks || echo readings)
+expect_eq "$(sql "SELECT count(*) FROM pg_tables WHERE schemaname = '$schema' AND tablename IN ('${prefix}_2031', '${prefix}_2032')")" 2 \
   "late years: their partitions"
 expect_eq "$(sql "SELECT rows_loaded || '/' || status FROM \"$schema\".files")" "60010/loaded" "late years: the ledger row"
 check_aggregates_match_readings "$schema"
@@ -70,20 +76,27 @@ mkdir -p "$work/late_fail"
 { echo "$header"; rows_of 2026 60000 s3; for i in 1 2 3; do echo "bad,s3,1,,,"; done; } >"$work/late_fail/rejects.csv"
 { echo "$header"; rows_of 2026 60000 s4; echo "2026-06-01T00:00:00Z,s4,99,50,1000,3.5"; } >"$work/late_fail/refused.csv"
 { echo "$header"; rows_of 2026 10 s5; } >"$work/late_fail/fine.csv"
-sql "ALTER TABLE \"$schema\".readings ADD CONSTRAINT temperature_below_90 CHECK (temperature < 90)"
+# Blocks layout: the blocks of s4's second half-day are refused, and they go out with a later piece than the
+# first.
+if [ $blocks = 1 ]; then
+  refusing="blocks" check="sensor_id <> 's4' OR first_ts < '2026-03-01 12:00:00+00'"
+else
+  refusing="readings" check="temperature < 90"
+fi
+sql "ALTER TABLE \"$schema\".$refusing ADD CONSTRAINT late_row_refused CHECK ($check)"
 run_sluice ingest "$work/late_fail" "${opts[@]}" --max-rejects-per-file 2 --summary-json "$work/late_fail.json"
 expect_eq "$rc" 1 "late failures: exit code"
 expect_eq "$(sql "SELECT string_agg(regexp_replace(uri, '.*/', '') || ':' || status, ',' ORDER BY uri) FROM \"$schema\".files WHERE uri LIKE '%/late_fail/%'")" \
   "fine.csv:loaded,refused.csv:failed,rejects.csv:failed" "late failures: the ledger"
 error=$(sql "SELECT error FROM \"$schema\".files WHERE uri LIKE '%/refused.csv'")
-[[ "$error" == *"SQLSTATE 23514"* && "$error" == *"temperature_below_90"* ]] || fail "refused.csv's reason: $error"
+[[ "$error" == *"SQLSTATE 23514"* && "$error" == *"late_row_refused"* ]] || fail "refused.csv's reason: $error"
 error=$(sql "SELECT error FROM \"$schema\".files WHERE uri LIKE '%/rejects.csv'")
 [[ "$error" == *"--max-rejects-per-file"* ]] || fail "rejects.csv's reason: $error"
 expect_eq "$(sql "SELECT string_agg(sensor_id || ':' || n, ',' ORDER BY sensor_id) FROM (SELECT sensor_id, count(*) n FROM \"$schema\".readings WHERE sensor_id IN ('s3', 's4', 's5') GROUP BY 1) r")" \
   "s5:10" "late failures: no row of the failed files"
 expect_eq "$(sql "SELECT count(*) FROM \"$schema\".rejects r JOIN \"$schema\".files f USING (file_id) WHERE f.uri LIKE '%/late_fail/%'")" 0 \
   "late failures: no reject of the failed files"
-sql "ALTER TABLE \"$schema\".readings DROP CONSTRAINT temperature_below_90"
+sql "ALTER TABLE \"$schema\".$refusing DROP CONSTRAINT late_row_refused"
 
 # 4. A streamed file rewritten with other rows replaces its rows exactly.
 mkdir -p "$work/replace"

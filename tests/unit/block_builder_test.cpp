@@ -62,6 +62,29 @@ TEST_CASE("BlockBuilder: one block per sensor-hour, loose rows under four readin
   CHECK(blocks.rows() < 1 + 3600 / 40);
 }
 
+TEST_CASE("BlockBuilder::flush: what was gathered goes out, and a sensor-hour going on gets blocks of its own") {
+  const sluice::Config config = sluice::default_config();
+  BlockBuilder builder(config);
+  const std::int64_t hour = 1'780'000'000LL * 1'000'000 / sluice::kMicrosPerHour * sluice::kMicrosPerHour;
+  for (int i = 0; i < 10; ++i) builder.add(reading("a", hour + i * 60'000'000LL, 20.5));
+  for (int i = 0; i < 2; ++i) builder.add(reading("b", hour + i * 1'000'000LL, 21));
+  const std::size_t gathered = builder.pending_bytes();
+  CHECK(gathered >= 12 * (8 + 4 + 4 * 9));  // ts, group index, and each measure's value and null flag
+  CopyBuffer blocks, loose;
+  CHECK(builder.flush(7, blocks, loose) == 10);
+  CHECK(blocks.rows() == 1);
+  CHECK(loose.rows() == 2);
+  CHECK(builder.pending_bytes() == 0);
+  // The same sensor-hours go on: a's next 5 readings are a block of their own, b's 1 more a loose reading; nothing
+  // written before comes again.
+  for (int i = 10; i < 15; ++i) builder.add(reading("a", hour + i * 60'000'000LL, 20.5));
+  builder.add(reading("b", hour + 2'000'000LL, 21));
+  CopyBuffer more_blocks, more_loose;
+  CHECK(builder.finish(7, more_blocks, more_loose) == 5);
+  CHECK(more_blocks.rows() == 1);
+  CHECK(more_loose.rows() == 1);
+}
+
 TEST_CASE("parse_file in the blocks layout: readings in blocks count as loaded rows") {
   sluice::Config config = sluice::default_config();
   config.layout = sluice::StorageLayout::blocks;
