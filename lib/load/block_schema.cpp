@@ -27,67 +27,55 @@ std::string block_column_type(const Config& config, const BlockColumn& column) {
 }
 
 // The readings of the blocks (alias b) as readings' columns in config order, then file_id: the select list over
-// `blocks b CROSS JOIN LATERAL unnest(<unnest_list>) u(v0, v1, ...)`.
-struct Decoding {
-  std::string select_list, unnest_list, unnest_names;
-};
-
-Decoding decoding(const SqlNames& names, const Config& config) {
+// `blocks b CROSS JOIN LATERAL generate_series(1, b.n) AS s(i)`, each value a subscript of its array.
+//
+// Subscripts, not `unnest(<every array>)`: a query computes only the columns it reads, where unnest in FROM
+// materializes every array of the block, used or not (a full-scan aggregate of two measures over 10 M readings:
+// 4.4 -> 1.7 s). PostgreSQL finds an element of an array with NULLs by walking its null bitmap, so a large block
+// with a NULL near the front decodes slower than by unnest (480 readings: 1.4x); every other block, faster (2.6x).
+std::string decoded_select_list(const SqlNames& names, const Config& config) {
   const std::vector<BlockColumn> columns = block_columns(config);
-  std::vector<std::string> arrays, aliases;
   std::vector<std::string> expressions(config.columns.size());
-  auto unnested = [&](std::size_t block_index) {
-    arrays.push_back("b." + names.block_columns[block_index]);
-    aliases.push_back(fmt::format("v{}", aliases.size()));
-    return "u." + aliases.back();
-  };
+  auto element = [&](std::size_t block_index) { return fmt::format("b.{}[s.i]", names.block_columns[block_index]); };
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const BlockColumn& column = columns[i];
-    const std::string& name = names.block_columns[i];
     switch (column.kind) {
-      case BlockColumnKind::sensor: expressions[config.sensor_column] = "b." + name; break;
-      case BlockColumnKind::ts_millis: {
-        const std::string millis = unnested(i), micros = unnested(i + 1);
-        expressions[column.column] =
-            fmt::format("b.first_ts + coalesce({} * 1000::bigint, {}) * interval '1 microsecond'", millis, micros);
+      case BlockColumnKind::sensor: expressions[config.sensor_column] = "b." + names.block_columns[i]; break;
+      case BlockColumnKind::ts_millis:
+        expressions[column.column] = fmt::format(
+            "b.first_ts + coalesce({} * 1000::bigint, {}) * interval '1 microsecond'", element(i), element(i + 1));
         break;
-      }
-      case BlockColumnKind::scaled_int: {
-        const std::string scaled = unnested(i), doubles = unnested(i + 2);
-        expressions[column.column] =
-            fmt::format("coalesce({}::double precision / b.{}, {})", scaled, names.block_columns[i + 1], doubles);
+      case BlockColumnKind::scaled_int:
+        expressions[column.column] = fmt::format("coalesce({}::double precision / b.{}, {})", element(i),
+                                                 names.block_columns[i + 1], element(i + 2));
         break;
-      }
-      case BlockColumnKind::plain_array: expressions[column.column] = unnested(i); break;
+      case BlockColumnKind::plain_array: expressions[column.column] = element(i); break;
       default: break;
     }
   }
-  Decoding out;
+  std::string out;
   for (std::size_t i = 0; i < config.columns.size(); ++i)
-    out.select_list += fmt::format("{} AS {}, ", expressions[i], names.columns[i]);
-  out.select_list += "b.file_id";
-  out.unnest_list = fmt::format("{}", fmt::join(arrays, ", "));
-  out.unnest_names = fmt::format("{}", fmt::join(aliases, ", "));
-  return out;
+    out += fmt::format("{} AS {}, ", expressions[i], names.columns[i]);
+  return out + "b.file_id";
 }
 
 }  // namespace
 
 std::string blocks_view_ddl(const SqlNames& names, const Config& config) {
-  const Decoding d = decoding(names, config);
+  const std::string select = decoded_select_list(names, config);
   const std::string columns = names.readings_column_list();
-  // The view cannot show the planner a block's bounds through the unnested ts, so a ts range over it reads
+  // The view cannot show the planner a block's bounds through the decoded ts, so a ts range over it reads
   // every block; readings_between filters on the bounds first ($1, $2, $3: a column may be named like a
   // parameter, and in SQL functions a column name wins).
   return fmt::format(
       "CREATE VIEW {readings} AS\n"
-      "  SELECT {select} FROM {blocks} b CROSS JOIN LATERAL unnest({arrays}) AS u({aliases})\n"
+      "  SELECT {select} FROM {blocks} b CROSS JOIN LATERAL generate_series(1, b.n) AS s(i)\n"
       "  UNION ALL SELECT {columns} FROM {loose};\n"
       "COMMENT ON VIEW {readings} IS 'readings stored as blocks (one file''s readings of one sensor-hour, column by "
       "column) and loose readings; filter by time with readings_between(from, to, sensors) for block pruning';\n"
       "CREATE FUNCTION {between}(t_from timestamptz, t_to timestamptz, sensors text[] DEFAULT NULL)\n"
       "RETURNS SETOF {readings} LANGUAGE sql STABLE PARALLEL SAFE AS $sluice$\n"
-      "  SELECT * FROM (SELECT {select} FROM {blocks} b CROSS JOIN LATERAL unnest({arrays}) AS u({aliases})\n"
+      "  SELECT * FROM (SELECT {select} FROM {blocks} b CROSS JOIN LATERAL generate_series(1, b.n) AS s(i)\n"
       "    WHERE b.first_ts < $2 AND b.first_ts > $1 - interval '1 hour' AND b.last_ts >= $1\n"
       "      AND ($3 IS NULL OR b.{sensor} = ANY ($3))) r\n"
       "  WHERE r.{ts} >= $1 AND r.{ts} < $2\n"
@@ -96,8 +84,8 @@ std::string blocks_view_ddl(const SqlNames& names, const Config& config) {
       "$sluice$;\n"
       "COMMENT ON FUNCTION {between}(timestamptz, timestamptz, text[]) IS 'the readings with from <= ts < to (of "
       "the given sensors, or all), reading only the blocks whose bounds overlap';\n",
-      fmt::arg("readings", names.readings), fmt::arg("select", d.select_list), fmt::arg("blocks", names.blocks),
-      fmt::arg("arrays", d.unnest_list), fmt::arg("aliases", d.unnest_names), fmt::arg("columns", columns),
+      fmt::arg("readings", names.readings), fmt::arg("select", select), fmt::arg("blocks", names.blocks),
+      fmt::arg("columns", columns),
       fmt::arg("loose", names.loose_readings), fmt::arg("between", names.readings_between),
       fmt::arg("sensor", names.sensor), fmt::arg("ts", names.ts));
 }
