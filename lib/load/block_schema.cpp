@@ -1,5 +1,7 @@
 #include "load/block_schema.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -64,9 +66,14 @@ std::string decoded_select_list(const SqlNames& names, const Config& config) {
 std::string blocks_view_ddl(const SqlNames& names, const Config& config) {
   const std::string select = decoded_select_list(names, config);
   const std::string columns = names.readings_column_list();
+  // A flag beside the decoded columns in readings_between, named unlike any configured column.
+  std::string inside = "sluice_block_inside";
+  while (std::find(names.columns.begin(), names.columns.end(), "\"" + inside + "\"") != names.columns.end())
+    inside += "_";
   // The view cannot show the planner a block's bounds through the decoded ts, so a ts range over it reads
-  // every block; readings_between filters on the bounds first ($1, $2, $3: a column may be named like a
-  // parameter, and in SQL functions a column name wins).
+  // every block; readings_between filters on the bounds first, and decodes a reading's ts only in a block that
+  // straddles from or to ($1, $2, $3: a column may be named like a parameter, and in SQL functions a column
+  // name wins).
   return fmt::format(
       "CREATE VIEW {readings} AS\n"
       "  SELECT {select} FROM {blocks} b CROSS JOIN LATERAL generate_series(1, b.n) AS s(i)\n"
@@ -75,10 +82,11 @@ std::string blocks_view_ddl(const SqlNames& names, const Config& config) {
       "column) and loose readings; filter by time with readings_between(from, to, sensors) for block pruning';\n"
       "CREATE FUNCTION {between}(t_from timestamptz, t_to timestamptz, sensors text[] DEFAULT NULL)\n"
       "RETURNS SETOF {readings} LANGUAGE sql STABLE PARALLEL SAFE AS $sluice$\n"
-      "  SELECT * FROM (SELECT {select} FROM {blocks} b CROSS JOIN LATERAL generate_series(1, b.n) AS s(i)\n"
+      "  SELECT {columns} FROM (SELECT {select}, b.first_ts >= $1 AND b.last_ts < $2 AS {inside}\n"
+      "    FROM {blocks} b CROSS JOIN LATERAL generate_series(1, b.n) AS s(i)\n"
       "    WHERE b.first_ts < $2 AND b.first_ts > $1 - interval '1 hour' AND b.last_ts >= $1\n"
       "      AND ($3 IS NULL OR b.{sensor} = ANY ($3))) r\n"
-      "  WHERE r.{ts} >= $1 AND r.{ts} < $2\n"
+      "  WHERE r.{inside} OR (r.{ts} >= $1 AND r.{ts} < $2)\n"
       "  UNION ALL SELECT {columns} FROM {loose}\n"
       "  WHERE {ts} >= $1 AND {ts} < $2 AND ($3 IS NULL OR {sensor} = ANY ($3))\n"
       "$sluice$;\n"
@@ -87,7 +95,7 @@ std::string blocks_view_ddl(const SqlNames& names, const Config& config) {
       fmt::arg("readings", names.readings), fmt::arg("select", select), fmt::arg("blocks", names.blocks),
       fmt::arg("columns", columns),
       fmt::arg("loose", names.loose_readings), fmt::arg("between", names.readings_between),
-      fmt::arg("sensor", names.sensor), fmt::arg("ts", names.ts));
+      fmt::arg("sensor", names.sensor), fmt::arg("ts", names.ts), fmt::arg("inside", inside));
 }
 
 namespace {

@@ -107,6 +107,13 @@ expect_eq "$(dump "$rows" "(SELECT * FROM \"$rows\".readings WHERE ts >= '2026-0
 filtered="(SELECT * FROM \"$blocks\".readings WHERE ts >= '2026-03-01T10:00:00Z' AND ts < '2026-03-01T12:00:00Z' AND sensor_id IN ('busy-us', 'few-2'))"
 expect_eq "$(dump "$blocks" "\"$blocks\".readings_between('2026-03-01T10:00:00Z', '2026-03-01T12:00:00Z', ARRAY['busy-us', 'few-2'])")" \
   "$(dump "$blocks" "$filtered")" "readings_between of two sensors"
+# A window whose ends are a block's own first and last ts: that block is decoded reading by reading (its last
+# reading is out), the blocks wholly inside are not.
+IFS='|' read -r from to < <(sql "SELECT first_ts, last_ts FROM \"$blocks\".blocks ORDER BY n DESC, first_ts LIMIT 1")
+[ -n "$from" ] && [ "$from" != "$to" ] || fail "no block to take a window from: '$from' '$to'"
+filtered="(SELECT * FROM \"$blocks\".readings WHERE ts >= '$from' AND ts < '$to')"
+expect_eq "$(dump "$blocks" "\"$blocks\".readings_between('$from', '$to')")" "$(dump "$blocks" "$filtered")" \
+  "readings_between from a block's first ts to its last"
 
 # A config that disagrees with the layout the schema records: exit 2 before any file, saying what to do.
 run_sluice ingest "$data/random" --schema "$rows" --config "$work/blocks.json" --progress never --quiet 2>"$work/err.txt"
