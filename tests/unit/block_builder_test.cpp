@@ -30,6 +30,9 @@ std::vector<FieldValue> reading(const std::string& sensor, std::int64_t ts, doub
   return values;  // humidity, pressure, battery NULL
 }
 
+// The start of a UTC hour in 2026.
+constexpr std::int64_t kHour = 1'780'000'000LL * 1'000'000 / sluice::kMicrosPerHour * sluice::kMicrosPerHour;
+
 }  // namespace
 
 TEST_CASE("decimal_scale: the smallest scale whose int4 gives the double back bit for bit") {
@@ -49,7 +52,7 @@ TEST_CASE("decimal_scale: the smallest scale whose int4 gives the double back bi
 TEST_CASE("BlockBuilder: one block per sensor-hour, loose rows under four readings, busy hours cut") {
   const sluice::Config config = sluice::default_config();
   BlockBuilder builder(config);
-  const std::int64_t hour = 1'780'000'000LL * 1'000'000 / sluice::kMicrosPerHour * sluice::kMicrosPerHour;
+  const std::int64_t hour = kHour;
   for (int i = 0; i < 10; ++i) builder.add(reading("a", hour + i * 60'000'000LL, 20.5));
   for (int i = 0; i < 3; ++i) builder.add(reading("b", hour + i * 1'000'000LL, 21));
   for (int i = 0; i < 3600; ++i) builder.add(reading("busy", hour + i * 1'000'000LL, 19.25));
@@ -65,9 +68,11 @@ TEST_CASE("BlockBuilder: one block per sensor-hour, loose rows under four readin
 TEST_CASE("BlockBuilder::flush: what was gathered goes out, and a sensor-hour going on gets blocks of its own") {
   const sluice::Config config = sluice::default_config();
   BlockBuilder builder(config);
-  const std::int64_t hour = 1'780'000'000LL * 1'000'000 / sluice::kMicrosPerHour * sluice::kMicrosPerHour;
-  for (int i = 0; i < 10; ++i) builder.add(reading("a", hour + i * 60'000'000LL, 20.5));
-  for (int i = 0; i < 2; ++i) builder.add(reading("b", hour + i * 1'000'000LL, 21));
+  auto add_minutes = [&](const std::string& sensor, int from, int to) {
+    for (int i = from; i < to; ++i) builder.add(reading(sensor, kHour + i * 60'000'000LL, 20.5));
+  };
+  add_minutes("a", 0, 10);
+  add_minutes("b", 0, 2);
   const std::size_t gathered = builder.pending_bytes();
   CHECK(gathered >= 12 * (8 + 4 + 4 * 9));  // ts, group index, and each measure's value and null flag
   CopyBuffer blocks, loose;
@@ -77,8 +82,8 @@ TEST_CASE("BlockBuilder::flush: what was gathered goes out, and a sensor-hour go
   CHECK(builder.pending_bytes() == 0);
   // The same sensor-hours go on: a's next 5 readings are a block of their own, b's 1 more a loose reading; nothing
   // written before comes again.
-  for (int i = 10; i < 15; ++i) builder.add(reading("a", hour + i * 60'000'000LL, 20.5));
-  builder.add(reading("b", hour + 2'000'000LL, 21));
+  add_minutes("a", 10, 15);
+  add_minutes("b", 2, 3);
   CopyBuffer more_blocks, more_loose;
   CHECK(builder.finish(7, more_blocks, more_loose) == 5);
   CHECK(more_blocks.rows() == 1);
