@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 #include "core/stable_hash.hpp"
@@ -232,21 +233,35 @@ FileOutcome UnitLoader::load_stream(PgSession& session, ParsedFile& file, RowStr
   if (!decision.replaced_ids.empty()) replace_earlier(txn, decision.replaced_ids);
   {
     // Rows layout: the readings, piece by piece. Blocks layout: the blocks as they are flushed; the loose
-    // readings (sensor-hours too small for a block) build up in file.rows and go with the rejects below.
+    // readings (sensor-hours too small for a block) build up in file.rows and go with the rejects below, or in a
+    // COPY of their own between two of the blocks' once they reach the stream's bound (a file of sparse
+    // sensor-hours would otherwise hold them all).
     const bool blocks = names_.layout == StorageLayout::blocks;
-    CopyIn copy(txn, blocks ? fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", names_.blocks,
-                                          names_.blocks_column_list())
-                            : fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)",
-                                          readings_copy_target(names_, 0, false), names_.readings_column_list()));
+    const std::string rows_sql = fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)",
+                                             readings_copy_target(names_, 0, false), names_.readings_column_list());
+    const std::string blocks_sql =
+        fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", names_.blocks, names_.blocks_column_list());
+    std::optional<CopyIn> copy;
+    copy.emplace(txn, blocks ? blocks_sql : rows_sql);
     std::vector<int> missing;
     while (more) {
       for (int year : file.years)
         if (!year_ready(year)) missing.push_back(year);
       if (!missing.empty()) throw MissingYears{missing};  // the COPY and the transaction are rolled back
-      copy.send(blocks ? file.blocks.bytes() : file.rows.bytes());
+      copy->send(blocks ? file.blocks.bytes() : file.rows.bytes());
+      if (blocks && file.rows.bytes().size() >= stream.loose_bytes_bound()) {
+        copy->finish();
+        copy.reset();
+        CopyIn loose(txn, rows_sql);
+        loose.send(file.rows.bytes());
+        loose.finish();
+        file.rows_streamed += file.rows.rows();
+        file.rows.clear();
+        copy.emplace(txn, blocks_sql);
+      }
       more = stream.next(file);
     }
-    copy.finish();
+    copy->finish();
   }
   // Rejects, contributions and the ledger row as for a unit of this one file, now that it is all parsed (its rows
   // or blocks are sent: copy_rows has only the rejects, and the loose readings, left to write).

@@ -36,7 +36,7 @@ bool FileStream::read_more() {
 
 bool FileStream::next(ParsedFile& file) {
   if (config_.layout == StorageLayout::blocks) {
-    file.blocks.clear();  // the loose readings stay in file.rows: they go to their own table at the end
+    file.blocks.clear();  // the loose readings stay in file.rows until the loader sends them
   } else {
     file.rows_streamed += file.rows.rows();
     file.rows.clear();

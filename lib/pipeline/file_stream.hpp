@@ -34,6 +34,8 @@ class FileStream final : public RowStream {
 
   void start(ParsedFile& file) override;
   bool next(ParsedFile& file) override;
+  /// As much as the readings waiting for their blocks may take.
+  [[nodiscard]] std::size_t loose_bytes_bound() const override { return block_bytes_; }
 
  private:
   // Reads up to a piece more into the buffer, after the unread tail; false at the end of the file.

@@ -16,10 +16,13 @@ class RowStream {
   /// gets the version now read. Throws FileError when the file cannot be read.
   virtual void start(ParsedFile& file) = 0;
   /// Hands over the rows in `file.rows` (counted in rows_streamed, then cleared; blocks layout: the blocks in
-  /// `file.blocks`, while the loose readings stay in `file.rows` to the end) and parses the next piece into it,
-  /// with its rejects and years; false once the file is done (its aggregate deltas then in `file`). Throws
-  /// FileError when the file turns out not loadable.
+  /// `file.blocks`, while the loose readings stay in `file.rows` until the loader sends them) and parses the next
+  /// piece into it, with its rejects and years; false once the file is done (its aggregate deltas then in `file`).
+  /// Throws FileError when the file turns out not loadable.
   virtual bool next(ParsedFile& file) = 0;
+  /// Blocks layout: once the loose readings in `file.rows` take this many bytes, the loader sends them (and counts
+  /// them in rows_streamed, then clears them) rather than keeping them to the end of the file.
+  [[nodiscard]] virtual std::size_t loose_bytes_bound() const = 0;
 };
 
 /// Reads `stream` to its end and stores nothing: the outcome a dry run reports (loaded, or failed with the reason
@@ -29,6 +32,9 @@ inline FileOutcome drain_stream(ParsedFile& file, RowStream& stream) {
   try {
     stream.start(file);
     while (stream.next(file)) {
+      if (file.rows.bytes().size() < stream.loose_bytes_bound()) continue;
+      file.rows_streamed += file.rows.rows();  // blocks layout: loose readings, counted as a load would send them
+      file.rows.clear();
     }
     outcome.status = FileStatus::loaded;
   } catch (const FileError& error) {

@@ -127,4 +127,20 @@ run_sluice ingest "$work/crash" "${opts[@]}"
 expect_eq "$rc" 0 "crash: the re-run"
 expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings WHERE sensor_id = 's7'")" 60000 "crash: loaded once"
 check_aggregates_match_readings "$schema"
+# 6. A file of sparse sensor-hours (one reading each, ~3 MB): in the blocks layout every reading is loose, and the
+# loose readings go out as they build up (here after every piece), not all at the end. Loaded once, counted once.
+mkdir -p "$work/sparse"
+{ echo "$header"; python3 -c "
+for i in range(60000):
+    print(f'2029-01-{1 + i // 2400 % 28:02d}T{i // 100 % 24:02d}:00:00Z,sparse-{i % 100},{20 + i % 7},50,1000,3.5')"; } >"$work/sparse/s.csv"
+run_sluice ingest "$work/sparse" "${opts[@]}" --summary-json "$work/sparse.json"
+expect_eq "$rc" 0 "sparse: exit code"
+expect_eq "$(json "$work/sparse.json" 'd["rows"]["loaded"]')" 60000 "sparse: the summary's rows"
+expect_eq "$(sql "SELECT count(*) || '/' || count(DISTINCT (sensor_id, ts)) FROM \"$schema\".readings WHERE sensor_id LIKE 'sparse-%'")" \
+  "60000/60000" "sparse: every reading once"
+expect_eq "$(sql "SELECT rows_loaded || '/' || status FROM \"$schema\".files WHERE uri LIKE '%/sparse/%'")" "60000/loaded" "sparse: the ledger row"
+if [ $blocks = 1 ]; then
+  expect_eq "$(sql "SELECT count(*) FROM \"$schema\".loose_readings WHERE sensor_id LIKE 'sparse-%'")" 60000 "sparse: all loose"
+fi
+check_aggregates_match_readings "$schema"
 echo "ok - pg_stream_test"
