@@ -127,7 +127,7 @@ std::string blocks_ddl(const SqlNames& names, const Config& config) {
   // Only BRIN indexes: blocks are appended in time order within a file, and a btree over (sensor, first_ts)
   // cost ~15% of the server's CPU and 2.8 bytes per reading on the wide 10 M-reading shape, for a query (one
   // sensor over a day) that the time BRIN and the sensor filter answer ~5x faster than the rows layout does.
-  // docs/performance.md says how to add it back.
+  // README.md says how to add it back.
   return fmt::format(
       "CREATE TABLE {blocks} (\n{table}\n) PARTITION BY RANGE (first_ts);\n"
       "ALTER TABLE {blocks} {storage}, {statistics};\n"

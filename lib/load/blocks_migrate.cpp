@@ -109,14 +109,8 @@ std::int64_t move_batch(PgSession& session, pqxx::work& txn, const SqlNames& nam
   }
   flush();
   for (int year : years) txn.exec(blocks_partition_ddl(names, year));
-  if (!blocks.empty())
-    session.copy_binary(
-        txn, fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", names.blocks, names.blocks_column_list()),
-        {blocks.bytes()});
-  if (!loose.empty())
-    session.copy_binary(
-        txn, fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", names.loose_readings, names.readings_column_list()),
-        {loose.bytes()});
+  if (!blocks.empty()) session.copy_binary(txn, names.blocks_copy_sql(), {blocks.bytes()});
+  if (!loose.empty()) session.copy_binary(txn, names.readings_copy_sql(names.loose_readings), {loose.bytes()});
   return moved;
 }
 

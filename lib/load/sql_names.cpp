@@ -52,6 +52,14 @@ std::string SqlNames::loose_partition(int year) const { return fmt::format("{}.\
 
 std::string SqlNames::blocks_column_list() const { return fmt::format("{}", fmt::join(block_columns, ", ")); }
 
+std::string SqlNames::readings_copy_sql(const std::string& table) const {
+  return fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", table, readings_column_list());
+}
+
+std::string SqlNames::blocks_copy_sql() const {
+  return fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", blocks, blocks_column_list());
+}
+
 std::string SqlNames::readings_column_list() const {
   std::string out;
   for (const std::string& column : columns) out += column + ", ";

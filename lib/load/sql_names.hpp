@@ -44,6 +44,10 @@ struct SqlNames {
   [[nodiscard]] std::string readings_column_list() const;
   /// The COPY column list of blocks.
   [[nodiscard]] std::string blocks_column_list() const;
+  /// The binary COPY of readings' columns into `table` (readings, one of its partitions, or loose_readings).
+  [[nodiscard]] std::string readings_copy_sql(const std::string& table) const;
+  /// The binary COPY into blocks.
+  [[nodiscard]] std::string blocks_copy_sql() const;
 };
 
 }  // namespace sluice

@@ -119,16 +119,10 @@ void UnitLoader::copy_rows(PgSession& session, pqxx::work& txn, const std::vecto
       rejects.add_text(reject.raw);
     }
   }
-  if (!blocks.empty())
-    session.copy_binary(
-        txn, fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", names_.blocks, names_.blocks_column_list()),
-        blocks);
+  if (!blocks.empty()) session.copy_binary(txn, names_.blocks_copy_sql(), blocks);
   if (!parts.empty())
     session.copy_binary(
-        txn,
-        fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)",
-                    readings_copy_target(names_, direct_year, direct_year != 0), names_.readings_column_list()),
-        parts);
+        txn, names_.readings_copy_sql(readings_copy_target(names_, direct_year, direct_year != 0)), parts);
   if (!rejects.empty())
     session.copy_binary(txn,
                         fmt::format("COPY {} (file_id, line, reason, raw) FROM STDIN (FORMAT binary)", names_.rejects),
@@ -237,10 +231,8 @@ FileOutcome UnitLoader::load_stream(PgSession& session, ParsedFile& file, RowStr
     // COPY of their own between two of the blocks' once they reach the stream's bound (a file of sparse
     // sensor-hours would otherwise hold them all).
     const bool blocks = names_.layout == StorageLayout::blocks;
-    const std::string rows_sql = fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)",
-                                             readings_copy_target(names_, 0, false), names_.readings_column_list());
-    const std::string blocks_sql =
-        fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", names_.blocks, names_.blocks_column_list());
+    const std::string rows_sql = names_.readings_copy_sql(readings_copy_target(names_, 0, false));
+    const std::string blocks_sql = names_.blocks_copy_sql();
     std::optional<CopyIn> copy;
     copy.emplace(txn, blocks ? blocks_sql : rows_sql);
     std::vector<int> missing;
@@ -249,14 +241,13 @@ FileOutcome UnitLoader::load_stream(PgSession& session, ParsedFile& file, RowStr
         if (!year_ready(year)) missing.push_back(year);
       if (!missing.empty()) throw MissingYears{missing};  // the COPY and the transaction are rolled back
       copy->send(blocks ? file.blocks.bytes() : file.rows.bytes());
-      if (blocks && file.rows.bytes().size() >= stream.loose_bytes_bound()) {
+      if (blocks && stream.loose_rows_due(file)) {
         copy->finish();
         copy.reset();
         CopyIn loose(txn, rows_sql);
         loose.send(file.rows.bytes());
         loose.finish();
-        file.rows_streamed += file.rows.rows();
-        file.rows.clear();
+        file.hand_over_rows();
         copy.emplace(txn, blocks_sql);
       }
       more = stream.next(file);

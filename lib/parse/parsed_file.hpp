@@ -40,6 +40,12 @@ struct ParsedFile {
     return file;
   }
 
+  /// The valid rows in `rows` were sent (or, in a dry run, would have been): counted in rows_streamed, cleared.
+  void hand_over_rows() {
+    rows_streamed += rows.rows();
+    rows.clear();
+  }
+
   [[nodiscard]] bool failed() const { return !failure.empty(); }
   [[nodiscard]] std::int64_t rows_loaded() const { return rows.rows() + readings_in_blocks + rows_streamed; }
   [[nodiscard]] std::int64_t rows_rejected() const { return static_cast<std::int64_t>(rejects.size()); }

@@ -38,8 +38,7 @@ bool FileStream::next(ParsedFile& file) {
   if (config_.layout == StorageLayout::blocks) {
     file.blocks.clear();  // the loose readings stay in file.rows until the loader sends them
   } else {
-    file.rows_streamed += file.rows.rows();
-    file.rows.clear();
+    file.hand_over_rows();
   }
   if (done_) return false;
   if (++pieces_ == 2 && mid_stream_) mid_stream_();

@@ -23,6 +23,10 @@ class RowStream {
   /// Blocks layout: once the loose readings in `file.rows` take this many bytes, the loader sends them (and counts
   /// them in rows_streamed, then clears them) rather than keeping them to the end of the file.
   [[nodiscard]] virtual std::size_t loose_bytes_bound() const = 0;
+  /// Whether the loose readings in `file.rows` have reached that bound.
+  [[nodiscard]] bool loose_rows_due(const ParsedFile& file) const {
+    return file.rows.bytes().size() >= loose_bytes_bound();
+  }
 };
 
 /// Reads `stream` to its end and stores nothing: the outcome a dry run reports (loaded, or failed with the reason
@@ -31,11 +35,8 @@ inline FileOutcome drain_stream(ParsedFile& file, RowStream& stream) {
   FileOutcome outcome;
   try {
     stream.start(file);
-    while (stream.next(file)) {
-      if (file.rows.bytes().size() < stream.loose_bytes_bound()) continue;
-      file.rows_streamed += file.rows.rows();  // blocks layout: loose readings, counted as a load would send them
-      file.rows.clear();
-    }
+    while (stream.next(file))
+      if (stream.loose_rows_due(file)) file.hand_over_rows();  // blocks layout: as a load would send them
     outcome.status = FileStatus::loaded;
   } catch (const FileError& error) {
     file.failure = error.what();
