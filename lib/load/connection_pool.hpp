@@ -1,9 +1,10 @@
 #pragma once
 // A small pool of PostgreSQL sessions shared by the load threads; broken sessions are dropped.
-#include <functional>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "load/pg_session.hpp"
@@ -13,6 +14,14 @@ namespace sluice {
 class ConnectionPool {
  public:
   ConnectionPool(std::string dsn, std::string setup_sql) : dsn_(std::move(dsn)), setup_sql_(std::move(setup_sql)) {}
+  ~ConnectionPool();
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+
+  /// Opens `count` sessions in the background, so the first loads find them ready instead of each waiting for
+  /// a connection after its file is parsed. One that fails is simply not there: its load connects lazily,
+  /// inside its retries, and reports the error there.
+  void warm_up(int count);
 
   /// A session for the duration of one load; returned to the pool by the lease unless discarded.
   class Lease {
@@ -35,6 +44,7 @@ class ConnectionPool {
     std::unique_ptr<PgSession> session_;
   };
 
+  /// An idle session, or (none idle, none warming up) an empty lease the caller connects.
   Lease acquire();
 
  private:
@@ -43,7 +53,10 @@ class ConnectionPool {
 
   std::string dsn_, setup_sql_;
   std::mutex mutex_;
+  std::condition_variable warmed_;
+  int warming_ = 0;
   std::vector<std::unique_ptr<PgSession>> idle_;
+  std::vector<std::thread> warmers_;
 };
 
 }  // namespace sluice

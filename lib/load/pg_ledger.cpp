@@ -21,6 +21,11 @@ auto PgLedger::with_session(std::string_view what, Action&& action) {
       });
 }
 
+std::unique_ptr<PgSession> PgLedger::release_session() {
+  std::lock_guard lock(mutex_);
+  return std::move(session_);
+}
+
 std::vector<std::optional<LedgerRow>> PgLedger::current(const std::vector<FileRef>& files) {
   std::vector<std::string> uris;
   uris.reserve(files.size());

@@ -22,6 +22,7 @@ struct PgTargetOptions {
   RetryPolicy retry;
   std::string command_line;  ///< secrets already removed
   std::string shard = "0/1";
+  int connections = 2;  ///< sessions the pool opens ahead of the first loads
 };
 
 class PgTarget {

@@ -78,7 +78,9 @@ RunOutcome RunSession::run_guarded(const std::function<void(RunContext&)>& mode)
     } else {
       RetryPolicy retry;
       retry.retries = options_.retries;
-      target.emplace(config_, PgTargetOptions{options_.db, mode_.rules, retry, options_.command_line, options_.shard},
+      target.emplace(config_,
+                     PgTargetOptions{options_.db, mode_.rules, retry, options_.command_line, options_.shard,
+                                     options_.connections},
                      logger_, stats_);
       outcome = run_with(target->ledger(), target->sink(), mode);
     }

@@ -1,8 +1,8 @@
 #pragma once
 // SIGINT/SIGTERM handling without a global: the signals are blocked in every thread and one watcher
-// thread waits for them. First signal: stop taking new files and drain. Second: exit 130 at once
-// (PostgreSQL rolls back the open transactions when the connections drop).
-#include <atomic>
+// thread waits for them (through a signalfd, so it wakes at once for a signal or for its own end).
+// First signal: stop taking new files and drain. Second: exit 130 at once (PostgreSQL rolls back the
+// open transactions when the connections drop).
 #include <thread>
 
 #include "core/logger.hpp"
@@ -21,7 +21,8 @@ class SignalWatcher {
   SignalWatcher& operator=(const SignalWatcher&) = delete;
 
  private:
-  std::atomic<bool> done_{false};
+  int signal_fd_ = -1;
+  int wake_fd_ = -1;
   std::thread thread_;
 };
 
