@@ -27,6 +27,24 @@ check_aggregates_match_readings
 total=$(sql "SELECT count(*) FROM \"$schema\".readings")
 expect_eq "$(sql "SELECT sum(rows) FROM \"$schema\".sensor_hourly")" "$total" "sensor_hourly counts every reading once"
 
+# ANALYZE skips the counts and bounds (no plan depends on them) on each contribution partition, made per year,
+# but keeps the statistics of what queries search and group on.
+stat_targets() {
+  sql "SELECT string_agg(a.attname || '=' || a.attstattarget, ',' ORDER BY a.attnum) FROM pg_inherits i
+       JOIN pg_attribute a ON a.attrelid = i.inhrelid AND a.attnum > 0 AND NOT a.attisdropped
+       WHERE i.inhparent = '\"$schema\".file_hourly'::regclass AND a.attname IN ($1)
+       GROUP BY i.inhrelid ORDER BY 1 LIMIT 1"
+}
+expect_eq "$(sql "SELECT count(*) FROM pg_inherits WHERE inhparent = '\"$schema\".file_hourly'::regclass")" 2 \
+  "a contributions partition per year"
+expect_eq "$(stat_targets "'rows', 'temperature_min', 'humidity_sum', 'battery_count'")" \
+  "rows=0,temperature_min=0,humidity_sum=0,battery_count=0" "no statistics for counts and bounds"
+expect_eq "$(stat_targets "'file_id', 'sensor_id', 'hour'")" "file_id=-1,sensor_id=-1,hour=-1" \
+  "searched columns keep their statistics"
+expect_eq "$(sql "SELECT count(*) FROM pg_inherits i JOIN pg_attribute a ON a.attrelid = i.inhrelid
+                  WHERE i.inhparent = '\"$schema\".file_hourly'::regclass AND a.attnum > 0 AND a.attstattarget = 0")" 34 \
+  "every partition: rows and four aggregates of four measures"
+
 # A replacement: one file rewritten with other values; its old contribution goes, its new one comes.
 sed -i 's/,s3,/,s5,/' "$work/data/2026-01-01.0.csv"
 touch -d '2030-01-01' "$work/data/2026-01-01.0.csv"
