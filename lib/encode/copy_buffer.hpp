@@ -77,6 +77,7 @@ class CopyBuffer {
     std::memcpy(data_.get() + mark - 4, &length, 4);
   }
   /// Big-endian bytes without a length (inside a field opened with begin_field).
+  void put_int2(std::int16_t value) { put_be<std::int16_t>(value); }
   void put_int4(std::int32_t value) { put_be<std::int32_t>(value); }
   void put_int8(std::int64_t value) { put_be<std::int64_t>(value); }
   void put_bytes(std::string_view value) {

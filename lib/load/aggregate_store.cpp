@@ -23,6 +23,9 @@ std::vector<std::pair<std::string, bool>> measures_of(const Config& config) {
 
 std::string id_array(const std::vector<std::int64_t>& ids) { return fmt::format("{{{}}}", fmt::join(ids, ",")); }
 
+
+}  // namespace
+
 // `ALTER COLUMN <c> SET STATISTICS 0, ...` of the counts and bounds. No query plan depends on their value
 // distributions (only file_id, the sensor and hour are searched or grouped on), and computing them was most of
 // autovacuum's ANALYZE of a contributions partition (~250 -> ~90 ms per ANALYZE of 440,000 rows). A partition
@@ -34,8 +37,6 @@ std::string aggregate_statistics_off(const SqlNames& names) {
       out += fmt::format(", ALTER COLUMN {} SET STATISTICS 0", *column);
   return out;
 }
-
-}  // namespace
 
 std::string aggregate_store_ddl(const SqlNames& names) {
   std::string columns, view;

@@ -21,6 +21,10 @@ namespace sluice {
 /// CREATE ... IF NOT EXISTS of file_hourly, its indexes and the sensor_hourly view.
 std::string aggregate_store_ddl(const SqlNames& names);
 
+/// `ALTER COLUMN <c> SET STATISTICS 0, ...` of file_hourly's counts and bounds (for ALTER TABLE of the table or
+/// of one partition).
+std::string aggregate_statistics_off(const SqlNames& names);
+
 /// "name type" of each column of file_hourly and of sensor_hourly for `config`, in order (the schema check).
 std::vector<std::string> file_hourly_columns(const Config& config);
 std::vector<std::string> sensor_hourly_columns(const Config& config);

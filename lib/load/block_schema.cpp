@@ -18,6 +18,8 @@ std::string block_column_type(const Config& config, const BlockColumn& column) {
     case BlockColumnKind::first_ts:
     case BlockColumnKind::last_ts: return "timestamptz NOT NULL";
     case BlockColumnKind::count: return "int NOT NULL";
+    case BlockColumnKind::ts_seconds:
+    case BlockColumnKind::scaled_int2: return "smallint[]";
     case BlockColumnKind::ts_millis:
     case BlockColumnKind::scaled_int: return "int[]";
     case BlockColumnKind::ts_micros: return "bigint[]";
@@ -43,13 +45,15 @@ std::string decoded_select_list(const SqlNames& names, const Config& config) {
     const BlockColumn& column = columns[i];
     switch (column.kind) {
       case BlockColumnKind::sensor: expressions[config.sensor_column] = "b." + names.block_columns[i]; break;
-      case BlockColumnKind::ts_millis:
-        expressions[column.column] = fmt::format(
-            "b.first_ts + coalesce({} * 1000::bigint, {}) * interval '1 microsecond'", element(i), element(i + 1));
+      case BlockColumnKind::ts_seconds:  // then ts_millis, ts_micros: one of the three is set
+        expressions[column.column] =
+            fmt::format("b.first_ts + coalesce({} * 1000000::bigint, {} * 1000::bigint, {}) * interval '1 microsecond'",
+                        element(i), element(i + 1), element(i + 2));
         break;
-      case BlockColumnKind::scaled_int:
-        expressions[column.column] = fmt::format("coalesce({}::double precision / b.{}, {})", element(i),
-                                                 names.block_columns[i + 1], element(i + 2));
+      case BlockColumnKind::scaled_int2:  // then scaled_int, divisor, float_array
+        expressions[column.column] =
+            fmt::format("coalesce({0}::double precision / b.{2}, {1}::double precision / b.{2}, {3})", element(i),
+                        element(i + 1), names.block_columns[i + 2], element(i + 3));
         break;
       case BlockColumnKind::plain_array: expressions[column.column] = element(i); break;
       default: break;
@@ -75,12 +79,12 @@ std::string blocks_view_ddl(const SqlNames& names, const Config& config) {
   // straddles from or to ($1, $2, $3: a column may be named like a parameter, and in SQL functions a column
   // name wins).
   return fmt::format(
-      "CREATE VIEW {readings} AS\n"
+      "CREATE OR REPLACE VIEW {readings} AS\n"
       "  SELECT {select} FROM {blocks} b CROSS JOIN LATERAL generate_series(1, b.n) AS s(i)\n"
       "  UNION ALL SELECT {columns} FROM {loose};\n"
       "COMMENT ON VIEW {readings} IS 'readings stored as blocks (one file''s readings of one sensor-hour, column by "
       "column) and loose readings; filter by time with readings_between(from, to, sensors) for block pruning';\n"
-      "CREATE FUNCTION {between}(t_from timestamptz, t_to timestamptz, sensors text[] DEFAULT NULL)\n"
+      "CREATE OR REPLACE FUNCTION {between}(t_from timestamptz, t_to timestamptz, sensors text[] DEFAULT NULL)\n"
       "RETURNS SETOF {readings} LANGUAGE sql STABLE PARALLEL SAFE AS $sluice$\n"
       "  SELECT {columns} FROM (SELECT {select}, b.first_ts >= $1 AND b.last_ts < $2 AS {inside}\n"
       "    FROM {blocks} b CROSS JOIN LATERAL generate_series(1, b.n) AS s(i)\n"
@@ -143,6 +147,18 @@ std::string blocks_ddl(const SqlNames& names, const Config& config) {
       fmt::arg("statistics", array_statistics_off(names)), fmt::arg("loose", names.loose_readings),
       fmt::arg("loose_columns", readings_column_ddl(names, config)), fmt::arg("ts", names.ts),
       fmt::arg("views", blocks_view_ddl(names, config)), fmt::arg("settings", names.settings));
+}
+
+std::string blocks_upgrade_ddl(const SqlNames& names, const Config& config) {
+  const std::vector<BlockColumn> columns = block_columns(config);
+  std::string added;
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (columns[i].kind == BlockColumnKind::ts_seconds || columns[i].kind == BlockColumnKind::scaled_int2)
+      added += fmt::format("{0}ADD COLUMN IF NOT EXISTS {1} {2}, ALTER COLUMN {1} SET STORAGE main",
+                           added.empty() ? "" : ", ", names.block_columns[i], block_column_type(config, columns[i]));
+  // On the partitioned table, ALTER COLUMN SET STORAGE / SET STATISTICS reach every existing partition too.
+  return fmt::format("ALTER TABLE {} {};\nALTER TABLE {} {};\n{}", names.blocks, added, names.blocks,
+                     array_statistics_off(names), blocks_view_ddl(names, config));
 }
 
 std::string blocks_partition_ddl(const SqlNames& names, int year) {

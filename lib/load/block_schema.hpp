@@ -17,6 +17,11 @@ std::string blocks_ddl(const SqlNames& names, const Config& config);
 /// DDL of the `readings` view and the readings_between function alone (what migration adds after the table).
 std::string blocks_view_ddl(const SqlNames& names, const Config& config);
 
+/// DDL bringing a blocks table made by schema version 4 to this version: the int2 forms of ts offsets and
+/// scaled values (added columns, NULL in the blocks already stored), no ANALYZE statistics for any array, and
+/// the view and function that decode all forms (by subscript).
+std::string blocks_upgrade_ddl(const SqlNames& names, const Config& config);
+
 /// DDL of one year's partitions of blocks and loose_readings.
 std::string blocks_partition_ddl(const SqlNames& names, int year);
 

@@ -12,7 +12,7 @@ namespace sluice {
 namespace {
 
 // PostgreSQL type OIDs of array elements (pg_type.dat): array_recv checks them against the column's.
-constexpr std::int32_t kBoolOid = 16, kInt8Oid = 20, kInt4Oid = 23, kTextOid = 25, kFloat8Oid = 701,
+constexpr std::int32_t kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kTextOid = 25, kFloat8Oid = 701,
                        kTimestamptzOid = 1184;
 
 // Every power of ten up to 10^9 is an exact double, so k / 10^s is one correctly rounded division, on this
@@ -131,14 +131,38 @@ std::size_t BlockBuilder::pending_bytes() const {
   return bytes;
 }
 
-// Bytes one reading of `group` takes in a block, assuming its decimals scale to int4 (the common case).
+BlockBuilder::TsUnit BlockBuilder::ts_unit(const std::uint32_t* readings, std::size_t count) const {
+  const std::int64_t first = ts_[readings[0]];
+  TsUnit unit = TsUnit::seconds;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::int64_t offset = ts_[readings[i]] - first;
+    if (offset % 1000 != 0) return TsUnit::micros;
+    if (offset % 1'000'000 != 0) unit = TsUnit::millis;
+  }
+  return unit;
+}
+
+// Bytes one reading of `group` takes in a block, judging a float column's width by its first value's scale
+// (a later value may need more decimals: this only sizes blocks).
 std::size_t BlockBuilder::estimated_reading_bytes(const Group& group) const {
-  const bool micros = std::any_of(group.readings.begin(), group.readings.end(),
-                                  [&](std::uint32_t r) { return (ts_[r] - ts_[group.readings[0]]) % 1000 != 0; });
-  std::size_t bytes = micros ? 8 : 4;
+  const TsUnit unit = ts_unit(group.readings.data(), group.readings.size());
+  std::size_t bytes = unit == TsUnit::seconds ? 2 : unit == TsUnit::millis ? 4 : 8;
   for (const ColumnStore& store : stores_) {
     switch (store.type) {
-      case ColumnType::float8: bytes += 4; break;
+      case ColumnType::float8: {
+        bool any = false;
+        int scale = -1;
+        double largest = 0;
+        for (std::uint32_t r : group.readings) {
+          if (store.nulls[r]) continue;
+          if (!any) scale = decimal_scale(store.reals[r], 0);
+          any = true;
+          largest = std::max(largest, std::fabs(store.reals[r]));
+        }
+        if (!any) break;  // NULLs only: a bit each in the array's bitmap
+        bytes += scale < 0 ? 8 : largest * kPow10[scale] <= std::numeric_limits<std::int16_t>::max() ? 2 : 4;
+        break;
+      }
       case ColumnType::boolean: bytes += 1; break;
       case ColumnType::text: {
         std::size_t text = 0;
@@ -159,8 +183,15 @@ void BlockBuilder::write_group(const Group& group, std::int64_t file_id, CopyBuf
   std::size_t fixed = 64 + group.sensor.size() + 24 * (1 + stores_.size());
   for (const ColumnStore& store : stores_) fixed += store.type == ColumnType::float8 ? 8 : 0;
   const std::size_t room = kTargetBlockBytes > fixed + 16 ? kTargetBlockBytes - fixed : 16;
-  const std::size_t most = std::max(kMinBlockReadings, room / estimated_reading_bytes(group));
   const std::size_t total = group.readings.size();
+  // Most sensor-hours fit one block at the widest encoding (8 bytes a value): no estimate needed.
+  const bool texts = std::any_of(stores_.begin(), stores_.end(),
+                                 [](const ColumnStore& store) { return store.type == ColumnType::text; });
+  if (!texts && total * 8 * (1 + stores_.size()) <= room) {
+    write_block(group.sensor, group.readings.data(), total, file_id, blocks);
+    return;
+  }
+  const std::size_t most = std::max(kMinBlockReadings, room / estimated_reading_bytes(group));
   const std::size_t count = (total + most - 1) / most;
   const std::size_t each = (total + count - 1) / count;
   for (std::size_t first = 0; first < total; first += each)
@@ -170,8 +201,7 @@ void BlockBuilder::write_group(const Group& group, std::int64_t file_id, CopyBuf
 void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* readings, std::size_t count,
                                std::int64_t file_id, CopyBuffer& blocks) {
   const std::int64_t first = ts_[readings[0]];
-  bool millis = true;
-  for (std::size_t i = 0; i < count && millis; ++i) millis = (ts_[readings[i]] - first) % 1000 == 0;
+  const TsUnit unit = ts_unit(readings, count);
   blocks.begin_row(static_cast<std::int16_t>(columns_.size()));
   for (const BlockColumn& column : columns_) {
     switch (column.kind) {
@@ -180,8 +210,19 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
       case BlockColumnKind::first_ts: blocks.add_timestamptz(first); break;
       case BlockColumnKind::last_ts: blocks.add_timestamptz(ts_[readings[count - 1]]); break;
       case BlockColumnKind::count: blocks.add_int4(static_cast<std::int32_t>(count)); break;
+      case BlockColumnKind::ts_seconds:
+        if (unit != TsUnit::seconds) {
+          blocks.add_null();
+          break;
+        }
+        // A block lies within one hour: its offsets are under 3,600 s.
+        write_array(blocks, kInt2Oid, count, false, [&](std::size_t i) {
+          blocks.put_int4(2);
+          blocks.put_int2(static_cast<std::int16_t>((ts_[readings[i]] - first) / 1'000'000));
+        });
+        break;
       case BlockColumnKind::ts_millis:
-        if (!millis) {
+        if (unit != TsUnit::millis) {
           blocks.add_null();
           break;
         }
@@ -191,7 +232,7 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
         });
         break;
       case BlockColumnKind::ts_micros:
-        if (millis) {
+        if (unit != TsUnit::micros) {
           blocks.add_null();
           break;
         }
@@ -200,9 +241,10 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
           blocks.put_int8(ts_[readings[i]] - first);
         });
         break;
-      case BlockColumnKind::scaled_int:  // writes the divisor and float8 columns too
+      case BlockColumnKind::scaled_int2:  // writes the int4, divisor and float8 columns too
         write_float_columns(stores_[store_of_[column.column]], readings, count, blocks);
         break;
+      case BlockColumnKind::scaled_int:
       case BlockColumnKind::divisor:
       case BlockColumnKind::float_array: break;
       case BlockColumnKind::plain_array:
@@ -212,8 +254,9 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
   }
 }
 
-// A float column as "<c>:int", "<c>:div", "<c>:f8": scaled int4s when every value of the block comes back bit
-// for bit from one scale, else the doubles themselves (the other two columns NULL).
+// A float column as "<c>:i2", "<c>:int", "<c>:div", "<c>:f8": scaled integers when every value of the block comes
+// back bit for bit from one scale (int2 when they all fit, else int4), else the doubles themselves (the other
+// columns NULL).
 void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint32_t* readings, std::size_t count,
                                        CopyBuffer& blocks) {
   bool has_nulls = false, exact = true;
@@ -239,16 +282,28 @@ void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint
       put();
   };
   if (exact) {
-    write_array(blocks, kInt4Oid, count, has_nulls, [&](std::size_t i) {
+    // NULLs were scaled as 0, so they do not keep a block from int2.
+    const bool narrow = std::all_of(scaled_.begin(), scaled_.end(), [](std::int32_t k) {
+      return k >= std::numeric_limits<std::int16_t>::min() && k <= std::numeric_limits<std::int16_t>::max();
+    });
+    if (!narrow) blocks.add_null();
+    write_array(blocks, narrow ? kInt2Oid : kInt4Oid, count, has_nulls, [&](std::size_t i) {
       null_or(i, [&] {
-        blocks.put_int4(4);
-        blocks.put_int4(scaled_[i]);
+        if (narrow) {
+          blocks.put_int4(2);
+          blocks.put_int2(static_cast<std::int16_t>(scaled_[i]));
+        } else {
+          blocks.put_int4(4);
+          blocks.put_int4(scaled_[i]);
+        }
       });
     });
+    if (narrow) blocks.add_null();
     blocks.add_float8(kPow10[scale]);
     blocks.add_null();
     return;
   }
+  blocks.add_null();
   blocks.add_null();
   blocks.add_null();
   write_array(blocks, kFloat8Oid, count, has_nulls, [&](std::size_t i) {

@@ -55,6 +55,8 @@ class BlockBuilder {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> texts;  // text columns: offset and length in arena
     std::string arena;
   };
+  // How a block's ts offsets are held: the coarsest unit every offset is a whole number of.
+  enum class TsUnit { seconds, millis, micros };
   struct Group {
     std::string sensor;
     std::vector<std::uint32_t> readings;  // indexes, in file order until finish() sorts them by ts
@@ -69,6 +71,7 @@ class BlockBuilder {
                          CopyBuffer& blocks);
   void write_loose(const std::string& sensor, std::uint32_t reading, std::int64_t file_id, CopyBuffer& loose);
   std::size_t estimated_reading_bytes(const Group& group) const;
+  TsUnit ts_unit(const std::uint32_t* readings, std::size_t count) const;
 
   const Config& config_;
   std::vector<BlockColumn> columns_;

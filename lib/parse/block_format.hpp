@@ -4,11 +4,14 @@
 //
 // A block holds one file's readings of one sensor within one hour, in time order, column by column:
 //   file_id, <sensor>, first_ts, last_ts, n,
-//   "<ts>:ms" int4[]  offsets from first_ts in milliseconds, when every offset is whole milliseconds,
-//   "<ts>:us" int8[]  otherwise, in microseconds (exactly one of the two is set),
-//   per float column "<c>:int" int4[] with "<c>:div" float8: value = int / div (div = 10^scale), used when
-//                    every value of the block is exactly that double (checked bit for bit while encoding),
-//                    else "<c>:f8" float8[]; NULLs are array NULLs,
+//   "<ts>:s"  int2[]  offsets from first_ts in whole seconds, when every offset is whole seconds (within an hour,
+//                     an offset always fits),
+//   "<ts>:ms" int4[]  else in milliseconds, when every offset is whole milliseconds,
+//   "<ts>:us" int8[]  else in microseconds (exactly one of the three is set),
+//   per float column "<c>:i2" int2[] or "<c>:int" int4[], with "<c>:div" float8: value = int / div
+//                    (div = 10^scale), used when every value of the block is exactly that double (checked bit for
+//                    bit while encoding); int2 when every scaled value fits; else "<c>:f8" float8[];
+//                    NULLs are array NULLs,
 //   per other column "<c>" as an array of its type.
 #include <string>
 #include <vector>
@@ -24,8 +27,10 @@ enum class BlockColumnKind {
   first_ts,     ///< timestamptz: the first reading's ts
   last_ts,      ///< timestamptz: the last reading's ts
   count,        ///< int: readings in the block
+  ts_seconds,   ///< int2[]
   ts_millis,    ///< int4[]
   ts_micros,    ///< int8[]
+  scaled_int2,  ///< int2[] of a float column
   scaled_int,   ///< int4[] of a float column
   divisor,      ///< float8 of a float column
   float_array,  ///< float8[] of a float column
@@ -34,13 +39,13 @@ enum class BlockColumnKind {
 
 /// Whether a column of that kind holds one value per reading (an array), not one per block.
 constexpr bool holds_array(BlockColumnKind kind) {
-  return kind >= BlockColumnKind::ts_millis && kind != BlockColumnKind::divisor;
+  return kind >= BlockColumnKind::ts_seconds && kind != BlockColumnKind::divisor;
 }
 
 struct BlockColumn {
   BlockColumnKind kind;
   std::string name;        ///< unquoted
-  std::size_t column = 0;  ///< the configured column it holds (kinds from ts_millis on)
+  std::size_t column = 0;  ///< the configured column it holds (kinds from ts_seconds on)
 };
 
 /// The blocks table's columns in COPY order, for `config`.
@@ -51,12 +56,14 @@ inline std::vector<BlockColumn> block_columns(const Config& config) {
                                   {BlockColumnKind::first_ts, "first_ts"},
                                   {BlockColumnKind::last_ts, "last_ts"},
                                   {BlockColumnKind::count, "n"},
+                                  {BlockColumnKind::ts_seconds, ts + ":s", config.timestamp_column},
                                   {BlockColumnKind::ts_millis, ts + ":ms", config.timestamp_column},
                                   {BlockColumnKind::ts_micros, ts + ":us", config.timestamp_column}};
   for (std::size_t i = 0; i < config.columns.size(); ++i) {
     if (i == config.timestamp_column || i == config.sensor_column) continue;
     const std::string& name = config.columns[i].name;
     if (config.columns[i].type == ColumnType::float8) {
+      out.push_back({BlockColumnKind::scaled_int2, name + ":i2", i});
       out.push_back({BlockColumnKind::scaled_int, name + ":int", i});
       out.push_back({BlockColumnKind::divisor, name + ":div", i});
       out.push_back({BlockColumnKind::float_array, name + ":f8", i});

@@ -51,6 +51,12 @@ for n in range(1, 7):
 for i in range(30):
     t = start + datetime.timedelta(seconds=90 * i)
     rows.append(f"{iso(t, 0)},decimal,{value(rng.choice([0, 1, 2, 3]), -50, 150)},{value(2, 0, 100)},{value(1, 300, 1100)},3.3")
+# Scaled values at the edges of int2 (-32768 and 32767 as -32.768 and 327.67) and just past them: int2 and
+# int4 blocks; whole-second timestamps (offsets in seconds).
+for sensor, temperature, pressure in (("edge-i2", "-32.768", "327.67"), ("edge-i4", "-32.769", "327.68")):
+    for i in range(4):
+        t = start + datetime.timedelta(seconds=600 * i)
+        rows.append(f"{iso(t, 0)},{sensor},{temperature if i == 1 else '1.5'},1,{pressure if i == 2 else '300'},1")
 rng.shuffle(rows)
 with open(f"{out}/random.csv", "w") as f:
     f.write("ts,sensor_id,temperature,humidity,pressure,battery\n" + "\n".join(rows) + "\n")
@@ -81,15 +87,20 @@ fingerprint "$blocks" | grep -v '^files' > "$work/blocks.txt"
 expect_eq "$(diff "$work/rows.txt" "$work/blocks.txt" && echo same)" same "rejects and sensor_hourly, blocks vs rows"
 check_aggregates_match_readings "$blocks"
 
-# The encodings were all used: scaled ints and float8, ms and µs offsets, split sensor-hours, loose readings.
+# The encodings were all used: scaled int2, int4 and float8, s, ms and µs offsets, split sensor-hours, loose readings.
 b="\"$blocks\".blocks"
 expect_eq "$(sql "SELECT count(*) > 0 FROM $b WHERE \"temperature:f8\" IS NOT NULL")" t "blocks with float8 temperatures"
 expect_eq "$(sql "SELECT count(*) > 0 FROM $b WHERE \"temperature:int\" IS NOT NULL")" t "blocks with scaled temperatures"
 expect_eq "$(sql "SELECT count(*) > 0 FROM $b WHERE \"ts:us\" IS NOT NULL")" t "blocks with microsecond offsets"
 expect_eq "$(sql "SELECT count(*) > 0 FROM $b WHERE \"ts:ms\" IS NOT NULL")" t "blocks with millisecond offsets"
+expect_eq "$(sql "SELECT count(*) > 0 FROM $b WHERE \"ts:s\" IS NOT NULL")" t "blocks with offsets in seconds"
+expect_eq "$(sql "SELECT count(*) > 0 FROM $b WHERE \"temperature:i2\" IS NOT NULL")" t "blocks with int2 temperatures"
+expect_eq "$(sql "SELECT string_agg(concat_ws(':', sensor_id, \"temperature:i2\"::text, \"temperature:int\"::text, \"pressure:i2\"::text, \"pressure:int\"::text), ' ' ORDER BY sensor_id) FROM $b WHERE sensor_id LIKE 'edge-%'")" \
+  "edge-i2:{1500,-32768,1500,1500}:{30000,30000,32767,30000} edge-i4:{1500,-32769,1500,1500}:{30000,30000,32768,30000}" \
+  "int2 while every scaled value fits (-32768..32767), int4 past it"
 expect_eq "$(sql "SELECT count(*) > 4 FROM $b WHERE sensor_id = 'busy-ms' AND first_ts < '2026-03-01T11:00:00Z'")" t \
   "a busy sensor-hour is cut into several blocks"
-expect_eq "$(sql "SELECT count(*) FROM $b WHERE date_trunc('hour', first_ts) <> date_trunc('hour', last_ts) OR first_ts > last_ts OR n <> cardinality(coalesce(\"ts:ms\"::bigint[], \"ts:us\"))")" 0 \
+expect_eq "$(sql "SELECT count(*) FROM $b WHERE date_trunc('hour', first_ts) <> date_trunc('hour', last_ts) OR first_ts > last_ts OR n <> cardinality(coalesce(\"ts:s\"::bigint[], \"ts:ms\"::bigint[], \"ts:us\")) OR num_nonnulls(\"ts:s\", \"ts:ms\", \"ts:us\") <> 1")" 0 \
   "blocks within one hour, bounds and counts consistent"
 expect_eq "$(sql "SELECT string_agg(sensor_id || '=' || n, ',' ORDER BY sensor_id) FROM (SELECT sensor_id, count(*) n FROM \"$blocks\".loose_readings WHERE sensor_id LIKE 'few-%' GROUP BY 1) l")" \
   "few-1=2,few-2=3" "sensor-hours under four readings are loose rows"

@@ -26,7 +26,7 @@ grep -q "sluice schema migrate" "$work/err.txt" || fail "the refusal does not sa
 
 sluice schema migrate --schema "$schema" > "$work/migrate.txt"
 cat "$work/migrate.txt"
-grep -q "migrated from version 1 to 4" "$work/migrate.txt" || fail "migrate did not report 1 -> 4"
+grep -q "migrated from version 1 to 5" "$work/migrate.txt" || fail "migrate did not report 1 -> 5"
 expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings")" 299 "rows after the migration"
 expect_eq "$(hourly_totals "$schema")" "$v1_hourly" "sensor_hourly (now a view over file_hourly) after the migration"
 check_aggregates_match_readings
@@ -51,7 +51,7 @@ expect_eq "$rc" 0 "new files load into the migrated schema"
 expect_eq "$(sql "SELECT count(*) FROM \"$schema\".files WHERE status = 'loaded'")" 5 "loaded files"
 check_aggregates_match_readings
 
-# Version 2 -> 4: a schema of this sluice taken back to version 2 (no sequencer column, no version-3 row),
+# Version 2 -> 5: a schema of this sluice taken back to version 2 (no sequencer column, no version-3 row),
 # with loaded rows in it.
 v2="${schema}_v2"
 fresh="${schema}_fresh"
@@ -65,19 +65,80 @@ sql "ALTER TABLE \"$v2\".files DROP COLUMN sequencer;
   CREATE TABLE \"$v2\".hourly_v2 AS SELECT sensor_id, hour, rows$measures FROM \"$v2\".sensor_hourly;
   DROP VIEW \"$v2\".sensor_hourly; DROP TABLE \"$v2\".file_hourly;
   ALTER TABLE \"$v2\".hourly_v2 RENAME TO sensor_hourly; ALTER TABLE \"$v2\".sensor_hourly ADD PRIMARY KEY (sensor_id, hour);
-  UPDATE \"$v2\".schema_version SET version = 2 WHERE version = 4" >/dev/null
+  UPDATE \"$v2\".schema_version SET version = 2 WHERE version = 5" >/dev/null
 run_sluice ingest "$work/more" --schema "$v2" --progress never --quiet >/dev/null 2>"$work/err2.txt"
 expect_eq "$rc" 2 "ingest into a version-2 schema"
-grep -q "schema version 2, this sluice needs 4" "$work/err2.txt" || fail "the refusal does not name versions 2 and 4"
+grep -q "schema version 2, this sluice needs 5" "$work/err2.txt" || fail "the refusal does not name versions 2 and 5"
 sluice schema migrate --schema "$v2" >"$work/migrate2.txt"
-grep -q "migrated from version 2 to 4" "$work/migrate2.txt" || fail "migrate did not report 2 -> 4"
+grep -q "migrated from version 2 to 5" "$work/migrate2.txt" || fail "migrate did not report 2 -> 5"
 check_aggregates_match_readings "$v2"
 expect_eq "$(sql "SELECT count(*) FILTER (WHERE sequencer IS NULL) || '/' || count(*) FROM \"$v2\".files")" "2/2" \
   "ledger rows kept, without a sequencer"
 run_sluice ingest "$work/more" --schema "$v2" --progress never --quiet --summary-json "$work/s2.json" >/dev/null 2>&1
-expect_eq "$rc" 0 "ingest after the 2 -> 4 migration"
+expect_eq "$rc" 0 "ingest after the 2 -> 5 migration"
 expect_eq "$(json "$work/s2.json" 'd["files"]["skipped"]')" 2 "loaded files stay loaded"
 sluice schema init --schema "$fresh" >/dev/null
 columns() { sql "SELECT string_agg(column_name || ' ' || data_type || ' ' || is_nullable, ', ' ORDER BY column_name) FROM information_schema.columns WHERE table_schema = '$1' AND table_name = 'files'"; }
 expect_eq "$(columns "$v2")" "$(columns "$fresh")" "a ledger migrated from 2 has the columns of a fresh one"
 expect_eq "$(columns "$schema")" "$(columns "$fresh")" "a ledger migrated from 1 has the columns of a fresh one"
+
+# Version 4 -> 5: blocks gain int2 forms (ts offsets in seconds, scaled values), in added columns, and ANALYZE
+# skips arrays and the contributions' counts and bounds. A schema of this sluice taken back to version 4 (in the
+# blocks layout: its int2 blocks rewritten in the int4 forms, the int2 columns, view and function dropped) is
+# migrated without a reading changing, then takes new files in the int2 forms.
+v4="${schema}_v4"
+cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$v4\" CASCADE' >/dev/null 2>&1")
+gen_data "$work/v4data" --files 2 --rows 4000 --sensors 2 --seed 5  # ~40 readings a sensor-hour: blocks
+run_sluice ingest "$work/v4data" --schema "$v4" --progress never --quiet >/dev/null 2>&1
+expect_eq "$rc" 0 "load into the schema to take back to version 4"
+readings_md5() { sql "SELECT count(*) || '/' || md5(string_agg(r::text, '|' ORDER BY r::text)) FROM \"$v4\".readings r"; }
+before=$(readings_md5)
+statistics_off() {  # columns of partitions of $1 whose ANALYZE statistics are off
+  sql "SELECT count(*) FROM pg_inherits i JOIN pg_attribute a ON a.attrelid = i.inhrelid
+       WHERE i.inhparent = '\"$v4\".$1'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget = 0"
+}
+partitions() { sql "SELECT count(*) FROM pg_inherits WHERE inhparent = '\"$v4\".$1'::regclass"; }
+back="ALTER TABLE \"$v4\".file_hourly ALTER COLUMN rows SET STATISTICS -1"
+for m in temperature humidity pressure battery; do
+  for a in count min max sum; do back+=", ALTER COLUMN ${m}_$a SET STATISTICS -1"; done
+done
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  [ "$(sql "SELECT count(*) FROM \"$v4\".blocks WHERE \"ts:s\" IS NOT NULL AND \"temperature:i2\" IS NOT NULL")" -gt 0 ] ||
+    fail "no int2 block to take back"
+  back+="; DROP VIEW \"$v4\".readings CASCADE;
+    UPDATE \"$v4\".blocks SET \"ts:ms\" = ARRAY(SELECT x * 1000 FROM unnest(\"ts:s\") x) WHERE \"ts:s\" IS NOT NULL"
+  drop="DROP COLUMN \"ts:s\""
+  for m in temperature humidity pressure battery; do
+    back+="; UPDATE \"$v4\".blocks SET \"$m:int\" = \"$m:i2\"::int[] WHERE \"$m:i2\" IS NOT NULL"
+    drop+=", DROP COLUMN \"$m:i2\""
+  done
+  back+="; ALTER TABLE \"$v4\".blocks $drop"
+  for c in ts:ms ts:us temperature:int temperature:f8; do back+="; ALTER TABLE \"$v4\".blocks ALTER COLUMN \"$c\" SET STATISTICS -1"; done
+fi
+sql "$back; UPDATE \"$v4\".schema_version SET version = 4 WHERE version = 5" >/dev/null
+expect_eq "$(statistics_off file_hourly)" 0 "version 4: statistics of every contribution column"
+run_sluice ingest "$work/v4data" --schema "$v4" --progress never --quiet >/dev/null 2>"$work/err4.txt"
+expect_eq "$rc" 2 "ingest into a version-4 schema"
+grep -q "schema version 4, this sluice needs 5" "$work/err4.txt" || fail "the refusal does not name versions 4 and 5"
+sluice schema migrate --schema "$v4" >"$work/migrate4.txt"
+grep -q "migrated from version 4 to 5" "$work/migrate4.txt" || fail "migrate did not report 4 -> 5"
+expect_eq "$(readings_md5)" "$before" "every reading unchanged by the 4 -> 5 migration"
+expect_eq "$(statistics_off file_hourly)" "$(( 17 * $(partitions file_hourly) ))" \
+  "contribution partitions: no statistics for rows and each measure's count, min, max, sum"
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  arrays=$(sql "SELECT count(*) FROM pg_inherits i JOIN pg_attribute a ON a.attrelid = i.inhrelid
+                WHERE i.inhparent = '\"$v4\".blocks'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+                  AND format_type(a.atttypid, NULL) LIKE '%[]' AND a.attstorage = 'm'")
+  expect_eq "$arrays" "$(( 15 * $(partitions blocks) ))" "every array column of every blocks partition, int2 ones too, inline"
+  expect_eq "$(statistics_off blocks)" "$arrays" "no statistics for any array column"
+  expect_eq "$(sql "SELECT count(*) FROM \"$v4\".readings_between('-infinity', 'infinity')")" "${before%%/*}" \
+    "readings_between is back"
+fi
+gen_data "$work/later" --files 2 --rows 4000 --sensors 2 --seed 6
+run_sluice ingest "$work/later" --schema "$v4" --progress never --quiet >/dev/null 2>&1
+expect_eq "$rc" 0 "new files load into the schema migrated from 4"
+check_aggregates_match_readings "$v4"
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  expect_eq "$(sql "SELECT count(DISTINCT file_id) FROM \"$v4\".blocks WHERE \"ts:s\" IS NOT NULL")" 2 \
+    "the new files' blocks in the int2 forms"
+fi

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,34 @@ std::vector<FieldValue> reading(const std::string& sensor, std::int64_t ts, doub
   values[2] = {false, 0, temperature, {}};
   return values;  // humidity, pressure, battery NULL
 }
+
+std::int32_t big_endian32(const char* at) {
+  std::uint32_t raw = 0;
+  std::memcpy(&raw, at, 4);
+  return static_cast<std::int32_t>(__builtin_bswap32(raw));
+}
+
+// The fields of a COPY buffer's first row, each its bytes or nullopt for a NULL.
+std::vector<std::optional<std::string>> first_row(const CopyBuffer& buffer) {
+  const std::string_view bytes = buffer.bytes();
+  const int fields = (static_cast<unsigned char>(bytes[0]) << 8) | static_cast<unsigned char>(bytes[1]);
+  std::vector<std::optional<std::string>> out;
+  std::size_t at = 2;
+  for (int i = 0; i < fields; ++i) {
+    const std::int32_t length = big_endian32(bytes.data() + at);
+    at += 4;
+    if (length < 0) {
+      out.emplace_back();
+      continue;
+    }
+    out.emplace_back(std::string(bytes.substr(at, static_cast<std::size_t>(length))));
+    at += static_cast<std::size_t>(length);
+  }
+  return out;
+}
+
+// The element type of an array field (after its dimension count and has-nulls flag).
+std::int32_t element_oid(const std::optional<std::string>& field) { return big_endian32(field->data() + 8); }
 
 // The start of a UTC hour in 2026.
 constexpr std::int64_t kHour = 1'780'000'000LL * 1'000'000 / sluice::kMicrosPerHour * sluice::kMicrosPerHour;
@@ -60,9 +90,10 @@ TEST_CASE("BlockBuilder: one block per sensor-hour, loose rows under four readin
   CopyBuffer blocks, loose;
   CHECK(builder.finish(7, blocks, loose) == 10 + 3600);
   CHECK(loose.rows() == 3 + 1);
-  // 3,600 readings at up to ~20 bytes: blocks of ~2,000 bytes, cut evenly.
-  CHECK(blocks.rows() > 1 + 3600 / 200);
-  CHECK(blocks.rows() < 1 + 3600 / 40);
+  // 3,600 readings of ~4 bytes (offsets in seconds and temperatures as int2; the other measures NULL): blocks
+  // of ~2,000 bytes, cut evenly.
+  CHECK(blocks.rows() >= 1 + 3600 * 4 / 2000);
+  CHECK(blocks.rows() <= 1 + 3600 * 4 / 1000);
 }
 
 TEST_CASE("BlockBuilder::flush: what was gathered goes out, and a sensor-hour going on gets blocks of its own") {
@@ -105,4 +136,46 @@ TEST_CASE("parse_file in the blocks layout: readings in blocks count as loaded r
   CHECK(parsed.blocks.rows() == 1);
   CHECK(parsed.rows.rows() == 1);
   CHECK(parsed.rows_rejected() == 1);
+}
+
+TEST_CASE("BlockBuilder: offsets in seconds, ms or us; scaled values as int2 while they fit, then int4, then float8") {
+  const sluice::Config config = sluice::default_config();
+  // Columns: file_id, sensor, first_ts, last_ts, n, ts:s, ts:ms, ts:us, then temperature's i2, int, div, f8.
+  constexpr std::size_t kSeconds = 5, kMillis = 6, kMicros = 7, kInt2 = 8, kInt4 = 9, kDivisor = 10, kFloat8 = 11;
+  constexpr std::int32_t kInt2Oid = 21, kInt4Oid = 23, kInt8Oid = 20, kFloat8Oid = 701;
+  auto block = [&](std::int64_t step_micros, double odd_value) {
+    BlockBuilder builder(config);
+    for (int i = 0; i < 4; ++i) builder.add(reading("s", kHour + i * step_micros, i == 2 ? odd_value : 1.5));
+    CopyBuffer blocks, loose;
+    builder.finish(7, blocks, loose);
+    REQUIRE(blocks.rows() == 1);
+    return first_row(blocks);
+  };
+  auto held_in = [](const std::vector<std::optional<std::string>>& row, std::size_t first, std::size_t last) {
+    std::vector<std::size_t> set;
+    for (std::size_t i = first; i <= last; ++i)
+      if (row[i]) set.push_back(i);
+    return set;
+  };
+
+  auto row = block(10'000'000, -32.768);  // whole seconds; -32768 at scale 3: the smallest int2
+  CHECK(held_in(row, kSeconds, kMicros) == std::vector<std::size_t>{kSeconds});
+  CHECK(element_oid(row[kSeconds]) == kInt2Oid);
+  CHECK(held_in(row, kInt2, kFloat8) == std::vector<std::size_t>{kInt2, kDivisor});
+  CHECK(element_oid(row[kInt2]) == kInt2Oid);
+
+  row = block(1'500'000, 32.767);  // whole milliseconds; 32767: the largest int2
+  CHECK(held_in(row, kSeconds, kMicros) == std::vector<std::size_t>{kMillis});
+  CHECK(element_oid(row[kMillis]) == kInt4Oid);
+  CHECK(held_in(row, kInt2, kFloat8) == std::vector<std::size_t>{kInt2, kDivisor});
+
+  row = block(1'500'001, 32.768);  // microseconds; 32768 needs an int4
+  CHECK(held_in(row, kSeconds, kMicros) == std::vector<std::size_t>{kMicros});
+  CHECK(element_oid(row[kMicros]) == kInt8Oid);
+  CHECK(held_in(row, kInt2, kFloat8) == std::vector<std::size_t>{kInt4, kDivisor});
+  CHECK(element_oid(row[kInt4]) == kInt4Oid);
+
+  row = block(10'000'000, 0.1 + 0.2);  // no exact scale: the doubles themselves
+  CHECK(held_in(row, kInt2, kFloat8) == std::vector<std::size_t>{kFloat8});
+  CHECK(element_oid(row[kFloat8]) == kFloat8Oid);
 }
