@@ -202,6 +202,23 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
                                std::int64_t file_id, CopyBuffer& blocks) {
   const std::int64_t first = ts_[readings[0]];
   const TsUnit unit = ts_unit(readings, count);
+  // The offsets from `first` go to the one ts column whose unit is the block's; the other two are NULL.
+  auto write_offsets = [&](TsUnit form, std::int32_t oid, std::int32_t width, std::int64_t per) {
+    if (unit != form) {
+      blocks.add_null();
+      return;
+    }
+    write_array(blocks, oid, count, false, [&](std::size_t i) {
+      const std::int64_t offset = (ts_[readings[i]] - first) / per;
+      blocks.put_int4(width);
+      if (width == 2)
+        blocks.put_int2(static_cast<std::int16_t>(offset));
+      else if (width == 4)
+        blocks.put_int4(static_cast<std::int32_t>(offset));
+      else
+        blocks.put_int8(offset);
+    });
+  };
   blocks.begin_row(static_cast<std::int16_t>(columns_.size()));
   for (const BlockColumn& column : columns_) {
     switch (column.kind) {
@@ -210,37 +227,10 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
       case BlockColumnKind::first_ts: blocks.add_timestamptz(first); break;
       case BlockColumnKind::last_ts: blocks.add_timestamptz(ts_[readings[count - 1]]); break;
       case BlockColumnKind::count: blocks.add_int4(static_cast<std::int32_t>(count)); break;
-      case BlockColumnKind::ts_seconds:
-        if (unit != TsUnit::seconds) {
-          blocks.add_null();
-          break;
-        }
-        // A block lies within one hour: its offsets are under 3,600 s.
-        write_array(blocks, kInt2Oid, count, false, [&](std::size_t i) {
-          blocks.put_int4(2);
-          blocks.put_int2(static_cast<std::int16_t>((ts_[readings[i]] - first) / 1'000'000));
-        });
-        break;
-      case BlockColumnKind::ts_millis:
-        if (unit != TsUnit::millis) {
-          blocks.add_null();
-          break;
-        }
-        write_array(blocks, kInt4Oid, count, false, [&](std::size_t i) {
-          blocks.put_int4(4);
-          blocks.put_int4(static_cast<std::int32_t>((ts_[readings[i]] - first) / 1000));
-        });
-        break;
-      case BlockColumnKind::ts_micros:
-        if (unit != TsUnit::micros) {
-          blocks.add_null();
-          break;
-        }
-        write_array(blocks, kInt8Oid, count, false, [&](std::size_t i) {
-          blocks.put_int4(8);
-          blocks.put_int8(ts_[readings[i]] - first);
-        });
-        break;
+      // A block lies within one hour: offsets in seconds are under 3,600 and fit an int2.
+      case BlockColumnKind::ts_seconds: write_offsets(TsUnit::seconds, kInt2Oid, 2, 1'000'000); break;
+      case BlockColumnKind::ts_millis: write_offsets(TsUnit::millis, kInt4Oid, 4, 1000); break;
+      case BlockColumnKind::ts_micros: write_offsets(TsUnit::micros, kInt8Oid, 8, 1); break;
       case BlockColumnKind::scaled_int2:  // writes the int4, divisor and float8 columns too
         write_float_columns(stores_[store_of_[column.column]], readings, count, blocks);
         break;
