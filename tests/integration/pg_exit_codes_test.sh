@@ -68,3 +68,31 @@ expect_eq "$(sql "SELECT count(*) FROM \"$s\".readings")" "$(sql "SELECT coalesc
 run_sluice ingest "$work/big" --schema "$s" --progress never --quiet --summary-json "$work/resume.json" >/dev/null
 expect_eq "$rc,$(json "$work/resume.json" 'd["files"]["skipped"]')" "0,$loaded" "re-run resumes after the stop"
 expect_eq "$(sql "SELECT count(*) FROM \"$s\".readings")" "$(json "$work/big/expected.json" 'd["valid"]')" "all rows after resuming"
+
+# A second signal aborts at once, even while the run waits on PostgreSQL (here for a lock another session holds
+# on the ledger): exit 130 with the reason, and nothing of the run is stored.
+a="${schema}_abort"
+cleanup_hooks+=("psql -qAtc \"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sluice_test_lock'\" >/dev/null 2>&1")
+cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$a\" CASCADE' >/dev/null 2>&1")
+sluice schema init --schema "$a" >/dev/null
+PGAPPNAME=sluice_test_lock psql -qAtX -c "BEGIN; LOCK TABLE \"$a\".files; SELECT pg_sleep(120); COMMIT;" >/dev/null 2>&1 &
+for _ in $(seq 1 400); do
+  [ "$(sql "SELECT count(*) FROM pg_locks WHERE granted AND relation = '\"$a\".files'::regclass AND mode = 'AccessExclusiveLock'")" = 1 ] && break
+  sleep 0.05
+done
+"$SLUICE_BIN" ingest "$work/big" --schema "$a" --progress never > "$work/abort.out" 2> "$work/abort.err" &
+pid=$!
+for _ in $(seq 1 400); do  # the run's ledger lookup waits for the lock
+  [ "$(sql "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = '\"$a\".files'::regclass")" -ge 1 ] && break
+  sleep 0.05
+done
+kill -TERM "$pid"
+for _ in $(seq 1 400); do grep -q "finishing the files in flight" "$work/abort.err" && break; sleep 0.05; done
+grep -q "finishing the files in flight" "$work/abort.err" || fail "the first signal was not acknowledged"
+kill -TERM "$pid"
+set +e; wait "$pid"; rc=$?; set -e
+expect_eq "$rc" 130 "130: aborted by a second signal"
+grep -q "aborted by a second signal" "$work/abort.err" || fail "the abort does not say why"
+sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sluice_test_lock'" >/dev/null
+expect_eq "$(sql "SELECT count(*) FROM \"$a\".readings")/$(sql "SELECT count(*) FROM \"$a\".files")" "0/0" \
+  "nothing stored by the aborted run"
