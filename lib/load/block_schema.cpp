@@ -18,6 +18,8 @@ std::string block_column_type(const Config& config, const BlockColumn& column) {
     case BlockColumnKind::first_ts:
     case BlockColumnKind::last_ts: return "timestamptz NOT NULL";
     case BlockColumnKind::count: return "int NOT NULL";
+    case BlockColumnKind::ts_seconds16:
+    case BlockColumnKind::scaled_int16: return "bytea";
     case BlockColumnKind::ts_seconds:
     case BlockColumnKind::scaled_int2: return "smallint[]";
     case BlockColumnKind::ts_millis:
@@ -49,19 +51,28 @@ std::string decoded_select_list(const SqlNames& names, const Config& config) {
   auto element = [&](std::size_t block_index) {
     return fmt::format("b.{}[s.i::int]", names.block_columns[block_index]);
   };
+  // A 16-bit code back to its value (parse/block_format.hpp); NULL for code 0 and for a NULL column. get_byte
+  // twice costs a full scan ~1.2x a subscript, and saves the server a third of the time COPY takes for a block.
+  auto decoded16 = [&](std::size_t block_index) {
+    const std::string& column = names.block_columns[block_index];
+    return fmt::format("(nullif(get_byte(b.{0}, 2 * s.i::int - 2) << 8 | get_byte(b.{0}, 2 * s.i::int - 1), 0) - 32768)",
+                       column);
+  };
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const BlockColumn& column = columns[i];
     switch (column.kind) {
       case BlockColumnKind::sensor: expressions[config.sensor_column] = "b." + names.block_columns[i]; break;
-      case BlockColumnKind::ts_seconds:  // then ts_millis, ts_micros: one of the three is set
-        expressions[column.column] =
-            fmt::format("b.first_ts + coalesce({} * 1000000::bigint, {} * 1000::bigint, {}) * interval '1 microsecond'",
-                        element(i), element(i + 1), element(i + 2));
+      case BlockColumnKind::ts_seconds16:  // then ts_seconds, ts_millis, ts_micros: one of the four is set
+        expressions[column.column] = fmt::format(
+            "b.first_ts + coalesce({} * 1000000::bigint, {} * 1000000::bigint, {} * 1000::bigint, {}) * "
+            "interval '1 microsecond'",
+            decoded16(i), element(i + 1), element(i + 2), element(i + 3));
         break;
-      case BlockColumnKind::scaled_int2:  // then scaled_int, divisor, float_array
-        expressions[column.column] =
-            fmt::format("coalesce({0}::double precision / b.{2}, {1}::double precision / b.{2}, {3})", element(i),
-                        element(i + 1), names.block_columns[i + 2], element(i + 3));
+      case BlockColumnKind::scaled_int16:  // then scaled_int2, scaled_int, divisor, float_array
+        expressions[column.column] = fmt::format(
+            "coalesce({0}::double precision / b.{3}, {1}::double precision / b.{3}, {2}::double precision / b.{3}, "
+            "{4})",
+            decoded16(i), element(i + 1), element(i + 2), names.block_columns[i + 3], element(i + 4));
         break;
       case BlockColumnKind::plain_array: expressions[column.column] = element(i); break;
       default: break;
@@ -162,7 +173,8 @@ std::string blocks_upgrade_ddl(const SqlNames& names, const Config& config) {
   const std::vector<BlockColumn> columns = block_columns(config);
   std::string added;
   for (std::size_t i = 0; i < columns.size(); ++i)
-    if (columns[i].kind == BlockColumnKind::ts_seconds || columns[i].kind == BlockColumnKind::scaled_int2)
+    if (columns[i].kind == BlockColumnKind::ts_seconds16 || columns[i].kind == BlockColumnKind::ts_seconds ||
+        columns[i].kind == BlockColumnKind::scaled_int16 || columns[i].kind == BlockColumnKind::scaled_int2)
       added += fmt::format("{0}ADD COLUMN IF NOT EXISTS {1} {2}, ALTER COLUMN {1} SET STORAGE main",
                            added.empty() ? "" : ", ", names.block_columns[i], block_column_type(config, columns[i]));
   // On the partitioned table, ALTER COLUMN SET STORAGE / SET STATISTICS reach every existing partition too.

@@ -17,9 +17,9 @@ std::string blocks_ddl(const SqlNames& names, const Config& config);
 /// DDL of the `readings` view and the readings_between function alone (what migration adds after the table).
 std::string blocks_view_ddl(const SqlNames& names, const Config& config);
 
-/// DDL bringing a blocks table made by schema version 4 to this version: the int2 forms of ts offsets and
-/// scaled values (added columns, NULL in the blocks already stored), no ANALYZE statistics for any array, and
-/// the view and function that decode all forms (by subscript).
+/// DDL bringing a blocks table made by schema version 4 or 5 to this version: the 16-bit forms of ts offsets and
+/// scaled values (bytea of codes; version 5's int2 arrays too, for version 4), added columns NULL in the blocks
+/// already stored; no ANALYZE statistics for any of them; the view and function that decode all forms.
 std::string blocks_upgrade_ddl(const SqlNames& names, const Config& config);
 
 /// DDL of one year's partitions of blocks and loose_readings.

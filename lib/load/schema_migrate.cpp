@@ -106,6 +106,14 @@ void migrate_4_to_5(pqxx::work& txn, const SqlNames& names, const Config& config
   if (stored_layout(txn, names) == StorageLayout::blocks) txn.exec(blocks_upgrade_ddl(names, config));
 }
 
+// Version 5 -> 6: blocks hold the ts offsets in seconds and the scaled values that fit 16 bits as bytea of
+// 16-bit codes instead of int2 arrays (one copy on COPY instead of a call per element), in added columns; the
+// int2 arrays already stored stay and are still decoded. Catalog changes only, as above (in a 4 -> 6 migration
+// the step before has already added the columns and this one finds nothing to add).
+void migrate_5_to_6(pqxx::work& txn, const SqlNames& names, const Config& config) {
+  if (stored_layout(txn, names) == StorageLayout::blocks) txn.exec(blocks_upgrade_ddl(names, config));
+}
+
 }  // namespace
 
 MigrationReport migrate_schema(pqxx::connection& connection, const Config& config) {
@@ -130,6 +138,7 @@ MigrationReport migrate_schema(pqxx::connection& connection, const Config& confi
     if (version == 2) migrate_2_to_3(txn, names);
     if (version == 3) migrate_3_to_4(txn, names);
     if (version == 4) migrate_4_to_5(txn, names, config);
+    if (version == 5) migrate_5_to_6(txn, names, config);
     txn.exec_params(fmt::format("INSERT INTO {} (version) VALUES ($1)", names.schema_version), version + 1);
     txn.commit();
   }

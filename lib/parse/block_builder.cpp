@@ -12,7 +12,7 @@ namespace sluice {
 namespace {
 
 // PostgreSQL type OIDs of array elements (pg_type.dat): array_recv checks them against the column's.
-constexpr std::int32_t kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kTextOid = 25, kFloat8Oid = 701,
+constexpr std::int32_t kBoolOid = 16, kInt8Oid = 20, kInt4Oid = 23, kTextOid = 25, kFloat8Oid = 701,
                        kTimestamptzOid = 1184;
 
 // Every power of ten up to 10^9 is an exact double, so k / 10^s is one correctly rounded division, on this
@@ -41,6 +41,14 @@ void write_array(CopyBuffer& out, std::int32_t element_oid, std::size_t count, b
   out.put_int4(static_cast<std::int32_t>(count));
   out.put_int4(1);  // lower bound
   for (std::size_t i = 0; i < count; ++i) put(i);
+  out.end_field(mark);
+}
+
+// A bytea of 16-bit codes (parse/block_format.hpp), `code(i)` for each reading.
+template <typename Code>
+void write_codes(CopyBuffer& out, std::size_t count, Code&& code) {
+  const std::size_t mark = out.begin_field();
+  for (std::size_t i = 0; i < count; ++i) out.put_int2(static_cast<std::int16_t>(code(i)));
   out.end_field(mark);
 }
 
@@ -159,7 +167,7 @@ std::size_t BlockBuilder::estimated_reading_bytes(const Group& group) const {
           any = true;
           largest = std::max(largest, std::fabs(store.reals[r]));
         }
-        if (!any) break;  // NULLs only: a bit each in the array's bitmap
+        if (!any) break;  // NULLs only: every form of the column is NULL, a bit each
         bytes += scale < 0 ? 8 : largest * kPow10[scale] <= std::numeric_limits<std::int16_t>::max() ? 2 : 4;
         break;
       }
@@ -178,10 +186,11 @@ std::size_t BlockBuilder::estimated_reading_bytes(const Group& group) const {
 
 // A sensor-hour in blocks of about kTargetBlockBytes, the readings shared evenly between them.
 void BlockBuilder::write_group(const Group& group, std::int64_t file_id, CopyBuffer& blocks) {
-  // Tuple header and line pointer, file_id, sensor, bounds, n; a 24-byte header per array (the ts offsets and one
-  // per column; the unused form of each is a NULL, a bit); a divisor per float column.
-  std::size_t fixed = 64 + group.sensor.size() + 24 * (1 + stores_.size());
-  for (const ColumnStore& store : stores_) fixed += store.type == ColumnType::float8 ? 8 : 0;
+  // Tuple header and line pointer, file_id, sensor, bounds, n; the ts offsets' and each float column's 16-bit
+  // codes (a 4-byte header) with a divisor, an array per other column (a 24-byte header); the unused form of each
+  // is a NULL, a bit.
+  std::size_t fixed = 64 + group.sensor.size() + 4;
+  for (const ColumnStore& store : stores_) fixed += store.type == ColumnType::float8 ? 4 + 8 : 24;
   const std::size_t room = kTargetBlockBytes > fixed + 16 ? kTargetBlockBytes - fixed : 16;
   const std::size_t total = group.readings.size();
   // Most sensor-hours fit one block at the widest encoding (8 bytes a value): no estimate needed.
@@ -202,7 +211,7 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
                                std::int64_t file_id, CopyBuffer& blocks) {
   const std::int64_t first = ts_[readings[0]];
   const TsUnit unit = ts_unit(readings, count);
-  // The offsets from `first` go to the one ts column whose unit is the block's; the other two are NULL.
+  // The offsets from `first` go to the one ts column whose unit is the block's; the others are NULL.
   auto write_offsets = [&](TsUnit form, std::int32_t oid, std::int32_t width, std::int64_t per) {
     if (unit != form) {
       blocks.add_null();
@@ -211,9 +220,7 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
     write_array(blocks, oid, count, false, [&](std::size_t i) {
       const std::int64_t offset = (ts_[readings[i]] - first) / per;
       blocks.put_int4(width);
-      if (width == 2)
-        blocks.put_int2(static_cast<std::int16_t>(offset));
-      else if (width == 4)
+      if (width == 4)
         blocks.put_int4(static_cast<std::int32_t>(offset));
       else
         blocks.put_int8(offset);
@@ -227,13 +234,23 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
       case BlockColumnKind::first_ts: blocks.add_timestamptz(first); break;
       case BlockColumnKind::last_ts: blocks.add_timestamptz(ts_[readings[count - 1]]); break;
       case BlockColumnKind::count: blocks.add_int4(static_cast<std::int32_t>(count)); break;
-      // A block lies within one hour: offsets in seconds are under 3,600 and fit an int2.
-      case BlockColumnKind::ts_seconds: write_offsets(TsUnit::seconds, kInt2Oid, 2, 1'000'000); break;
+      // A block lies within one hour: offsets in seconds are under 3,600 and fit a 16-bit code.
+      case BlockColumnKind::ts_seconds16:
+        if (unit != TsUnit::seconds) {
+          blocks.add_null();
+          break;
+        }
+        write_codes(blocks, count, [&](std::size_t i) {
+          return code16(static_cast<std::int32_t>((ts_[readings[i]] - first) / 1'000'000));
+        });
+        break;
+      case BlockColumnKind::ts_seconds: blocks.add_null(); break;  // schema version 5's form, only read now
       case BlockColumnKind::ts_millis: write_offsets(TsUnit::millis, kInt4Oid, 4, 1000); break;
       case BlockColumnKind::ts_micros: write_offsets(TsUnit::micros, kInt8Oid, 8, 1); break;
-      case BlockColumnKind::scaled_int2:  // writes the int4, divisor and float8 columns too
+      case BlockColumnKind::scaled_int16:  // writes the int2, int4, divisor and float8 columns too
         write_float_columns(stores_[store_of_[column.column]], readings, count, blocks);
         break;
+      case BlockColumnKind::scaled_int2:
       case BlockColumnKind::scaled_int:
       case BlockColumnKind::divisor:
       case BlockColumnKind::float_array: break;
@@ -244,9 +261,9 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
   }
 }
 
-// A float column as "<c>:i2", "<c>:int", "<c>:div", "<c>:f8": scaled integers when every value of the block comes
-// back bit for bit from one scale (int2 when they all fit, else int4), else the doubles themselves (the other
-// columns NULL).
+// A float column as "<c>:i16", "<c>:i2", "<c>:int", "<c>:div", "<c>:f8": scaled integers when every value of the
+// block comes back bit for bit from one scale (16-bit codes when they all fit, else int4), else the doubles
+// themselves (the other columns NULL; "<c>:i2" always is). A column all NULL in the block is NULL in every form.
 void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint32_t* readings, std::size_t count,
                                        CopyBuffer& blocks) {
   bool has_nulls = false, exact = true;
@@ -271,28 +288,36 @@ void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint
     else
       put();
   };
+  if (has_nulls && std::all_of(readings, readings + count, [&](std::uint32_t r) { return store.nulls[r] != 0; })) {
+    for (int form = 0; form < 5; ++form) blocks.add_null();  // every form NULL: the view decodes NULLs
+    return;
+  }
   if (exact) {
-    // NULLs were scaled as 0, so they do not keep a block from int2.
+    // NULLs were scaled as 0, so they do not keep a block from 16-bit codes; -32768's code is NULL's.
     const bool narrow = std::all_of(scaled_.begin(), scaled_.end(), [](std::int32_t k) {
-      return k >= std::numeric_limits<std::int16_t>::min() && k <= std::numeric_limits<std::int16_t>::max();
+      return k > std::numeric_limits<std::int16_t>::min() && k <= std::numeric_limits<std::int16_t>::max();
     });
-    if (!narrow) blocks.add_null();
-    write_array(blocks, narrow ? kInt2Oid : kInt4Oid, count, has_nulls, [&](std::size_t i) {
-      null_or(i, [&] {
-        if (narrow) {
-          blocks.put_int4(2);
-          blocks.put_int2(static_cast<std::int16_t>(scaled_[i]));
-        } else {
+    if (narrow) {
+      write_codes(blocks, count, [&](std::size_t i) {
+        return store.nulls[readings[i]] ? kNullCode16 : code16(scaled_[i]);
+      });
+      blocks.add_null();
+      blocks.add_null();
+    } else {
+      blocks.add_null();
+      blocks.add_null();
+      write_array(blocks, kInt4Oid, count, has_nulls, [&](std::size_t i) {
+        null_or(i, [&] {
           blocks.put_int4(4);
           blocks.put_int4(scaled_[i]);
-        }
+        });
       });
-    });
-    if (narrow) blocks.add_null();
+    }
     blocks.add_float8(kPow10[scale]);
     blocks.add_null();
     return;
   }
+  blocks.add_null();
   blocks.add_null();
   blocks.add_null();
   blocks.add_null();

@@ -4,15 +4,22 @@
 //
 // A block holds one file's readings of one sensor within one hour, in time order, column by column:
 //   file_id, <sensor>, first_ts, last_ts, n,
-//   "<ts>:s"  int2[]  offsets from first_ts in whole seconds, when every offset is whole seconds (within an hour,
-//                     an offset always fits),
-//   "<ts>:ms" int4[]  else in milliseconds, when every offset is whole milliseconds,
-//   "<ts>:us" int8[]  else in microseconds (exactly one of the three is set),
-//   per float column "<c>:i2" int2[] or "<c>:int" int4[], with "<c>:div" float8: value = int / div
+//   "<ts>:s16" bytea   offsets from first_ts in whole seconds, as 16-bit codes (below), when every offset is whole
+//                      seconds (within an hour, an offset always fits),
+//   "<ts>:s"   int2[]  the same as an array: written by schema version 5 only, still read,
+//   "<ts>:ms"  int4[]  else in milliseconds, when every offset is whole milliseconds,
+//   "<ts>:us"  int8[]  else in microseconds (exactly one of the four is set),
+//   per float column "<c>:i16" bytea of 16-bit codes or "<c>:int" int4[], with "<c>:div" float8: value = int / div
 //                    (div = 10^scale), used when every value of the block is exactly that double (checked bit for
-//                    bit while encoding); int2 when every scaled value fits; else "<c>:f8" float8[];
-//                    NULLs are array NULLs,
+//                    bit while encoding); 16-bit codes when every scaled value fits; else "<c>:f8" float8[];
+//                    "<c>:i2" int2[] is the array form schema version 5 wrote; NULLs are array NULLs or code 0,
 //   per other column "<c>" as an array of its type.
+//
+// A 16-bit code is value + 32768, two bytes big-endian, one per reading; code 0 is NULL (so -32768 takes the
+// int4 form). Not an int2[]: COPY receives an array element by element (a length and a call of int2recv each,
+// three times the server's time for a block's arrays), where a bytea is one copy; and a bytea's header is 1 to
+// 4 bytes, an array's 24.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,25 +34,31 @@ enum class BlockColumnKind {
   first_ts,     ///< timestamptz: the first reading's ts
   last_ts,      ///< timestamptz: the last reading's ts
   count,        ///< int: readings in the block
-  ts_seconds,   ///< int2[]
+  ts_seconds16, ///< bytea of 16-bit codes
+  ts_seconds,   ///< int2[] (schema version 5)
   ts_millis,    ///< int4[]
   ts_micros,    ///< int8[]
-  scaled_int2,  ///< int2[] of a float column
+  scaled_int16, ///< bytea of 16-bit codes of a float column
+  scaled_int2,  ///< int2[] of a float column (schema version 5)
   scaled_int,   ///< int4[] of a float column
   divisor,      ///< float8 of a float column
   float_array,  ///< float8[] of a float column
   plain_array   ///< an array of the column's own type (int, bool, text, timestamp columns)
 };
 
-/// Whether a column of that kind holds one value per reading (an array), not one per block.
+/// Whether a column of that kind holds one value per reading (an array or 16-bit codes), not one per block.
 constexpr bool holds_array(BlockColumnKind kind) {
-  return kind >= BlockColumnKind::ts_seconds && kind != BlockColumnKind::divisor;
+  return kind >= BlockColumnKind::ts_seconds16 && kind != BlockColumnKind::divisor;
 }
+
+/// The 16-bit code of a value in -32767..32767, and of NULL.
+constexpr std::uint16_t code16(std::int32_t value) { return static_cast<std::uint16_t>(value + 32768); }
+inline constexpr std::uint16_t kNullCode16 = 0;
 
 struct BlockColumn {
   BlockColumnKind kind;
   std::string name;        ///< unquoted
-  std::size_t column = 0;  ///< the configured column it holds (kinds from ts_seconds on)
+  std::size_t column = 0;  ///< the configured column it holds (kinds from ts_seconds16 on)
 };
 
 /// The blocks table's columns in COPY order, for `config`.
@@ -56,6 +69,7 @@ inline std::vector<BlockColumn> block_columns(const Config& config) {
                                   {BlockColumnKind::first_ts, "first_ts"},
                                   {BlockColumnKind::last_ts, "last_ts"},
                                   {BlockColumnKind::count, "n"},
+                                  {BlockColumnKind::ts_seconds16, ts + ":s16", config.timestamp_column},
                                   {BlockColumnKind::ts_seconds, ts + ":s", config.timestamp_column},
                                   {BlockColumnKind::ts_millis, ts + ":ms", config.timestamp_column},
                                   {BlockColumnKind::ts_micros, ts + ":us", config.timestamp_column}};
@@ -63,6 +77,7 @@ inline std::vector<BlockColumn> block_columns(const Config& config) {
     if (i == config.timestamp_column || i == config.sensor_column) continue;
     const std::string& name = config.columns[i].name;
     if (config.columns[i].type == ColumnType::float8) {
+      out.push_back({BlockColumnKind::scaled_int16, name + ":i16", i});
       out.push_back({BlockColumnKind::scaled_int2, name + ":i2", i});
       out.push_back({BlockColumnKind::scaled_int, name + ":int", i});
       out.push_back({BlockColumnKind::divisor, name + ":div", i});

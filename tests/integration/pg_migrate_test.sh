@@ -26,7 +26,7 @@ grep -q "sluice schema migrate" "$work/err.txt" || fail "the refusal does not sa
 
 sluice schema migrate --schema "$schema" > "$work/migrate.txt"
 cat "$work/migrate.txt"
-grep -q "migrated from version 1 to 5" "$work/migrate.txt" || fail "migrate did not report 1 -> 5"
+grep -q "migrated from version 1 to 6" "$work/migrate.txt" || fail "migrate did not report 1 -> 6"
 expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings")" 299 "rows after the migration"
 expect_eq "$(hourly_totals "$schema")" "$v1_hourly" "sensor_hourly (now a view over file_hourly) after the migration"
 check_aggregates_match_readings
@@ -51,7 +51,7 @@ expect_eq "$rc" 0 "new files load into the migrated schema"
 expect_eq "$(sql "SELECT count(*) FROM \"$schema\".files WHERE status = 'loaded'")" 5 "loaded files"
 check_aggregates_match_readings
 
-# Version 2 -> 5: a schema of this sluice taken back to version 2 (no sequencer column, no version-3 row),
+# Version 2 -> 6: a schema of this sluice taken back to version 2 (no sequencer column, no version-3 row),
 # with loaded rows in it.
 v2="${schema}_v2"
 fresh="${schema}_fresh"
@@ -65,34 +65,40 @@ sql "ALTER TABLE \"$v2\".files DROP COLUMN sequencer;
   CREATE TABLE \"$v2\".hourly_v2 AS SELECT sensor_id, hour, rows$measures FROM \"$v2\".sensor_hourly;
   DROP VIEW \"$v2\".sensor_hourly; DROP TABLE \"$v2\".file_hourly;
   ALTER TABLE \"$v2\".hourly_v2 RENAME TO sensor_hourly; ALTER TABLE \"$v2\".sensor_hourly ADD PRIMARY KEY (sensor_id, hour);
-  UPDATE \"$v2\".schema_version SET version = 2 WHERE version = 5" >/dev/null
+  UPDATE \"$v2\".schema_version SET version = 2 WHERE version = 6" >/dev/null
 run_sluice ingest "$work/more" --schema "$v2" --progress never --quiet >/dev/null 2>"$work/err2.txt"
 expect_eq "$rc" 2 "ingest into a version-2 schema"
-grep -q "schema version 2, this sluice needs 5" "$work/err2.txt" || fail "the refusal does not name versions 2 and 5"
+grep -q "schema version 2, this sluice needs 6" "$work/err2.txt" || fail "the refusal does not name versions 2 and 6"
 sluice schema migrate --schema "$v2" >"$work/migrate2.txt"
-grep -q "migrated from version 2 to 5" "$work/migrate2.txt" || fail "migrate did not report 2 -> 5"
+grep -q "migrated from version 2 to 6" "$work/migrate2.txt" || fail "migrate did not report 2 -> 6"
 check_aggregates_match_readings "$v2"
 expect_eq "$(sql "SELECT count(*) FILTER (WHERE sequencer IS NULL) || '/' || count(*) FROM \"$v2\".files")" "2/2" \
   "ledger rows kept, without a sequencer"
 run_sluice ingest "$work/more" --schema "$v2" --progress never --quiet --summary-json "$work/s2.json" >/dev/null 2>&1
-expect_eq "$rc" 0 "ingest after the 2 -> 5 migration"
+expect_eq "$rc" 0 "ingest after the 2 -> 6 migration"
 expect_eq "$(json "$work/s2.json" 'd["files"]["skipped"]')" 2 "loaded files stay loaded"
 sluice schema init --schema "$fresh" >/dev/null
 columns() { sql "SELECT string_agg(column_name || ' ' || data_type || ' ' || is_nullable, ', ' ORDER BY column_name) FROM information_schema.columns WHERE table_schema = '$1' AND table_name = 'files'"; }
 expect_eq "$(columns "$v2")" "$(columns "$fresh")" "a ledger migrated from 2 has the columns of a fresh one"
 expect_eq "$(columns "$schema")" "$(columns "$fresh")" "a ledger migrated from 1 has the columns of a fresh one"
 
-# Version 4 -> 5: blocks gain int2 forms (ts offsets in seconds, scaled values), in added columns, and ANALYZE
-# skips arrays and the contributions' counts and bounds. A schema of this sluice taken back to version 4 (in the
-# blocks layout: its int2 blocks rewritten in the int4 forms, the int2 columns, view and function dropped) is
-# migrated without a reading changing, then takes new files in the int2 forms.
+# A bytea of 16-bit codes (value + 32768, big-endian, 0 for NULL) as the elements of an array, each with $2 after.
+decode16() {
+  echo "ARRAY(SELECT (nullif(get_byte(\"$1\", 2 * k) << 8 | get_byte(\"$1\", 2 * k + 1), 0) - 32768)${2:-} FROM generate_series(0, octet_length(\"$1\") / 2 - 1) k ORDER BY k)"
+}
+readings_md5() { sql "SELECT count(*) || '/' || md5(string_agg(r::text, '|' ORDER BY r::text)) FROM \"$1\".readings r"; }
+gen_data "$work/v4data" --files 2 --rows 4000 --sensors 2 --seed 5  # ~40 readings a sensor-hour: blocks
+gen_data "$work/later" --files 2 --rows 4000 --sensors 2 --seed 6
+
+# Version 4 -> 6: blocks gain 16-bit forms (ts offsets in seconds, scaled values), in added columns, and ANALYZE
+# skips arrays, codes and the contributions' counts and bounds. A schema of this sluice taken back to version 4 (in
+# the blocks layout: its blocks of codes rewritten in the int4 forms; the code and int2 columns, view and function
+# dropped) is migrated without a reading changing, then takes new files in the 16-bit forms.
 v4="${schema}_v4"
 cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$v4\" CASCADE' >/dev/null 2>&1")
-gen_data "$work/v4data" --files 2 --rows 4000 --sensors 2 --seed 5  # ~40 readings a sensor-hour: blocks
 run_sluice ingest "$work/v4data" --schema "$v4" --progress never --quiet >/dev/null 2>&1
 expect_eq "$rc" 0 "load into the schema to take back to version 4"
-readings_md5() { sql "SELECT count(*) || '/' || md5(string_agg(r::text, '|' ORDER BY r::text)) FROM \"$v4\".readings r"; }
-before=$(readings_md5)
+before=$(readings_md5 "$v4")
 statistics_off() {  # columns of partitions of $1 whose ANALYZE statistics are off
   sql "SELECT count(*) FROM pg_inherits i JOIN pg_attribute a ON a.attrelid = i.inhrelid
        WHERE i.inhparent = '\"$v4\".$1'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget = 0"
@@ -103,42 +109,84 @@ for m in temperature humidity pressure battery; do
   for a in count min max sum; do back+=", ALTER COLUMN ${m}_$a SET STATISTICS -1"; done
 done
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
-  [ "$(sql "SELECT count(*) FROM \"$v4\".blocks WHERE \"ts:s\" IS NOT NULL AND \"temperature:i2\" IS NOT NULL")" -gt 0 ] ||
-    fail "no int2 block to take back"
+  [ "$(sql "SELECT count(*) FROM \"$v4\".blocks WHERE \"ts:s16\" IS NOT NULL AND \"temperature:i16\" IS NOT NULL")" -gt 0 ] ||
+    fail "no block of codes to take back"
   back+="; DROP VIEW \"$v4\".readings CASCADE;
-    UPDATE \"$v4\".blocks SET \"ts:ms\" = ARRAY(SELECT x * 1000 FROM unnest(\"ts:s\") x) WHERE \"ts:s\" IS NOT NULL"
-  drop="DROP COLUMN \"ts:s\""
+    UPDATE \"$v4\".blocks SET \"ts:ms\" = $(decode16 ts:s16 ' * 1000') WHERE \"ts:s16\" IS NOT NULL"
+  drop="DROP COLUMN \"ts:s16\", DROP COLUMN \"ts:s\""
   for m in temperature humidity pressure battery; do
-    back+="; UPDATE \"$v4\".blocks SET \"$m:int\" = \"$m:i2\"::int[] WHERE \"$m:i2\" IS NOT NULL"
-    drop+=", DROP COLUMN \"$m:i2\""
+    back+="; UPDATE \"$v4\".blocks SET \"$m:int\" = $(decode16 "$m:i16") WHERE \"$m:i16\" IS NOT NULL"
+    drop+=", DROP COLUMN \"$m:i16\", DROP COLUMN \"$m:i2\""
   done
   back+="; ALTER TABLE \"$v4\".blocks $drop"
   for c in ts:ms ts:us temperature:int temperature:f8; do back+="; ALTER TABLE \"$v4\".blocks ALTER COLUMN \"$c\" SET STATISTICS -1"; done
 fi
-sql "$back; UPDATE \"$v4\".schema_version SET version = 4 WHERE version = 5" >/dev/null
+sql "$back; UPDATE \"$v4\".schema_version SET version = 4 WHERE version = 6" >/dev/null
 expect_eq "$(statistics_off file_hourly)" 0 "version 4: statistics of every contribution column"
 run_sluice ingest "$work/v4data" --schema "$v4" --progress never --quiet >/dev/null 2>"$work/err4.txt"
 expect_eq "$rc" 2 "ingest into a version-4 schema"
-grep -q "schema version 4, this sluice needs 5" "$work/err4.txt" || fail "the refusal does not name versions 4 and 5"
+grep -q "schema version 4, this sluice needs 6" "$work/err4.txt" || fail "the refusal does not name versions 4 and 6"
 sluice schema migrate --schema "$v4" >"$work/migrate4.txt"
-grep -q "migrated from version 4 to 5" "$work/migrate4.txt" || fail "migrate did not report 4 -> 5"
-expect_eq "$(readings_md5)" "$before" "every reading unchanged by the 4 -> 5 migration"
+grep -q "migrated from version 4 to 6" "$work/migrate4.txt" || fail "migrate did not report 4 -> 6"
+expect_eq "$(readings_md5 "$v4")" "$before" "every reading unchanged by the 4 -> 6 migration"
 expect_eq "$(statistics_off file_hourly)" "$(( 17 * $(partitions file_hourly) ))" \
   "contribution partitions: no statistics for rows and each measure's count, min, max, sum"
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
-  arrays=$(sql "SELECT count(*) FROM pg_inherits i JOIN pg_attribute a ON a.attrelid = i.inhrelid
-                WHERE i.inhparent = '\"$v4\".blocks'::regclass AND a.attnum > 0 AND NOT a.attisdropped
-                  AND format_type(a.atttypid, NULL) LIKE '%[]' AND a.attstorage = 'm'")
-  expect_eq "$arrays" "$(( 15 * $(partitions blocks) ))" "every array column of every blocks partition, int2 ones too, inline"
-  expect_eq "$(statistics_off blocks)" "$arrays" "no statistics for any array column"
+  held=$(sql "SELECT count(*) FROM pg_inherits i JOIN pg_attribute a ON a.attrelid = i.inhrelid
+              WHERE i.inhparent = '\"$v4\".blocks'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+                AND (format_type(a.atttypid, NULL) LIKE '%[]' OR a.atttypid = 'bytea'::regtype) AND a.attstorage = 'm'")
+  expect_eq "$held" "$(( 20 * $(partitions blocks) ))" \
+    "every array and code column of every blocks partition, the added ones too, inline"
+  expect_eq "$(statistics_off blocks)" "$held" "no statistics for any array or code column"
   expect_eq "$(sql "SELECT count(*) FROM \"$v4\".readings_between('-infinity', 'infinity')")" "${before%%/*}" \
     "readings_between is back"
 fi
-gen_data "$work/later" --files 2 --rows 4000 --sensors 2 --seed 6
 run_sluice ingest "$work/later" --schema "$v4" --progress never --quiet >/dev/null 2>&1
 expect_eq "$rc" 0 "new files load into the schema migrated from 4"
 check_aggregates_match_readings "$v4"
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
-  expect_eq "$(sql "SELECT count(DISTINCT file_id) FROM \"$v4\".blocks WHERE \"ts:s\" IS NOT NULL")" 2 \
-    "the new files' blocks in the int2 forms"
+  expect_eq "$(sql "SELECT count(DISTINCT file_id) FROM \"$v4\".blocks WHERE \"ts:s16\" IS NOT NULL")" 2 \
+    "the new files' blocks in the 16-bit forms"
+fi
+
+# Version 5 -> 6: the 16-bit forms move from int2 arrays to bytea of codes. A schema of this sluice taken back to
+# version 5 (blocks: codes rewritten as int2 arrays; the code columns, view and function dropped) gives the same
+# readings once migrated, its int2 arrays as they were, and takes new files as codes.
+v5="${schema}_v5"
+cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$v5\" CASCADE' >/dev/null 2>&1")
+run_sluice ingest "$work/v4data" --schema "$v5" --progress never --quiet >/dev/null 2>&1
+expect_eq "$rc" 0 "load into the schema to take back to version 5"
+before=$(readings_md5 "$v5")
+back="UPDATE \"$v5\".schema_version SET version = 5 WHERE version = 6"
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  back+="; DROP VIEW \"$v5\".readings CASCADE;
+    UPDATE \"$v5\".blocks SET \"ts:s\" = $(decode16 ts:s16 ::smallint) WHERE \"ts:s16\" IS NOT NULL"
+  drop="DROP COLUMN \"ts:s16\""
+  for m in temperature humidity pressure battery; do
+    back+="; UPDATE \"$v5\".blocks SET \"$m:i2\" = $(decode16 "$m:i16" ::smallint) WHERE \"$m:i16\" IS NOT NULL"
+    drop+=", DROP COLUMN \"$m:i16\""
+  done
+  back+="; ALTER TABLE \"$v5\".blocks $drop"
+fi
+sql "$back" >/dev/null
+int2_blocks() { sql "SELECT count(*) FILTER (WHERE \"ts:s\" IS NOT NULL) || '/' || count(*) FILTER (WHERE \"temperature:i2\" IS NOT NULL) FROM \"$v5\".blocks"; }
+[ "${SLUICE_TEST_LAYOUT:-rows}" = rows ] || int2_before=$(int2_blocks)
+run_sluice ingest "$work/v4data" --schema "$v5" --progress never --quiet >/dev/null 2>"$work/err5.txt"
+expect_eq "$rc" 2 "ingest into a version-5 schema"
+grep -q "schema version 5, this sluice needs 6" "$work/err5.txt" || fail "the refusal does not name versions 5 and 6"
+sluice schema migrate --schema "$v5" >"$work/migrate5.txt"
+grep -q "migrated from version 5 to 6" "$work/migrate5.txt" || fail "migrate did not report 5 -> 6"
+expect_eq "$(readings_md5 "$v5")" "$before" "every reading unchanged by the 5 -> 6 migration"
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  case "$int2_before" in 0/* | */0) fail "no int2 blocks to migrate: $int2_before" ;; esac
+  expect_eq "$(int2_blocks)" "$int2_before" "version 5's int2 blocks stay as they were"
+  expect_eq "$(sql "SELECT count(*) FROM \"$v5\".readings_between('-infinity', 'infinity')")" "${before%%/*}" \
+    "readings_between decodes the int2 blocks"
+fi
+run_sluice ingest "$work/later" --schema "$v5" --progress never --quiet >/dev/null 2>&1
+expect_eq "$rc" 0 "new files load into the schema migrated from 5"
+check_aggregates_match_readings "$v5"
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  expect_eq "$(sql "SELECT count(DISTINCT file_id) FROM \"$v5\".blocks WHERE \"ts:s16\" IS NOT NULL")" 2 \
+    "the new files' blocks as codes"
 fi

@@ -138,14 +138,21 @@ TEST_CASE("parse_file in the blocks layout: readings in blocks count as loaded r
   CHECK(parsed.rows_rejected() == 1);
 }
 
-TEST_CASE("BlockBuilder: offsets in seconds, ms or us; scaled values as int2 while they fit, then int4, then float8") {
+TEST_CASE("BlockBuilder: offsets in seconds as 16-bit codes, ms or us; scaled values as codes while they fit, "
+          "then int4, then float8") {
   const sluice::Config config = sluice::default_config();
-  // Columns: file_id, sensor, first_ts, last_ts, n, ts:s, ts:ms, ts:us, then temperature's i2, int, div, f8.
-  constexpr std::size_t kSeconds = 5, kMillis = 6, kMicros = 7, kInt2 = 8, kInt4 = 9, kDivisor = 10, kFloat8 = 11;
-  constexpr std::int32_t kInt2Oid = 21, kInt4Oid = 23, kInt8Oid = 20, kFloat8Oid = 701;
-  auto block = [&](std::int64_t step_micros, double odd_value) {
+  // Columns: file_id, sensor, first_ts, last_ts, n, ts:s16, ts:s, ts:ms, ts:us, then temperature's i16, i2, int,
+  // div, f8, then humidity's five.
+  constexpr std::size_t kSeconds16 = 5, kSeconds = 6, kMillis = 7, kMicros = 8, kCodes = 9, kInt2 = 10, kInt4 = 11,
+                        kDivisor = 12, kFloat8 = 13, kHumidityCodes = 14, kHumidityFloat8 = 18;
+  constexpr std::int32_t kInt4Oid = 23, kInt8Oid = 20, kFloat8Oid = 701;
+  auto block = [&](std::int64_t step_micros, double odd_value, bool odd_null = false) {
     BlockBuilder builder(config);
-    for (int i = 0; i < 4; ++i) builder.add(reading("s", kHour + i * step_micros, i == 2 ? odd_value : 1.5));
+    for (int i = 0; i < 4; ++i) {
+      auto values = reading("s", kHour + i * step_micros, i == 2 ? odd_value : 1.5);
+      if (i == 2 && odd_null) values[2].null = true;
+      builder.add(values);
+    }
     CopyBuffer blocks, loose;
     builder.finish(7, blocks, loose);
     REQUIRE(blocks.rows() == 1);
@@ -157,25 +164,44 @@ TEST_CASE("BlockBuilder: offsets in seconds, ms or us; scaled values as int2 whi
       if (row[i]) set.push_back(i);
     return set;
   };
+  // A field of 16-bit codes as the codes.
+  auto codes = [](const std::optional<std::string>& field) {
+    std::vector<unsigned> out;
+    for (std::size_t i = 0; i + 1 < field->size(); i += 2)
+      out.push_back(static_cast<unsigned>(static_cast<unsigned char>((*field)[i]) << 8 |
+                                          static_cast<unsigned char>((*field)[i + 1])));
+    return out;
+  };
 
-  auto row = block(10'000'000, -32.768);  // whole seconds; -32768 at scale 3: the smallest int2
-  CHECK(held_in(row, kSeconds, kMicros) == std::vector<std::size_t>{kSeconds});
-  CHECK(element_oid(row[kSeconds]) == kInt2Oid);
-  CHECK(held_in(row, kInt2, kFloat8) == std::vector<std::size_t>{kInt2, kDivisor});
-  CHECK(element_oid(row[kInt2]) == kInt2Oid);
+  auto row = block(10'000'000, -32.767);  // whole seconds; -32767 at scale 3: the smallest value with a code
+  CHECK(held_in(row, kSeconds16, kMicros) == std::vector<std::size_t>{kSeconds16});
+  CHECK(codes(row[kSeconds16]) == std::vector<unsigned>{32768, 32778, 32788, 32798});  // offset + 32768
+  CHECK(held_in(row, kCodes, kFloat8) == std::vector<std::size_t>{kCodes, kDivisor});
+  CHECK(codes(row[kCodes]) == std::vector<unsigned>{32768 + 1500, 32768 + 1500, 1, 32768 + 1500});
+  // humidity is NULL in every reading: NULL in all five forms.
+  CHECK(held_in(row, kHumidityCodes, kHumidityFloat8).empty());
 
-  row = block(1'500'000, 32.767);  // whole milliseconds; 32767: the largest int2
-  CHECK(held_in(row, kSeconds, kMicros) == std::vector<std::size_t>{kMillis});
+  row = block(10'000'000, 0, true);  // a NULL among values: code 0
+  CHECK(codes(row[kCodes]) == std::vector<unsigned>{32768 + 15, 32768 + 15, 0, 32768 + 15});
+
+  row = block(1'500'000, 32.767);  // whole milliseconds; 32767: the largest code
+  CHECK(held_in(row, kSeconds16, kMicros) == std::vector<std::size_t>{kMillis});
   CHECK(element_oid(row[kMillis]) == kInt4Oid);
-  CHECK(held_in(row, kInt2, kFloat8) == std::vector<std::size_t>{kInt2, kDivisor});
+  CHECK(held_in(row, kCodes, kFloat8) == std::vector<std::size_t>{kCodes, kDivisor});
+  CHECK(codes(row[kCodes]).back() == 32768 + 1500);
 
-  row = block(1'500'001, 32.768);  // microseconds; 32768 needs an int4
-  CHECK(held_in(row, kSeconds, kMicros) == std::vector<std::size_t>{kMicros});
+  row = block(1'500'001, -32.768);  // microseconds; -32768 would be NULL's code: int4
+  CHECK(held_in(row, kSeconds16, kMicros) == std::vector<std::size_t>{kMicros});
   CHECK(element_oid(row[kMicros]) == kInt8Oid);
-  CHECK(held_in(row, kInt2, kFloat8) == std::vector<std::size_t>{kInt4, kDivisor});
+  CHECK(held_in(row, kCodes, kFloat8) == std::vector<std::size_t>{kInt4, kDivisor});
   CHECK(element_oid(row[kInt4]) == kInt4Oid);
 
+  row = block(1'500'001, 32.768);  // 32768 needs an int4 too
+  CHECK(held_in(row, kCodes, kFloat8) == std::vector<std::size_t>{kInt4, kDivisor});
+
   row = block(10'000'000, 0.1 + 0.2);  // no exact scale: the doubles themselves
-  CHECK(held_in(row, kInt2, kFloat8) == std::vector<std::size_t>{kFloat8});
+  CHECK(held_in(row, kCodes, kFloat8) == std::vector<std::size_t>{kFloat8});
   CHECK(element_oid(row[kFloat8]) == kFloat8Oid);
+  CHECK_FALSE(row[kInt2]);  // schema version 5's form is never written
+  CHECK_FALSE(row[kSeconds]);
 }
