@@ -1,5 +1,6 @@
 #include "load/numeric_field.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -18,18 +19,31 @@ void put16(std::string& out, std::uint16_t value) {
   out += static_cast<char>(value & 0xFF);
 }
 
-// The binary numeric of sign * digits * 10^exponent (digits: decimal, no sign). PostgreSQL stores base-10000
-// digits with the weight (power of 10000) of the first one; dscale is the number of decimal places shown.
-std::string encode_decimal(bool negative, std::string digits, int exponent) {
+// The most decimal digits of a value here: 17 for a double, 39 for a 128-bit integer.
+constexpr std::size_t kMaxDigits = 40;
+
+// The binary numeric of sign * digits * 10^exponent (digits: decimal, no sign, at most kMaxDigits). PostgreSQL
+// stores base-10000 digits with the weight (power of 10000) of the first one; dscale is the number of decimal
+// places shown. Without a heap allocation but the result's (none for up to three base-10000 digits): the
+// aggregate store encodes one per measure of every file's sensor-hour.
+std::string encode_decimal(bool negative, std::string_view digits, int exponent) {
   const int align = ((exponent % 4) + 4) % 4;  // lower the exponent to a multiple of 4 by appending zeros
-  digits.append(static_cast<std::size_t>(align), '0');
   exponent -= align;
-  digits.insert(0, (4 - digits.size() % 4) % 4, '0');
-  std::vector<std::uint16_t> groups;
-  for (std::size_t i = 0; i < digits.size(); i += 4)
-    groups.push_back(static_cast<std::uint16_t>(std::stoi(digits.substr(i, 4))));
-  int weight = exponent / 4 + static_cast<int>(groups.size()) - 1;
-  std::size_t first = 0, last = groups.size();
+  const std::size_t total = digits.size() + static_cast<std::size_t>(align);
+  const std::size_t lead = (4 - total % 4) % 4;  // zeros in front, to whole groups of four
+  const std::size_t count = (lead + total) / 4;
+  std::array<std::uint16_t, (kMaxDigits + 6) / 4 + 1> groups{};
+  for (std::size_t g = 0; g < count; ++g) {
+    int group = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      const std::size_t at = g * 4 + k;  // position among lead zeros, digits, appended zeros
+      const bool digit = at >= lead && at - lead < digits.size();
+      group = group * 10 + (digit ? digits[at - lead] - '0' : 0);
+    }
+    groups[g] = static_cast<std::uint16_t>(group);
+  }
+  int weight = exponent / 4 + static_cast<int>(count) - 1;
+  std::size_t first = 0, last = count;
   while (first < last && groups[first] == 0) {
     ++first;
     --weight;
@@ -37,6 +51,7 @@ std::string encode_decimal(bool negative, std::string digits, int exponent) {
   while (last > first && groups[last - 1] == 0) --last;
   const int dscale = std::max(0, -(exponent + align));
   std::string out;
+  out.reserve(8 + 2 * (last - first));
   put16(out, static_cast<std::uint16_t>(last - first));
   put16(out, static_cast<std::uint16_t>(first == last ? 0 : weight));
   put16(out, first == last || !negative ? kPositive : kNegative);
@@ -56,23 +71,29 @@ std::string numeric_from_double(double value) {
   const bool negative = form.front() == '-';
   if (negative) form.remove_prefix(1);
   const std::size_t e = form.find('e');
-  std::string digits;
+  char digits[kMaxDigits];
+  std::size_t size = 0;
   for (char c : form.substr(0, e))
-    if (c != '.') digits += c;
-  const int exponent = std::atoi(std::string(form.substr(e + 1)).c_str()) - static_cast<int>(digits.size() - 1);
-  return encode_decimal(negative, std::move(digits), exponent);
+    if (c != '.') digits[size++] = c;
+  int power = 0;
+  const std::string_view exponent_text = form.substr(e + 1);
+  // from_chars takes no '+'.
+  const std::size_t skip = exponent_text.front() == '+' ? 1 : 0;
+  std::from_chars(exponent_text.data() + skip, exponent_text.data() + exponent_text.size(), power);
+  return encode_decimal(negative, std::string_view(digits, size), power - static_cast<int>(size - 1));
 }
 
 std::string numeric_from_integer(IntegerSum value) {
   const bool negative = value < 0;
   // Digits of the magnitude, built from the unsigned value so that the most negative sum does not overflow.
   unsigned __int128 magnitude = negative ? -static_cast<unsigned __int128>(value) : value;
-  std::string digits;
+  char digits[kMaxDigits];
+  std::size_t first = kMaxDigits;
   do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(magnitude % 10)));
+    digits[--first] = static_cast<char>('0' + static_cast<int>(magnitude % 10));
     magnitude /= 10;
   } while (magnitude != 0);
-  return encode_decimal(negative, std::move(digits), 0);
+  return encode_decimal(negative, std::string_view(digits + first, kMaxDigits - first), 0);
 }
 
 }  // namespace sluice
