@@ -87,6 +87,41 @@ decode16() {
   echo "ARRAY(SELECT (nullif(get_byte(\"$1\", 2 * k) << 8 | get_byte(\"$1\", 2 * k + 1), 0) - 32768)${2:-} FROM generate_series(0, octet_length(\"$1\") / 2 - 1) k ORDER BY k)"
 }
 readings_md5() { sql "SELECT count(*) || '/' || md5(string_agg(r::text, '|' ORDER BY r::text)) FROM \"$1\".readings r"; }
+# SQL taking the blocks of schema $1 out of the 16-bit codes: the offsets into column $2 (each with $3 after), each
+# measure's values into "<m>:$4" (with $5 after); the view, function and code columns dropped, and with $6 = yes
+# the int2 array columns too.
+codes_back() {
+  local out="DROP VIEW \"$1\".readings CASCADE; UPDATE \"$1\".blocks SET \"$2\" = $(decode16 ts:s16 "$3") WHERE \"ts:s16\" IS NOT NULL"
+  local drop="DROP COLUMN \"ts:s16\""
+  [ "$6" = no ] || drop+=", DROP COLUMN \"ts:s\""
+  for m in temperature humidity pressure battery; do
+    out+="; UPDATE \"$1\".blocks SET \"$m:$4\" = $(decode16 "$m:i16" "$5") WHERE \"$m:i16\" IS NOT NULL"
+    drop+=", DROP COLUMN \"$m:i16\""
+    [ "$6" = no ] || drop+=", DROP COLUMN \"$m:i2\""
+  done
+  echo "$out; ALTER TABLE \"$1\".blocks $drop"
+}
+# Ingest refuses schema $1 at version $2; `sluice schema migrate` takes it to 6, and its readings are then $3
+# (what they were before the schema was taken back).
+refused_then_migrated() {
+  run_sluice ingest "$work/v4data" --schema "$1" --progress never --quiet >/dev/null 2>"$work/err$2.txt"
+  expect_eq "$rc" 2 "ingest into a version-$2 schema"
+  grep -q "schema version $2, this sluice needs 6" "$work/err$2.txt" || fail "the refusal does not name versions $2 and 6"
+  sluice schema migrate --schema "$1" >"$work/migrate$2.txt"
+  grep -q "migrated from version $2 to 6" "$work/migrate$2.txt" || fail "migrate did not report $2 -> 6"
+  expect_eq "$(readings_md5 "$1")" "$3" "every reading unchanged by the $2 -> 6 migration"
+}
+# New files load into schema $1, migrated from version $2, with aggregates that match; in the blocks layout their
+# blocks hold 16-bit codes.
+new_files_after_migration() {
+  run_sluice ingest "$work/later" --schema "$1" --progress never --quiet >/dev/null 2>&1
+  expect_eq "$rc" 0 "new files load into the schema migrated from $2"
+  check_aggregates_match_readings "$1"
+  if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+    expect_eq "$(sql "SELECT count(DISTINCT file_id) FROM \"$1\".blocks WHERE \"ts:s16\" IS NOT NULL")" 2 \
+      "the new files' blocks in 16-bit codes"
+  fi
+}
 gen_data "$work/v4data" --files 2 --rows 4000 --sensors 2 --seed 5  # ~40 readings a sensor-hour: blocks
 gen_data "$work/later" --files 2 --rows 4000 --sensors 2 --seed 6
 
@@ -111,24 +146,12 @@ done
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
   [ "$(sql "SELECT count(*) FROM \"$v4\".blocks WHERE \"ts:s16\" IS NOT NULL AND \"temperature:i16\" IS NOT NULL")" -gt 0 ] ||
     fail "no block of codes to take back"
-  back+="; DROP VIEW \"$v4\".readings CASCADE;
-    UPDATE \"$v4\".blocks SET \"ts:ms\" = $(decode16 ts:s16 ' * 1000') WHERE \"ts:s16\" IS NOT NULL"
-  drop="DROP COLUMN \"ts:s16\", DROP COLUMN \"ts:s\""
-  for m in temperature humidity pressure battery; do
-    back+="; UPDATE \"$v4\".blocks SET \"$m:int\" = $(decode16 "$m:i16") WHERE \"$m:i16\" IS NOT NULL"
-    drop+=", DROP COLUMN \"$m:i16\", DROP COLUMN \"$m:i2\""
-  done
-  back+="; ALTER TABLE \"$v4\".blocks $drop"
+  back+="; $(codes_back "$v4" ts:ms ' * 1000' int '' yes)"
   for c in ts:ms ts:us temperature:int temperature:f8; do back+="; ALTER TABLE \"$v4\".blocks ALTER COLUMN \"$c\" SET STATISTICS -1"; done
 fi
 sql "$back; UPDATE \"$v4\".schema_version SET version = 4 WHERE version = 6" >/dev/null
 expect_eq "$(statistics_off file_hourly)" 0 "version 4: statistics of every contribution column"
-run_sluice ingest "$work/v4data" --schema "$v4" --progress never --quiet >/dev/null 2>"$work/err4.txt"
-expect_eq "$rc" 2 "ingest into a version-4 schema"
-grep -q "schema version 4, this sluice needs 6" "$work/err4.txt" || fail "the refusal does not name versions 4 and 6"
-sluice schema migrate --schema "$v4" >"$work/migrate4.txt"
-grep -q "migrated from version 4 to 6" "$work/migrate4.txt" || fail "migrate did not report 4 -> 6"
-expect_eq "$(readings_md5 "$v4")" "$before" "every reading unchanged by the 4 -> 6 migration"
+refused_then_migrated "$v4" 4 "$before"
 expect_eq "$(statistics_off file_hourly)" "$(( 17 * $(partitions file_hourly) ))" \
   "contribution partitions: no statistics for rows and each measure's count, min, max, sum"
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
@@ -141,13 +164,7 @@ if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
   expect_eq "$(sql "SELECT count(*) FROM \"$v4\".readings_between('-infinity', 'infinity')")" "${before%%/*}" \
     "readings_between is back"
 fi
-run_sluice ingest "$work/later" --schema "$v4" --progress never --quiet >/dev/null 2>&1
-expect_eq "$rc" 0 "new files load into the schema migrated from 4"
-check_aggregates_match_readings "$v4"
-if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
-  expect_eq "$(sql "SELECT count(DISTINCT file_id) FROM \"$v4\".blocks WHERE \"ts:s16\" IS NOT NULL")" 2 \
-    "the new files' blocks in the 16-bit forms"
-fi
+new_files_after_migration "$v4" 4
 
 # Version 5 -> 6: the 16-bit forms move from int2 arrays to bytea of codes. A schema of this sluice taken back to
 # version 5 (blocks: codes rewritten as int2 arrays; the code columns, view and function dropped) gives the same
@@ -159,34 +176,16 @@ expect_eq "$rc" 0 "load into the schema to take back to version 5"
 before=$(readings_md5 "$v5")
 back="UPDATE \"$v5\".schema_version SET version = 5 WHERE version = 6"
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
-  back+="; DROP VIEW \"$v5\".readings CASCADE;
-    UPDATE \"$v5\".blocks SET \"ts:s\" = $(decode16 ts:s16 ::smallint) WHERE \"ts:s16\" IS NOT NULL"
-  drop="DROP COLUMN \"ts:s16\""
-  for m in temperature humidity pressure battery; do
-    back+="; UPDATE \"$v5\".blocks SET \"$m:i2\" = $(decode16 "$m:i16" ::smallint) WHERE \"$m:i16\" IS NOT NULL"
-    drop+=", DROP COLUMN \"$m:i16\""
-  done
-  back+="; ALTER TABLE \"$v5\".blocks $drop"
+  back+="; $(codes_back "$v5" ts:s ::smallint i2 ::smallint no)"
 fi
 sql "$back" >/dev/null
 int2_blocks() { sql "SELECT count(*) FILTER (WHERE \"ts:s\" IS NOT NULL) || '/' || count(*) FILTER (WHERE \"temperature:i2\" IS NOT NULL) FROM \"$v5\".blocks"; }
 [ "${SLUICE_TEST_LAYOUT:-rows}" = rows ] || int2_before=$(int2_blocks)
-run_sluice ingest "$work/v4data" --schema "$v5" --progress never --quiet >/dev/null 2>"$work/err5.txt"
-expect_eq "$rc" 2 "ingest into a version-5 schema"
-grep -q "schema version 5, this sluice needs 6" "$work/err5.txt" || fail "the refusal does not name versions 5 and 6"
-sluice schema migrate --schema "$v5" >"$work/migrate5.txt"
-grep -q "migrated from version 5 to 6" "$work/migrate5.txt" || fail "migrate did not report 5 -> 6"
-expect_eq "$(readings_md5 "$v5")" "$before" "every reading unchanged by the 5 -> 6 migration"
+refused_then_migrated "$v5" 5 "$before"
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
   case "$int2_before" in 0/* | */0) fail "no int2 blocks to migrate: $int2_before" ;; esac
   expect_eq "$(int2_blocks)" "$int2_before" "version 5's int2 blocks stay as they were"
   expect_eq "$(sql "SELECT count(*) FROM \"$v5\".readings_between('-infinity', 'infinity')")" "${before%%/*}" \
     "readings_between decodes the int2 blocks"
 fi
-run_sluice ingest "$work/later" --schema "$v5" --progress never --quiet >/dev/null 2>&1
-expect_eq "$rc" 0 "new files load into the schema migrated from 5"
-check_aggregates_match_readings "$v5"
-if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
-  expect_eq "$(sql "SELECT count(DISTINCT file_id) FROM \"$v5\".blocks WHERE \"ts:s16\" IS NOT NULL")" 2 \
-    "the new files' blocks as codes"
-fi
+new_files_after_migration "$v5" 5
