@@ -73,6 +73,19 @@ BlockBuilder::BlockBuilder(const Config& config)
   }
 }
 
+void BlockBuilder::reserve(std::size_t readings) {
+  ts_.reserve(readings);
+  for (ColumnStore& store : stores_) {
+    store.nulls.reserve(readings);
+    if (store.type == ColumnType::float8)
+      store.reals.reserve(readings);
+    else if (store.type == ColumnType::text)
+      store.texts.reserve(readings);
+    else
+      store.ints.reserve(readings);
+  }
+}
+
 void BlockBuilder::add(const std::vector<FieldValue>& values) {
   sensor_hours_.at(values[config_.sensor_column].text, hour_floor(values[config_.timestamp_column].integer));
   add(values, sensor_hours_.last_index());

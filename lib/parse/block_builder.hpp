@@ -27,6 +27,10 @@ class BlockBuilder {
  public:
   explicit BlockBuilder(const Config& config);
 
+  /// Room for `readings` without growing: the columns are appended to one value at a time, and growing them
+  /// copies what they hold into pages the kernel must fault in and zero.
+  void reserve(std::size_t readings);
+
   /// Takes one valid row (values in config order, as RowValidator::values()).
   void add(const std::vector<FieldValue>& values);
   /// The same, with the reading's (sensor, hour) already indexed by the caller's FileAggregate (its

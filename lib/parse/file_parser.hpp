@@ -38,6 +38,9 @@ class FileParser {
   FileParser(const Config& config, const ParseLimits& limits, ParsedFile& out);
   ~FileParser();
 
+  /// Blocks layout: room for about `readings` before the first flush (nothing in the rows layout).
+  void reserve_readings(std::size_t readings);
+
   /// Parses the complete records at the start of `data`, everything when `last`; returns the bytes read. The
   /// rest (an unfinished record) is to be fed again at the start of the next piece.
   std::size_t feed(std::string_view data, bool last);
