@@ -249,13 +249,12 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
       case BlockColumnKind::count: blocks.add_int4(static_cast<std::int32_t>(count)); break;
       // A block lies within one hour: offsets in seconds are under 3,600 and fit a 16-bit code.
       case BlockColumnKind::ts_seconds16:
-        if (unit != TsUnit::seconds) {
+        if (unit == TsUnit::seconds)
+          write_codes(blocks, count, [&](std::size_t i) {
+            return code16(static_cast<std::int32_t>((ts_[readings[i]] - first) / 1'000'000));
+          });
+        else
           blocks.add_null();
-          break;
-        }
-        write_codes(blocks, count, [&](std::size_t i) {
-          return code16(static_cast<std::int32_t>((ts_[readings[i]] - first) / 1'000'000));
-        });
         break;
       case BlockColumnKind::ts_seconds: blocks.add_null(); break;  // schema version 5's form, only read now
       case BlockColumnKind::ts_millis: write_offsets(TsUnit::millis, kInt4Oid, 4, 1000); break;
@@ -279,7 +278,7 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
 // themselves (the other columns NULL; "<c>:i2" always is). A column all NULL in the block is NULL in every form.
 void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint32_t* readings, std::size_t count,
                                        CopyBuffer& blocks) {
-  bool has_nulls = false, exact = true;
+  bool has_nulls = false, any_value = false, exact = true;
   int scale = 0;
   scaled_.assign(count, 0);
   // One pass at the scale so far; a value that needs more decimals raises the scale, and the values before it
@@ -289,6 +288,7 @@ void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint
       has_nulls = true;
       continue;
     }
+    any_value = true;  // the loop ends early only at a value, so after it !any_value means NULLs only
     if (scaled_int(store.reals[readings[i]], scale, scaled_[i])) continue;
     scale = decimal_scale(store.reals[readings[i]], scale + 1);
     exact = scale >= 0;
@@ -301,7 +301,7 @@ void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint
     else
       put();
   };
-  if (has_nulls && std::all_of(readings, readings + count, [&](std::uint32_t r) { return store.nulls[r] != 0; })) {
+  if (!any_value) {
     for (int form = 0; form < 5; ++form) blocks.add_null();  // every form NULL: the view decodes NULLs
     return;
   }
