@@ -1,5 +1,6 @@
 #include "parse/file_aggregate.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace sluice {
@@ -113,9 +114,24 @@ HourAggregate& FileAggregate::at(std::string_view sensor_id, std::int64_t hour_m
 }
 
 void FileAggregate::move_into(AggregateDeltas& deltas) {
-  // One (sensor, hour) per entry: each is taken over whole, into a table sized once.
+  // In key order, so that each is appended: the sensors' ids are compared once to rank them, and the (sensor,
+  // hour) pairs sorted by rank and hour.
+  std::vector<std::uint32_t> by_id(sensors_.size());
+  for (std::uint32_t i = 0; i < by_id.size(); ++i) by_id[i] = i;
+  std::sort(by_id.begin(), by_id.end(), [&](std::uint32_t a, std::uint32_t b) { return sensors_[a].id < sensors_[b].id; });
+  std::vector<std::uint32_t> rank(sensors_.size());
+  for (std::uint32_t r = 0; r < by_id.size(); ++r) rank[by_id[r]] = r;
+  std::vector<std::uint32_t> order(hours_.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const std::uint32_t ra = rank[hours_[a].sensor], rb = rank[hours_[b].sensor];
+    return ra < rb || (ra == rb && hours_[a].hour_micros < hours_[b].hour_micros);
+  });
   deltas.reserve(deltas.size() + hours_.size());
-  for (Hour& hour : hours_) deltas.add(sensors_[hour.sensor].id, hour.hour_micros, std::move(hour.aggregate));
+  for (std::uint32_t index : order) {
+    Hour& hour = hours_[index];
+    deltas.add(sensors_[hour.sensor].id, hour.hour_micros, std::move(hour.aggregate));
+  }
   sensors_.clear();
   hours_.clear();
   std::fill(slots_.begin(), slots_.end(), 0);

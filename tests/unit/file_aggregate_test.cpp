@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -85,4 +86,38 @@ TEST_CASE("file_aggregate: the interning hash tells apart ids that share their f
   CHECK(sluice::sensor_id_hash("abcdefgh-X-abcdefgh") != sluice::sensor_id_hash("abcdefgh-Y-abcdefgh"));
   CHECK(sluice::sensor_id_hash("a") != sluice::sensor_id_hash("b"));
   CHECK(sluice::sensor_id_hash("") != sluice::sensor_id_hash(std::string_view("\0", 1)));
+}
+
+TEST_CASE("aggregate deltas: entries in (sensor, hour) order whatever order they came in, equal keys merged") {
+  AggregateDeltas deltas(2);
+  HourAggregate one;
+  one.measures.resize(2);
+  add(one, 1, 0);
+  for (const auto& [sensor, hour] : std::vector<std::pair<std::string, std::int64_t>>{
+           {"b", 2 * kHour}, {"a", 5 * kHour}, {"b", kHour}, {"a", 5 * kHour}, {"ab", 0}, {"a", 7 * kHour}}) {
+    HourAggregate copy = one;
+    deltas.add(sensor, hour, std::move(copy));
+  }
+  deltas.at("a", 6 * kHour).rows = 9;  // inserted in place
+  std::vector<std::string> keys;
+  for (const auto& [key, hour] : deltas.entries())
+    keys.push_back(key.sensor + "@" + std::to_string(key.hour_micros / kHour) + "=" + std::to_string(hour.rows));
+  CHECK(keys == std::vector<std::string>{"a@5=2", "a@6=9", "a@7=1", "ab@0=1", "b@1=1", "b@2=1"});
+  CHECK(deltas.entries().at(sluice::SensorHour{"a", 5 * kHour}).measures[0].sum == 2);
+  CHECK(deltas.entries().count(sluice::SensorHour{"a", 4 * kHour}) == 0);
+  CHECK_THROWS_AS((void)deltas.entries().at(sluice::SensorHour{"c", 0}), std::out_of_range);
+}
+
+TEST_CASE("file_aggregate: move_into hands the sensor-hours over in key order") {
+  FileAggregate mine(2);
+  // First appearance order differs from key order: sensors and hours both out of order.
+  for (const auto& [sensor, hour] : std::vector<std::pair<std::string, std::int64_t>>{
+           {"s10", 3 * kHour}, {"s2", kHour}, {"s10", kHour}, {"s1", 9 * kHour}, {"s2", 0}})
+    add(mine.at(sensor, hour), 1, 2);
+  AggregateDeltas deltas(2);
+  mine.move_into(deltas);
+  std::vector<std::string> keys;
+  for (const auto& [key, hour] : deltas.entries())
+    keys.push_back(key.sensor + "@" + std::to_string(key.hour_micros / kHour));
+  CHECK(keys == std::vector<std::string>{"s1@9", "s10@1", "s10@3", "s2@0", "s2@1"});
 }
