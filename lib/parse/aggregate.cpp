@@ -29,6 +29,8 @@ bool same(const SensorHour& a, std::string_view sensor, std::int64_t hour_micros
 
 }  // namespace
 
+bool operator<(const SensorHour& a, const SensorHour& b) { return before(a, b.sensor, b.hour_micros); }
+
 std::vector<AggregateDeltas::Entry>::const_iterator AggregateDeltas::Entries::find(const SensorHour& key) const {
   const auto found = std::lower_bound(entries_.begin(), entries_.end(), key,
                                       [](const Entry& entry, const SensorHour& k) { return entry.first < k; });

@@ -51,12 +51,8 @@ struct SensorHour {
   bool operator==(const SensorHour&) const = default;
 };
 
-
 /// Orders (sensor, hour) keys: by sensor id, then hour.
-inline bool operator<(const SensorHour& a, const SensorHour& b) {
-  const int order = a.sensor.compare(b.sensor);
-  return order < 0 || (order == 0 && a.hour_micros < b.hour_micros);
-}
+bool operator<(const SensorHour& a, const SensorHour& b);
 
 /// The aggregate deltas of one file: one entry per (sensor, hour), kept sorted by key. Sorted because they are
 /// written to file_hourly in that order (its (sensor, hour) btree then takes a file's rows in runs); a flat

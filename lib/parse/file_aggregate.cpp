@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <numeric>
 
 namespace sluice {
 namespace {
@@ -117,12 +118,12 @@ void FileAggregate::move_into(AggregateDeltas& deltas) {
   // In key order, so that each is appended: the sensors' ids are compared once to rank them, and the (sensor,
   // hour) pairs sorted by rank and hour.
   std::vector<std::uint32_t> by_id(sensors_.size());
-  for (std::uint32_t i = 0; i < by_id.size(); ++i) by_id[i] = i;
+  std::iota(by_id.begin(), by_id.end(), 0u);
   std::sort(by_id.begin(), by_id.end(), [&](std::uint32_t a, std::uint32_t b) { return sensors_[a].id < sensors_[b].id; });
   std::vector<std::uint32_t> rank(sensors_.size());
   for (std::uint32_t r = 0; r < by_id.size(); ++r) rank[by_id[r]] = r;
   std::vector<std::uint32_t> order(hours_.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
     const std::uint32_t ra = rank[hours_[a].sensor], rb = rank[hours_[b].sensor];
     return ra < rb || (ra == rb && hours_[a].hour_micros < hours_[b].hour_micros);
