@@ -94,6 +94,12 @@ void create_contributions_year(pqxx::work& txn, const SqlNames& names, int year)
   txn.exec(fmt::format("ALTER TABLE {} {}", partition, aggregate_statistics_off(names)));
 }
 
+std::size_t contribution_row_bytes(const SqlNames& names) {
+  // Field count, then each field's 4-byte length and value: file_id, sensor, hour, rows; per measure its count,
+  // min, max (8 bytes each) and a numeric sum (8-byte header and a 2-byte digit per 4 decimal digits).
+  return 2 + 12 + (4 + 32) + 12 + 12 + names.measures.size() * (3 * 12 + 4 + 8 + 12);
+}
+
 void encode_contributions(std::int64_t file_id, const AggregateDeltas& deltas, const SqlNames& names, CopyBuffer& out) {
   const auto fields = static_cast<std::int16_t>(4 + 4 * names.measures.size());
   // In (sensor, hour) order, as the deltas keep them: the (sensor, hour) btree takes a file's rows in runs.

@@ -32,6 +32,10 @@ std::vector<std::string> sensor_hourly_columns(const Config& config);
 /// Creates the year partition of file_hourly if missing (the caller holds the DDL lock).
 void create_contributions_year(pqxx::work& txn, const SqlNames& names, int year);
 
+/// About the bytes one contribution row takes in binary COPY form (a sensor id of up to 32 bytes, sums of up to
+/// ~20 digits): for sizing the buffer they go to.
+std::size_t contribution_row_bytes(const SqlNames& names);
+
 /// Appends the contribution rows of one file to `out` (COPY column order of file_hourly).
 void encode_contributions(std::int64_t file_id, const AggregateDeltas& deltas, const SqlNames& names, CopyBuffer& out);
 

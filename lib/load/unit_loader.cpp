@@ -133,7 +133,13 @@ void UnitLoader::copy_rows(PgSession& session, pqxx::work& txn, const std::vecto
 // rewritten and a file's contribution can later be removed alone.
 void UnitLoader::copy_contributions(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
                                     const std::vector<FileOutcome>& outcomes) const {
+  // Sized before it is filled: grown by doubling, a 56 MB file's ~10 MB of contributions was copied ~20 MB over
+  // into pages freshly faulted in.
+  std::size_t entries = 0;
+  for (std::size_t i = 0; i < files.size(); ++i)
+    if (takes_rows(files[i], outcomes[i])) entries += files[i].deltas.size();
   CopyBuffer contributions;
+  contributions.reserve(entries * contribution_row_bytes(names_));
   for (std::size_t i = 0; i < files.size(); ++i)
     if (takes_rows(files[i], outcomes[i]))
       encode_contributions(files[i].file_id, files[i].deltas, names_, contributions);

@@ -61,9 +61,11 @@ class BlockBuilder {
   };
   // How a block's ts offsets are held: the coarsest unit every offset is a whole number of.
   enum class TsUnit { seconds, millis, micros };
+  // One sensor-hour's readings since the last flush: its sensor and its slice of order_.
   struct Group {
-    std::string sensor;
-    std::vector<std::uint32_t> readings;  // indexes, in file order until finish() sorts them by ts
+    const std::string& sensor;
+    std::uint32_t* readings;  // indexes into ts_ and the stores, in file order until finish() sorts them by ts
+    std::size_t count;
   };
 
   void write_group(const Group& group, std::int64_t file_id, CopyBuffer& blocks);
@@ -82,7 +84,10 @@ class BlockBuilder {
   std::vector<std::int64_t> ts_;
   std::vector<ColumnStore> stores_;  // one per configured column but ts and sensor, config order
   std::vector<int> store_of_;        // per configured column: index into stores_, or -1
-  std::vector<Group> groups_;           // by sensor-hour index; a group without readings is skipped
+  std::vector<std::uint32_t> sensor_hour_of_;  // per reading since the last flush: its sensor-hour index
+  std::vector<std::string> sensors_;           // per sensor-hour index: its sensor
+  std::vector<std::uint32_t> group_ends_;      // scratch of finish: per sensor-hour, where it ends in order_
+  std::vector<std::uint32_t> order_;           // scratch of finish: the readings grouped by sensor-hour
   FileAggregate sensor_hours_{0};       // the index for add(values) alone
   std::vector<std::int32_t> scaled_;    // scratch of write_float_columns
 };
