@@ -160,6 +160,12 @@ std::int64_t BlockBuilder::flush(std::int64_t file_id, CopyBuffer& blocks, CopyB
   return in_blocks;
 }
 
+void BlockBuilder::reserve_pending_bytes(std::size_t bytes) {
+  // As pending_bytes() counts a reading: its ts and group index, a null flag and an 8-byte value per column.
+  const std::size_t per_reading = sizeof(std::int64_t) + sizeof(std::uint32_t) + stores_.size() * 9;
+  reserve(bytes / per_reading);
+}
+
 std::size_t BlockBuilder::pending_bytes() const {
   std::size_t bytes = ts_.size() * (sizeof(std::int64_t) + sizeof(std::uint32_t));  // ts and the group's index
   for (const ColumnStore& store : stores_)

@@ -30,6 +30,8 @@ class BlockBuilder {
   /// Room for `readings` without growing: the columns are appended to one value at a time, and growing them
   /// copies what they hold into pages the kernel must fault in and zero.
   void reserve(std::size_t readings);
+  /// reserve() for as many readings as pending_bytes() allows in `bytes` (text values' own bytes aside).
+  void reserve_pending_bytes(std::size_t bytes);
 
   /// Takes one valid row (values in config order, as RowValidator::values()).
   void add(const std::vector<FieldValue>& values);

@@ -219,6 +219,10 @@ void FileParser::reserve_readings(std::size_t readings) {
   if (blocks_) blocks_->reserve(readings);
 }
 
+void FileParser::reserve_pending_block_bytes(std::size_t bytes) {
+  if (blocks_) blocks_->reserve_pending_bytes(bytes);
+}
+
 void parse_file(std::string_view content, const Config& config, const ParseLimits& limits, ParsedFile& out) {
   // Binary rows run ~1.6x the CSV text (89 vs 56 bytes for the sensor format): one allocation per file.
   // Blocks run up to ~0.7x the CSV text when values stay float8 (~0.2x in 16-bit codes); pages reserved and not

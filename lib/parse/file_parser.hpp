@@ -40,6 +40,8 @@ class FileParser {
 
   /// Blocks layout: room for about `readings` before the first flush (nothing in the rows layout).
   void reserve_readings(std::size_t readings);
+  /// Blocks layout: room for the readings that fit in `bytes` of pending_block_bytes() (a streamed file's bound).
+  void reserve_pending_block_bytes(std::size_t bytes);
 
   /// Parses the complete records at the start of `data`, everything when `last`; returns the bytes read. The
   /// rest (an unfinished record) is to be fed again at the start of the next piece.
