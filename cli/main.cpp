@@ -23,8 +23,8 @@ int main(int argc, char** argv) {
   using sluice::ExitCode;
   // glibc gives each thread up to 8 x cores malloc arenas, and each keeps the high-water mark of what was freed
   // in it: with the pipeline's threads that multiplied peak RSS (270 MB for 100,000 small files, 280 MB for a
-  // dry run of 56 MB files) for no measurable speed. Two arenas hold every shape under 200 MiB; set before any
-  // thread starts. MALLOC_ARENA_MAX in the environment still wins.
+  // dry run of 56 MB files) for no measurable speed. Two arenas held every shape under 200 MiB (a little more with
+  // the heap kept below); set before any thread starts. MALLOC_ARENA_MAX in the environment still wins.
   if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
   // glibc maps every allocation above a threshold (128 KiB, raised as such blocks are freed, to 32 MiB at most)
   // on its own and unmaps it when freed, and hands a heap's free top back past twice that: a large file's
