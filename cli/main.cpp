@@ -14,6 +14,7 @@
 #include "core/redact.hpp"
 #include "infer_command.hpp"
 #include "ingest_command.hpp"
+#include "pipeline/pipeline.hpp"
 #include "plan_command.hpp"
 #include "retention_command.hpp"
 #include "run/signals.hpp"
@@ -29,14 +30,13 @@ int main(int argc, char** argv) {
   // glibc maps every allocation above a threshold (128 KiB, raised as such blocks are freed, to 32 MiB at most)
   // on its own and unmaps it when freed, and hands a heap's free top back past twice that: a large file's
   // buffers and per-sensor-hour tables (tens of MB) came back as fresh pages for every file, each faulted in and
-  // zeroed by the kernel (~100,000 faults, a fifth of the client's CPU on 10 files of 56 MB). Up to 256 MiB they
+  // zeroed by the kernel (~100,000 faults, a fifth of the client's CPU on 10 files of 56 MB). Up to kHeapKeptBytes they
   // now stay in the heap for the next file; the pipeline trims the heap when the process holds more than that.
   // MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ (or GLIBC_TUNABLES) in the environment still win.
-  constexpr int kHeapKeptBytes = 256 << 20;
   if (std::getenv("MALLOC_MMAP_THRESHOLD_") == nullptr && std::getenv("GLIBC_TUNABLES") == nullptr)
-    mallopt(M_MMAP_THRESHOLD, kHeapKeptBytes);
+    mallopt(M_MMAP_THRESHOLD, static_cast<int>(sluice::kHeapKeptBytes));
   if (std::getenv("MALLOC_TRIM_THRESHOLD_") == nullptr && std::getenv("GLIBC_TUNABLES") == nullptr)
-    mallopt(M_TRIM_THRESHOLD, kHeapKeptBytes);
+    mallopt(M_TRIM_THRESHOLD, static_cast<int>(sluice::kHeapKeptBytes));
   sluice::block_stop_signals();
   const std::vector<std::string> args(argv, argv + argc);
   CLI::App app{"sluice: load sensor data files into PostgreSQL, fast, validated and exactly once"};

@@ -160,17 +160,17 @@ std::int64_t BlockBuilder::flush(std::int64_t file_id, CopyBuffer& blocks, CopyB
   return in_blocks;
 }
 
-void BlockBuilder::reserve_pending_bytes(std::size_t bytes) {
-  // As pending_bytes() counts a reading: its ts and group index, a null flag and an 8-byte value per column.
-  const std::size_t per_reading = sizeof(std::int64_t) + sizeof(std::uint32_t) + stores_.size() * 9;
-  reserve(bytes / per_reading);
+// A reading's ts and group index, and per column a null flag and one 8-byte slot (a value, or a text's offset and
+// length): every store holds one of each per reading.
+std::size_t BlockBuilder::bytes_per_reading() const {
+  return sizeof(std::int64_t) + sizeof(std::uint32_t) + stores_.size() * (1 + 8);
 }
 
+void BlockBuilder::reserve_pending_bytes(std::size_t bytes) { reserve(bytes / bytes_per_reading()); }
+
 std::size_t BlockBuilder::pending_bytes() const {
-  std::size_t bytes = ts_.size() * (sizeof(std::int64_t) + sizeof(std::uint32_t));  // ts and the group's index
-  for (const ColumnStore& store : stores_)
-    bytes += store.nulls.size() + (store.reals.size() + store.ints.size()) * 8 + store.texts.size() * 8 +
-             store.arena.size();
+  std::size_t bytes = ts_.size() * bytes_per_reading();
+  for (const ColumnStore& store : stores_) bytes += store.arena.size();  // text values' own bytes
   return bytes;
 }
 

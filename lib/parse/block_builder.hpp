@@ -79,6 +79,8 @@ class BlockBuilder {
                          CopyBuffer& blocks);
   void write_loose(const std::string& sensor, std::uint32_t reading, std::int64_t file_id, CopyBuffer& loose);
   std::size_t estimated_reading_bytes(const Group& group) const;
+  // What pending_bytes() counts for one reading, text values' own bytes aside.
+  std::size_t bytes_per_reading() const;
   TsUnit ts_unit(const std::uint32_t* readings, std::size_t count) const;
 
   const Config& config_;

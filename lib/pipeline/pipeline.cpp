@@ -43,7 +43,7 @@ using UnitPtr = std::shared_ptr<Unit>;
 // Each thread allocates from a malloc arena of its own and each arena keeps the high-water mark of what was freed
 // in it: a large file's aggregates (tens of MB), or a unit of a thousand small files, leave that much behind in
 // every thread that ever loaded one, and RSS grows with the number of threads. Freed pages are handed back to the
-// kernel after a large file's unit once the process holds more than kTrimAboveBytes, and at most once a second
+// kernel after a large file's unit once the process holds more than kHeapKeptBytes, and at most once a second
 // after units of small files (trimming after every unit of small files costs more in page faults than it saves).
 // Below that bound a large file's pages stay mapped for the next one: trimming after every unit of 56 MB files
 // (~50,000 sensor-hours each) made the next file fault all of them in again, ~100,000 faults and ~0.8 CPU-s of
@@ -53,15 +53,13 @@ class HeapTrimmer {
   void after_unit(bool large) {
     const std::int64_t now = Clock::now().time_since_epoch().count();
     std::int64_t last = last_.load();
-    if (large && resident_bytes() < kTrimAboveBytes) return;
+    if (large && resident_bytes() < kHeapKeptBytes) return;
     if (!large && now - last < std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)).count()) return;
     if (!last_.compare_exchange_strong(last, now) && !large) return;  // another thread just did
     malloc_trim(0);
   }
 
  private:
-  static constexpr std::size_t kTrimAboveBytes = 256ull << 20;
-
   // Resident set from /proc/self/statm (pages); the most there is if it cannot be read, which trims as before.
   static std::size_t resident_bytes() {
     std::ifstream statm("/proc/self/statm");

@@ -16,6 +16,10 @@
 
 namespace sluice {
 
+/// Freed memory sluice keeps for the next file: the pipeline hands the heap back to the system after a large
+/// file's unit only above this much resident, and main() lets glibc keep freed blocks of up to this size.
+inline constexpr std::size_t kHeapKeptBytes = 256ull << 20;
+
 struct PipelineOptions {
   int jobs = 2;                               ///< parallel parse+validate
   int fetch_jobs = 2;                         ///< parallel reads / GETs
