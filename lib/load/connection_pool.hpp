@@ -13,7 +13,7 @@ namespace sluice {
 
 class ConnectionPool {
  public:
-  ConnectionPool(std::string dsn, std::string setup_sql) : dsn_(std::move(dsn)), setup_sql_(std::move(setup_sql)) {}
+  explicit ConnectionPool(std::string dsn) : dsn_(std::move(dsn)) {}
   ~ConnectionPool();
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
@@ -48,10 +48,10 @@ class ConnectionPool {
   Lease acquire();
 
  private:
-  std::unique_ptr<PgSession> connect() { return std::make_unique<PgSession>(dsn_, setup_sql_); }
+  std::unique_ptr<PgSession> connect() { return std::make_unique<PgSession>(dsn_); }
   void give_back(std::unique_ptr<PgSession> session);
 
-  std::string dsn_, setup_sql_;
+  std::string dsn_;
   std::mutex mutex_;
   std::condition_variable warmed_;
   int warming_ = 0;

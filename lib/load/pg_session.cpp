@@ -78,7 +78,7 @@ std::string data_error_reason(const std::exception& error) {
   return fmt::format("PostgreSQL refused the file's data: SQLSTATE {}: {}", sqlstate, message);
 }
 
-PgSession::PgSession(const std::string& dsn, const std::string& setup_sql) {
+PgSession::PgSession(const std::string& dsn) {
   try {
     connection_ = std::make_unique<pqxx::connection>(dsn);
   } catch (const pqxx::broken_connection& error) {
@@ -94,7 +94,6 @@ PgSession::PgSession(const std::string& dsn, const std::string& setup_sql) {
   // encoding cannot hold (a data error of that file), instead of storing each byte as a character.
   pqxx::nontransaction setup(*connection_);
   setup.exec("SET TimeZone = 'UTC'; SET client_min_messages = warning; SET client_encoding = 'UTF8'");
-  if (!setup_sql.empty()) setup.exec(setup_sql);
 }
 
 std::unique_ptr<PgSession> connect_with_retries(const std::string& dsn, const RetryPolicy& retry, Logger& logger) {

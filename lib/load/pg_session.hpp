@@ -35,9 +35,9 @@ std::string data_error_reason(const std::exception& error);
 
 class PgSession {
  public:
-  /// Connects and runs `setup_sql` (e.g. temp tables); throws FatalError for an error retrying cannot fix
+  /// Connects and sets the session's time zone and encodings; throws FatalError for an error retrying cannot fix
   /// (permanent_connection_hint), else pqxx::broken_connection, with the password removed from the message.
-  explicit PgSession(const std::string& dsn, const std::string& setup_sql = {});
+  explicit PgSession(const std::string& dsn);
 
   pqxx::connection& connection() { return *connection_; }
 

@@ -22,7 +22,7 @@ PgTarget::PgTarget(const Config& config, PgTargetOptions options, Logger& logger
       },
       [&] { admin_.reset(); });
   loader_ = std::make_unique<UnitLoader>(*names_, run_id_, options_.rules);
-  pool_ = std::make_unique<ConnectionPool>(options_.dsn, loader_->session_setup_sql());
+  pool_ = std::make_unique<ConnectionPool>(options_.dsn);
   pool_->warm_up(options_.connections);
   sink_ = std::make_unique<PgSink>(*pool_, *loader_, *names_, options_.retry, logger_, stats_);
   // The setup session goes on as the ledger's, and ends the run: each connection costs the server a backend

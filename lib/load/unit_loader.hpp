@@ -26,9 +26,6 @@ class UnitLoader {
  public:
   UnitLoader(const SqlNames& names, std::int64_t run_id, LedgerRules rules);
 
-  /// SQL to run once on each new connection (the unit's temp tables).
-  [[nodiscard]] std::string session_setup_sql() const;
-
   /// Commits `files` in one transaction and returns one outcome per file, following the ledger's rules
   /// (ledger_rules.hpp) against each uri's current row, read under the uri's advisory lock: files another
   /// process committed meanwhile are skipped, a new version replaces the stored rows only when it loads, a
@@ -71,7 +68,8 @@ class UnitLoader {
 
   const SqlNames& names_;
   LedgerRules rules_;
-  std::string ledger_sql_, history_sql_, failure_sql_;
+  std::int64_t run_id_;  ///< 0: no runs row (the ledger's run_id is NULL)
+  std::string ledger_copy_sql_, history_sql_, failure_sql_;
 };
 
 }  // namespace sluice

@@ -20,7 +20,8 @@ namespace {
 
 // COPYs one numeric per row into a temp table and returns the values as PostgreSQL prints them.
 std::vector<std::string> round_trip(const std::vector<std::string>& fields) {
-  sluice::PgSession session("", "CREATE TEMP TABLE numeric_check (n numeric, position int)");
+  sluice::PgSession session("");
+  pqxx::nontransaction(session.connection()).exec("CREATE TEMP TABLE numeric_check (n numeric, position int)");
   sluice::CopyBuffer rows;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     rows.begin_row(2);
