@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "core/errors.hpp"
+#include "core/huge_pages.hpp"
 
 namespace sluice {
 namespace {
@@ -48,6 +49,10 @@ void read_local_file(const FileRef& file, std::uint64_t max_bytes, std::string& 
     throw FileChangedError(
         fmt::format("file changed while being loaded: listed with {} bytes, now {}", file.size, size));
   // resize() zero-fills, but within a reused buffer's capacity that touches pages already mapped.
+  if (size > bytes.capacity()) {
+    bytes.reserve(static_cast<std::size_t>(size));
+    prefer_huge_pages(bytes.data(), bytes.capacity());
+  }
   bytes.resize(static_cast<std::size_t>(size));
   std::size_t done = 0;
   while (done < bytes.size()) {
