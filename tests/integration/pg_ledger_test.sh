@@ -32,6 +32,10 @@ ingest "$work/a" --max-attempts 2
 expect_eq "$rc" 0 "the fixed file loads"
 expect_eq "$(state "$work/a/bad.csv")" "loaded:0" "loaded once fixed"
 expect_eq "$(readings)" 3 "rows of the fixed file"
+expect_eq "$(sql "SELECT f.run_id = (SELECT max(run_id) FROM \"$schema\".runs) AND f.loaded_at > r.started_at
+                    AND f.updated_at = f.loaded_at FROM \"$schema\".files f JOIN \"$schema\".runs r USING (run_id)
+                  WHERE f.uri = '$work/a/bad.csv' AND f.status = 'loaded'")" t \
+  "the loaded row names the run that loaded it, and its time"
 
 # --- a new version that fails keeps the old version's rows; a later good version replaces them ---
 mkdir -p "$work/b"
