@@ -11,8 +11,6 @@
 #include <type_traits>
 #include <utility>
 
-#include "core/huge_pages.hpp"
-
 namespace sluice {
 
 /// Microseconds between the Unix epoch and PostgreSQL's epoch (2000-01-01 UTC).
@@ -179,7 +177,6 @@ class CopyBuffer {
   }
   void grow_to(std::size_t capacity) {
     std::unique_ptr<char[]> bigger(new char[capacity]);
-    prefer_huge_pages(bigger.get(), capacity);
     if (size_) std::memcpy(bigger.get(), data_.get(), size_);
     data_ = std::move(bigger);
     capacity_ = capacity;
