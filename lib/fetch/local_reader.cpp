@@ -48,7 +48,9 @@ void read_local_file(const FileRef& file, std::uint64_t max_bytes, std::string& 
   if (size != file.size)
     throw FileChangedError(
         fmt::format("file changed while being loaded: listed with {} bytes, now {}", file.size, size));
-  // resize() zero-fills, but within a reused buffer's capacity that touches pages already mapped.
+  // A buffer too small for this file is replaced by one that asks for huge pages before its first write: the
+  // zero fill of resize() below faults it in. Within a reused buffer's capacity that fill touches pages already
+  // mapped.
   if (size > bytes.capacity()) {
     bytes.reserve(static_cast<std::size_t>(size));
     prefer_huge_pages(bytes.data(), bytes.capacity());
