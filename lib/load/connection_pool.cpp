@@ -1,15 +1,29 @@
 #include "load/connection_pool.hpp"
 
+#include <algorithm>
+
 namespace sluice {
+
+ConnectionPool::ConnectionPool(std::string dsn, int max_sessions)
+    : dsn_(std::move(dsn)), max_sessions_(std::max(1, max_sessions)) {}
 
 ConnectionPool::~ConnectionPool() {
   for (std::thread& warmer : warmers_) warmer.join();
 }
 
+void ConnectionPool::adopt(std::unique_ptr<PgSession> session) {
+  std::lock_guard lock(mutex_);
+  ++open_;
+  idle_.push_back(std::move(session));
+  changed_.notify_all();
+}
+
 void ConnectionPool::warm_up(int count) {
   {
     std::lock_guard lock(mutex_);
-    warming_ += count;
+    count = std::min(count, max_sessions_ - open_);
+    if (count <= 0) return;
+    open_ += count;
   }
   for (int i = 0; i < count; ++i)
     warmers_.emplace_back([this] {
@@ -18,28 +32,32 @@ void ConnectionPool::warm_up(int count) {
         session = connect();
       } catch (const std::exception&) {  // the load that needs it connects itself and reports why it cannot
       }
-      std::lock_guard lock(mutex_);
-      if (session) idle_.push_back(std::move(session));
-      --warming_;
-      warmed_.notify_all();
+      give_back(std::move(session));
     });
 }
 
 ConnectionPool::Lease ConnectionPool::acquire() {
   std::unique_lock lock(mutex_);
-  warmed_.wait(lock, [this] { return !idle_.empty() || warming_ == 0; });
-  if (!idle_.empty()) {
+  for (;;) {
+    changed_.wait(lock, [this] { return !idle_.empty() || open_ < max_sessions_; });
+    if (idle_.empty()) {
+      ++open_;  // this lease's place: the caller connects inside its retry loop
+      return Lease(*this, nullptr);
+    }
     auto session = std::move(idle_.back());
     idle_.pop_back();
     if (session->connection().is_open()) return Lease(*this, std::move(session));
+    --open_;  // closed while idle (the server restarted): its place is free again
   }
-  return Lease(*this, nullptr);  // connected lazily by the caller, inside its retry loop
 }
 
 void ConnectionPool::give_back(std::unique_ptr<PgSession> session) {
   std::lock_guard lock(mutex_);
-  idle_.push_back(std::move(session));
-  warmed_.notify_all();
+  if (session)
+    idle_.push_back(std::move(session));
+  else
+    --open_;
+  changed_.notify_all();
 }
 
 }  // namespace sluice

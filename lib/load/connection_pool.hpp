@@ -1,5 +1,6 @@
 #pragma once
-// A small pool of PostgreSQL sessions shared by the load threads; broken sessions are dropped.
+// The run's PostgreSQL sessions, shared by the load threads and the ledger lookups: at most --connections at once,
+// so a role's or a server's connection limit sized for the flag is never exceeded. Broken sessions are dropped.
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -13,30 +14,33 @@ namespace sluice {
 
 class ConnectionPool {
  public:
-  explicit ConnectionPool(std::string dsn) : dsn_(std::move(dsn)) {}
+  /// At most `max_sessions` (at least one) sessions exist at once: leased, idle or connecting.
+  ConnectionPool(std::string dsn, int max_sessions);
   ~ConnectionPool();
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
-  /// Opens `count` sessions in the background, so the first loads find them ready instead of each waiting for
-  /// a connection after its file is parsed. One that fails is simply not there: its load connects lazily,
-  /// inside its retries, and reports the error there.
+  /// Takes an open session (the run's setup session) as one of the pool's.
+  void adopt(std::unique_ptr<PgSession> session);
+
+  /// Opens up to `count` more sessions in the background (never past the bound), so the first loads find them
+  /// ready instead of each waiting for a connection after its file is parsed. One that fails is simply not
+  /// there: its load connects lazily, inside its retries, and reports the error there.
   void warm_up(int count);
 
-  /// A session for the duration of one load; returned to the pool by the lease unless discarded.
+  /// A session for the duration of one load or lookup; returned to the pool by the lease unless discarded. A
+  /// lease holds its place in the bound while it lives, with or without a session.
   class Lease {
    public:
     Lease(ConnectionPool& pool, std::unique_ptr<PgSession> session) : pool_(pool), session_(std::move(session)) {}
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    ~Lease() {
-      if (session_) pool_.give_back(std::move(session_));
-    }
+    ~Lease() { pool_.give_back(std::move(session_)); }
     PgSession& operator*() { return *session_; }
     PgSession* operator->() { return session_.get(); }
-    /// Drops a session that may be broken; the next acquire() connects anew.
+    /// Drops a session that may be broken; reconnect() replaces it.
     void discard() { session_.reset(); }
-    /// Replaces a dropped session with a fresh connection.
+    /// Replaces a dropped (or never opened) session with a fresh connection.
     void reconnect() { session_ = pool_.connect(); }
 
    private:
@@ -44,17 +48,20 @@ class ConnectionPool {
     std::unique_ptr<PgSession> session_;
   };
 
-  /// An idle session, or (none idle, none warming up) an empty lease the caller connects.
+  /// An idle session; or, with fewer than the bound open, an empty lease the caller connects (reconnect());
+  /// or, with every session leased, waits for one to come back.
   Lease acquire();
 
  private:
   std::unique_ptr<PgSession> connect() { return std::make_unique<PgSession>(dsn_); }
+  /// Back from a lease: an open session waits for the next one; none frees the lease's place.
   void give_back(std::unique_ptr<PgSession> session);
 
   std::string dsn_;
+  const int max_sessions_;
   std::mutex mutex_;
-  std::condition_variable warmed_;
-  int warming_ = 0;
+  std::condition_variable changed_;
+  int open_ = 0;  // sessions idle, leased (leases without one included) or connecting in the background
   std::vector<std::unique_ptr<PgSession>> idle_;
   std::vector<std::thread> warmers_;
 };

@@ -8,22 +8,14 @@ namespace sluice {
 
 template <typename Action>
 auto PgLedger::with_session(std::string_view what, Action&& action) {
+  ConnectionPool::Lease lease = pool_.acquire();
   return with_retries(
       retry_, std::string(what), logger_, is_transient_db_error,
       [&] {
-        std::lock_guard lock(mutex_);
-        if (!session_) session_ = std::make_unique<PgSession>(dsn_);
-        return action(session_->connection());
+        if (!lease.operator->()) lease.reconnect();
+        return action(lease->connection());
       },
-      [&] {
-        std::lock_guard lock(mutex_);
-        session_.reset();
-      });
-}
-
-std::unique_ptr<PgSession> PgLedger::release_session() {
-  std::lock_guard lock(mutex_);
-  return std::move(session_);
+      [&] { lease.discard(); });
 }
 
 std::vector<std::optional<LedgerRow>> PgLedger::current(const std::vector<FileRef>& files) {

@@ -22,27 +22,29 @@ PgTarget::PgTarget(const Config& config, PgTargetOptions options, Logger& logger
       },
       [&] { admin_.reset(); });
   loader_ = std::make_unique<UnitLoader>(*names_, run_id_, options_.rules);
-  pool_ = std::make_unique<ConnectionPool>(options_.dsn);
-  pool_->warm_up(options_.connections);
+  // The setup session becomes one of the pool's: a run holds at most --connections sessions, and each one it
+  // does not open saves the server a backend start, a noticeable part of a short run.
+  pool_ = std::make_unique<ConnectionPool>(options_.dsn, options_.connections);
+  pool_->adopt(std::move(admin_));
+  pool_->warm_up(options_.connections - 1);
   sink_ = std::make_unique<PgSink>(*pool_, *loader_, *names_, options_.retry, logger_, stats_);
-  // The setup session goes on as the ledger's, and ends the run: each connection costs the server a backend
-  // start, which is a noticeable part of a short run.
-  ledger_ = std::make_unique<PgLedger>(options_.dsn, *names_, options_.retry, logger_, std::move(admin_));
+  ledger_ = std::make_unique<PgLedger>(*pool_, *names_, options_.retry, logger_);
 }
 
 void PgTarget::finish(const std::string& status, int exit_code) {
-  std::unique_ptr<PgSession> session = ledger_ ? ledger_->release_session() : std::move(admin_);
   try {
-    if (session && session->connection().is_open()) {
+    ConnectionPool::Lease lease = pool_->acquire();  // the pipeline has stopped: every session is back
+    if (lease.operator->() && lease->connection().is_open()) {
       try {
-        finish_run(session->connection(), *names_, run_id_, stats_, status, exit_code);
+        finish_run(lease->connection(), *names_, run_id_, stats_, status, exit_code);
         return;
       } catch (const pqxx::broken_connection&) {
         // idle too long, or the server restarted: one fresh connection below
       }
     }
-    session = std::make_unique<PgSession>(options_.dsn);
-    finish_run(session->connection(), *names_, run_id_, stats_, status, exit_code);
+    lease.discard();
+    lease.reconnect();
+    finish_run(lease->connection(), *names_, run_id_, stats_, status, exit_code);
   } catch (const std::exception& error) {
     logger_.warn(fmt::format("could not record the end of run {}: {}", run_id_, redact_dsn(error.what())));
   }

@@ -56,17 +56,21 @@ expect_eq() {  # actual expected what
 # json FILE EXPR: a value from a JSON file, EXPR in Python (d is the document).
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
+# sessions_gone CONDITION WHAT: waits until no session of pg_stat_activity matches CONDITION (a backend lives on
+# briefly after its client hung up or died).
+sessions_gone() {
+  local i
+  for ((i = 0; i < 600; i++)); do
+    [ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE $1")" = 0 ] && return 0
+    sleep 0.1
+  done
+  fail "sessions of $2 still open 60 s after its client ended"
+}
+
 # backends_gone APP: waits until the server holds no session named APP (PGAPPNAME). A client killed with -9
 # may have sent its COMMIT just before it died; the server finishes it afterwards, so the ledger is only
 # final once the killed client's sessions are gone.
-backends_gone() {
-  local i
-  for ((i = 0; i < 600; i++)); do
-    [ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE application_name = '$1'")" = 0 ] && return 0
-    sleep 0.1
-  done
-  fail "sessions of $1 still open 60 s after its client died"
-}
+backends_gone() { sessions_gone "application_name = '$1'" "$1"; }
 
 # Runs sluice, keeping its exit code in $rc instead of stopping the test.
 run_sluice() {
