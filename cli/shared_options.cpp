@@ -54,7 +54,9 @@ void add_run_options(CLI::App& command, RunOptions& options, const std::string& 
   add_source_options(command, options.source);
   command.add_option("--batch-files", options.batch_files, batch_help)->check(CLI::Range(1, 100'000'000));
   command.add_option("--jobs", options.jobs, "parallel parsers (default: one per core)")->check(CLI::Range(0, 1024));
-  command.add_option("--connections", options.connections, "PostgreSQL sessions the run holds at most, loading in parallel (the ledger's lookups share them)")
+  command
+      .add_option("--connections", options.connections,
+                  "PostgreSQL sessions the run holds at most, loading in parallel (the ledger's lookups share them)")
       ->check(CLI::Range(1, 256));
   command.add_option("--retries", options.retries, "retries of a unit on transient database faults")
       ->check(CLI::Range(0, 100));

@@ -38,17 +38,21 @@ class ConnectionPool {
     ~Lease() { pool_.give_back(std::move(session_)); }
     PgSession& operator*() { return *session_; }
     PgSession* operator->() { return session_.get(); }
-    /// Drops a session that may be broken; reconnect() replaces it.
+    /// Drops a session that may be broken; open() replaces it.
     void discard() { session_.reset(); }
-    /// Replaces a dropped (or never opened) session with a fresh connection.
-    void reconnect() { session_ = pool_.connect(); }
+    /// The lease's session, connecting a fresh one when it has none (never opened, or discarded). Throws as
+    /// connecting does: call it inside the retry loop.
+    PgSession& open() {
+      if (!session_) session_ = pool_.connect();
+      return *session_;
+    }
 
    private:
     ConnectionPool& pool_;
     std::unique_ptr<PgSession> session_;
   };
 
-  /// An idle session; or, with fewer than the bound open, an empty lease the caller connects (reconnect());
+  /// An idle session; or, with fewer than the bound open, an empty lease the caller connects (open());
   /// or, with every session leased, waits for one to come back.
   Lease acquire();
 

@@ -10,11 +10,7 @@ template <typename Action>
 auto PgLedger::with_session(std::string_view what, Action&& action) {
   ConnectionPool::Lease lease = pool_.acquire();
   return with_retries(
-      retry_, std::string(what), logger_, is_transient_db_error,
-      [&] {
-        if (!lease.operator->()) lease.reconnect();
-        return action(lease->connection());
-      },
+      retry_, std::string(what), logger_, is_transient_db_error, [&] { return action(lease.open().connection()); },
       [&] { lease.discard(); });
 }
 

@@ -59,9 +59,9 @@ std::vector<FileOutcome> PgSink::commit(const std::vector<ParsedFile>& files) {
     return with_retries(
         retry_, what, logger_, is_transient_db_error,
         [&] {
-          if (!lease.operator->()) lease.reconnect();
-          const int direct_year = ensure_partitions_for(*lease, files);
-          return loader_.load(*lease, files, mask, direct_year);
+          PgSession& session = lease.open();
+          const int direct_year = ensure_partitions_for(session, files);
+          return loader_.load(session, files, mask, direct_year);
         },
         [&] { lease.discard(); }, [&] { stats_.retries += 1; });
   };
@@ -105,14 +105,14 @@ FileOutcome PgSink::commit_stream(ParsedFile& file, RowStream& stream) {
       return with_retries(
           retry_, fmt::format("loading {}", file.ref.uri), logger_, is_transient_db_error,
           [&] {
-            if (!lease.operator->()) lease.reconnect();
+            PgSession& session = lease.open();
             for (;;) {
               try {
                 return loader_.load_stream(
-                    *lease, file, stream, [&](int year) { return year_ready(year); },
-                    [&](const std::vector<int>& years) { ensure_years(*lease, years); });
+                    session, file, stream, [&](int year) { return year_ready(year); },
+                    [&](const std::vector<int>& years) { ensure_years(session, years); });
               } catch (const UnitLoader::MissingYears& missing) {  // rolled back: make them, then read it again
-                ensure_years(*lease, missing.years);
+                ensure_years(session, missing.years);
               }
             }
           },

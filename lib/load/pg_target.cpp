@@ -33,18 +33,17 @@ PgTarget::PgTarget(const Config& config, PgTargetOptions options, Logger& logger
 
 void PgTarget::finish(const std::string& status, int exit_code) {
   try {
-    ConnectionPool::Lease lease = pool_->acquire();  // the pipeline has stopped: every session is back
-    if (lease.operator->() && lease->connection().is_open()) {
+    // The pipeline has stopped: every session is back, and acquire() hands out only open ones.
+    ConnectionPool::Lease lease = pool_->acquire();
+    if (lease.operator->()) {
       try {
         finish_run(lease->connection(), *names_, run_id_, stats_, status, exit_code);
         return;
       } catch (const pqxx::broken_connection&) {
-        // idle too long, or the server restarted: one fresh connection below
+        lease.discard();  // idle too long, or the server restarted: one fresh connection below
       }
     }
-    lease.discard();
-    lease.reconnect();
-    finish_run(lease->connection(), *names_, run_id_, stats_, status, exit_code);
+    finish_run(lease.open().connection(), *names_, run_id_, stats_, status, exit_code);
   } catch (const std::exception& error) {
     logger_.warn(fmt::format("could not record the end of run {}: {}", run_id_, redact_dsn(error.what())));
   }

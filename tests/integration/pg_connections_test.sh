@@ -9,8 +9,9 @@ source "$(dirname "$0")/lib.sh"
 role="sluice_conn_$$"
 cleanup_hooks+=("psql -qAtX -c 'DROP OWNED BY \"$role\"' -c 'DROP ROLE IF EXISTS \"$role\"' >/dev/null 2>&1")
 sql "CREATE ROLE \"$role\" LOGIN CONNECTION LIMIT 2"
-sql "GRANT CREATE ON DATABASE \"$(sql 'SELECT current_database()')\" TO \"$role\""
-dsn="host=${PGHOST:-127.0.0.1} port=${PGPORT:-5432} dbname=$(sql 'SELECT current_database()') user=$role"
+database=$(sql 'SELECT current_database()')
+sql "GRANT CREATE ON DATABASE \"$database\" TO \"$role\""
+dsn="host=${PGHOST:-127.0.0.1} port=${PGPORT:-5432} dbname=$database user=$role"
 
 # no_retries NAME: the run's summary counts no retry (a refused session would have been one).
 no_retries() { expect_eq "$(json "$work/$1.json" 'd["retries"]')" 0 "$1: retries"; }

@@ -14,6 +14,11 @@ namespace {
 
 constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
 
+// The first 2 MiB boundary at or after `address`.
+std::uintptr_t huge_boundary_from(const void* address) {
+  return (reinterpret_cast<std::uintptr_t>(address) + kHuge - 1) & ~(kHuge - 1);
+}
+
 // Whether the mapping that holds `address` has VM_HUGEPAGE ("hg" in its VmFlags in /proc/self/smaps).
 bool marked_huge(std::uintptr_t address) {
   std::ifstream smaps("/proc/self/smaps");
@@ -37,7 +42,7 @@ bool marked_huge(std::uintptr_t address) {
 bool kernel_takes_huge_page_advice() {
   void* probe = ::mmap(nullptr, 2 * kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (probe == MAP_FAILED) return false;
-  const std::uintptr_t aligned = (reinterpret_cast<std::uintptr_t>(probe) + kHuge - 1) & ~(kHuge - 1);
+  const std::uintptr_t aligned = huge_boundary_from(probe);
   const bool taken = ::madvise(reinterpret_cast<void*>(aligned), kHuge, MADV_HUGEPAGE) == 0 && marked_huge(aligned);
   ::munmap(probe, 2 * kHuge);
   return taken;
@@ -53,14 +58,14 @@ TEST_CASE("huge_pages: only the whole 2 MiB pages within the buffer are advised"
   // 10 MiB of address space, so that a buffer starting 100 bytes past a 2 MiB boundary fits inside it.
   void* space = ::mmap(nullptr, 5 * kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   REQUIRE(space != MAP_FAILED);
-  const std::uintptr_t boundary = (reinterpret_cast<std::uintptr_t>(space) + kHuge - 1) & ~(kHuge - 1);
+  const std::uintptr_t boundary = huge_boundary_from(space);
   const std::uintptr_t buffer = boundary + 100;
   const std::size_t bytes = 2 * kHuge + 50;  // holds one whole huge page: [boundary + 2 MiB, boundary + 4 MiB)
   sluice::prefer_huge_pages(reinterpret_cast<void*>(buffer), bytes);
   CHECK(marked_huge(boundary + kHuge));
   CHECK(marked_huge(boundary + 2 * kHuge - 1));
-  CHECK_FALSE(marked_huge(buffer));                 // the partial page at the start
-  CHECK_FALSE(marked_huge(boundary + 2 * kHuge));  // the partial page at the end
+  CHECK_FALSE(marked_huge(buffer));                                                     // the partial page at the start
+  CHECK_FALSE(marked_huge(boundary + 2 * kHuge));                                       // the partial page at the end
   sluice::prefer_huge_pages(reinterpret_cast<void*>(boundary + 3 * kHuge + 1), kHuge);  // no whole page: no advice
   CHECK_FALSE(marked_huge(boundary + 3 * kHuge + kHuge / 2));
   ::munmap(space, 5 * kHuge);
