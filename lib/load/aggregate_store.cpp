@@ -50,21 +50,28 @@ std::string aggregate_store_ddl(const SqlNames& names) {
   // saved its insert per row, ~14% of the server's CPU on a shape of ~19 readings per sensor-hour, but a BRIN
   // lookup reads the whole index, which grows with the year partition: at a million files a day, ~1 s for every
   // unit that replaces a file.)
-  // hour BRIN: files arrive roughly in time order, so a day or a month reads a few block ranges; (sensor, hour)
-  // btree: one sensor's hours without reading every sensor's. A file adds ~sensors x 24 rows to each, not one
-  // per reading.
+  // hour BRIN: files arrive roughly in time order, so a day or a month reads a few block ranges. Sensor btree:
+  // one sensor's hours without reading every sensor's (with the BRIN, a bitmap AND keeps a day to that day's
+  // pages). On the sensor alone, not (sensor, hour): its keys repeat, so the btree keeps one posting list per
+  // sensor and page instead of an entry per row, ~5x smaller, and a file's rows for a sensor go to that
+  // sensor's last leaf. Inserting costs the server ~17% less CPU on files of ~19 readings per sensor-hour; one
+  // sensor's day over a year of hourly files takes ~12 ms instead of ~6.
   return fmt::format(
       "CREATE TABLE IF NOT EXISTS {fh} (\n  file_id bigint NOT NULL,\n  {sensor} text NOT NULL,\n"
       "  hour timestamptz NOT NULL,\n  rows bigint NOT NULL{columns}\n) PARTITION BY RANGE (hour);\n"
       "CREATE INDEX IF NOT EXISTS file_hourly_file_id ON {fh} (file_id);\n"
       "CREATE INDEX IF NOT EXISTS file_hourly_hour_brin ON {fh} USING brin (hour);\n"
-      "CREATE INDEX IF NOT EXISTS file_hourly_sensor_hour ON {fh} ({sensor}, hour);\n"
+      "{sensor_index}"
       "ALTER TABLE {fh} {statistics};\n"
       "CREATE OR REPLACE VIEW {hourly} AS SELECT {sensor}, hour, sum(rows)::bigint AS rows{view}\n"
       "  FROM {fh} GROUP BY {sensor}, hour;\n",
       fmt::arg("fh", names.file_hourly), fmt::arg("sensor", names.sensor), fmt::arg("columns", columns),
       fmt::arg("hourly", names.sensor_hourly), fmt::arg("view", view),
-      fmt::arg("statistics", aggregate_statistics_off(names)));
+      fmt::arg("statistics", aggregate_statistics_off(names)), fmt::arg("sensor_index", sensor_index_ddl(names)));
+}
+
+std::string sensor_index_ddl(const SqlNames& names) {
+  return fmt::format("CREATE INDEX IF NOT EXISTS file_hourly_sensor ON {} ({});\n", names.file_hourly, names.sensor);
 }
 
 std::vector<std::string> file_hourly_columns(const Config& config) {

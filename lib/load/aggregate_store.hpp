@@ -20,6 +20,8 @@ namespace sluice {
 
 /// CREATE ... IF NOT EXISTS of file_hourly, its indexes and the sensor_hourly view.
 std::string aggregate_store_ddl(const SqlNames& names);
+/// CREATE INDEX IF NOT EXISTS of file_hourly's sensor btree (part of aggregate_store_ddl).
+std::string sensor_index_ddl(const SqlNames& names);
 
 /// `ALTER COLUMN <c> SET STATISTICS 0, ...` of file_hourly's counts and bounds (for ALTER TABLE of the table or
 /// of one partition).

@@ -4,6 +4,7 @@
 # append, the old failed file is retried. A version-2 database (before the ledger's `sequencer` column) is
 # migrated to 3 the same way, and every migrated ledger has the columns a fresh one has.
 source "$(dirname "$0")/lib.sh"
+current=$(sed -n 's/.*kSchemaVersion = \([0-9]*\);.*/\1/p' "$SLUICE_TOP/lib/load/schema.hpp")
 # The dump's files, recreated at their recorded paths would need /tmp/v1data: instead the uris are moved under
 # $work/data, where gen-data writes the same content (it is deterministic).
 gen_data "$work/data" --files 3 --rows 300 --sensors 4
@@ -26,7 +27,7 @@ grep -q "sluice schema migrate" "$work/err.txt" || fail "the refusal does not sa
 
 sluice schema migrate --schema "$schema" > "$work/migrate.txt"
 cat "$work/migrate.txt"
-grep -q "migrated from version 1 to 6" "$work/migrate.txt" || fail "migrate did not report 1 -> 6"
+grep -q "migrated from version 1 to $current" "$work/migrate.txt" || fail "migrate did not report 1 -> $current"
 expect_eq "$(sql "SELECT count(*) FROM \"$schema\".readings")" 299 "rows after the migration"
 expect_eq "$(hourly_totals "$schema")" "$v1_hourly" "sensor_hourly (now a view over file_hourly) after the migration"
 check_aggregates_match_readings
@@ -51,7 +52,7 @@ expect_eq "$rc" 0 "new files load into the migrated schema"
 expect_eq "$(sql "SELECT count(*) FROM \"$schema\".files WHERE status = 'loaded'")" 5 "loaded files"
 check_aggregates_match_readings
 
-# Version 2 -> 6: a schema of this sluice taken back to version 2 (no sequencer column, no version-3 row),
+# Version 2 -> current: a schema of this sluice taken back to version 2 (no sequencer column, no version-3 row),
 # with loaded rows in it.
 v2="${schema}_v2"
 fresh="${schema}_fresh"
@@ -65,17 +66,17 @@ sql "ALTER TABLE \"$v2\".files DROP COLUMN sequencer;
   CREATE TABLE \"$v2\".hourly_v2 AS SELECT sensor_id, hour, rows$measures FROM \"$v2\".sensor_hourly;
   DROP VIEW \"$v2\".sensor_hourly; DROP TABLE \"$v2\".file_hourly;
   ALTER TABLE \"$v2\".hourly_v2 RENAME TO sensor_hourly; ALTER TABLE \"$v2\".sensor_hourly ADD PRIMARY KEY (sensor_id, hour);
-  UPDATE \"$v2\".schema_version SET version = 2 WHERE version = 6" >/dev/null
+  UPDATE \"$v2\".schema_version SET version = 2 WHERE version = $current" >/dev/null
 run_sluice ingest "$work/more" --schema "$v2" --progress never --quiet >/dev/null 2>"$work/err2.txt"
 expect_eq "$rc" 2 "ingest into a version-2 schema"
-grep -q "schema version 2, this sluice needs 6" "$work/err2.txt" || fail "the refusal does not name versions 2 and 6"
+grep -q "schema version 2, this sluice needs $current" "$work/err2.txt" || fail "the refusal does not name versions 2 and $current"
 sluice schema migrate --schema "$v2" >"$work/migrate2.txt"
-grep -q "migrated from version 2 to 6" "$work/migrate2.txt" || fail "migrate did not report 2 -> 6"
+grep -q "migrated from version 2 to $current" "$work/migrate2.txt" || fail "migrate did not report 2 -> $current"
 check_aggregates_match_readings "$v2"
 expect_eq "$(sql "SELECT count(*) FILTER (WHERE sequencer IS NULL) || '/' || count(*) FROM \"$v2\".files")" "2/2" \
   "ledger rows kept, without a sequencer"
 run_sluice ingest "$work/more" --schema "$v2" --progress never --quiet --summary-json "$work/s2.json" >/dev/null 2>&1
-expect_eq "$rc" 0 "ingest after the 2 -> 6 migration"
+expect_eq "$rc" 0 "ingest after the 2 -> $current migration"
 expect_eq "$(json "$work/s2.json" 'd["files"]["skipped"]')" 2 "loaded files stay loaded"
 sluice schema init --schema "$fresh" >/dev/null
 columns() { sql "SELECT string_agg(column_name || ' ' || data_type || ' ' || is_nullable, ', ' ORDER BY column_name) FROM information_schema.columns WHERE table_schema = '$1' AND table_name = 'files'"; }
@@ -101,15 +102,16 @@ codes_back() {
   done
   echo "$out; ALTER TABLE \"$1\".blocks $drop"
 }
-# Ingest refuses schema $1 at version $2; `sluice schema migrate` takes it to 6, and its readings are then $3
+# Ingest refuses schema $1 at version $2; `sluice schema migrate` takes it to the current version, and its readings are then $3
 # (what they were before the schema was taken back).
 refused_then_migrated() {
   run_sluice ingest "$work/v4data" --schema "$1" --progress never --quiet >/dev/null 2>"$work/err$2.txt"
   expect_eq "$rc" 2 "ingest into a version-$2 schema"
-  grep -q "schema version $2, this sluice needs 6" "$work/err$2.txt" || fail "the refusal does not name versions $2 and 6"
+  grep -q "schema version $2, this sluice needs $current" "$work/err$2.txt" ||
+    fail "the refusal does not name versions $2 and $current"
   sluice schema migrate --schema "$1" >"$work/migrate$2.txt"
-  grep -q "migrated from version $2 to 6" "$work/migrate$2.txt" || fail "migrate did not report $2 -> 6"
-  expect_eq "$(readings_md5 "$1")" "$3" "every reading unchanged by the $2 -> 6 migration"
+  grep -q "migrated from version $2 to $current" "$work/migrate$2.txt" || fail "migrate did not report $2 -> $current"
+  expect_eq "$(readings_md5 "$1")" "$3" "every reading unchanged by the $2 -> $current migration"
 }
 # New files load into schema $1, migrated from version $2, with aggregates that match; in the blocks layout their
 # blocks hold 16-bit codes.
@@ -125,7 +127,7 @@ new_files_after_migration() {
 gen_data "$work/v4data" --files 2 --rows 4000 --sensors 2 --seed 5  # ~40 readings a sensor-hour: blocks
 gen_data "$work/later" --files 2 --rows 4000 --sensors 2 --seed 6
 
-# Version 4 -> 6: blocks gain 16-bit forms (ts offsets in seconds, scaled values), in added columns, and ANALYZE
+# Version 4 -> current: blocks gain 16-bit forms (ts offsets in seconds, scaled values), in added columns, and ANALYZE
 # skips arrays, codes and the contributions' counts and bounds. A schema of this sluice taken back to version 4 (in
 # the blocks layout: its blocks of codes rewritten in the int4 forms; the code and int2 columns, view and function
 # dropped) is migrated without a reading changing, then takes new files in the 16-bit forms.
@@ -149,7 +151,7 @@ if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
   back+="; $(codes_back "$v4" ts:ms ' * 1000' int '' yes)"
   for c in ts:ms ts:us temperature:int temperature:f8; do back+="; ALTER TABLE \"$v4\".blocks ALTER COLUMN \"$c\" SET STATISTICS -1"; done
 fi
-sql "$back; UPDATE \"$v4\".schema_version SET version = 4 WHERE version = 6" >/dev/null
+sql "$back; UPDATE \"$v4\".schema_version SET version = 4 WHERE version = $current" >/dev/null
 expect_eq "$(statistics_off file_hourly)" 0 "version 4: statistics of every contribution column"
 refused_then_migrated "$v4" 4 "$before"
 expect_eq "$(statistics_off file_hourly)" "$(( 17 * $(partitions file_hourly) ))" \
@@ -166,7 +168,7 @@ if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
 fi
 new_files_after_migration "$v4" 4
 
-# Version 5 -> 6: the 16-bit forms move from int2 arrays to bytea of codes. A schema of this sluice taken back to
+# Version 5 -> current: the 16-bit forms move from int2 arrays to bytea of codes. A schema of this sluice taken back to
 # version 5 (blocks: codes rewritten as int2 arrays; the code columns, view and function dropped) gives the same
 # readings once migrated, its int2 arrays as they were, and takes new files as codes.
 v5="${schema}_v5"
@@ -174,7 +176,7 @@ cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$v5\" CASCADE' >/dev/null 2
 run_sluice ingest "$work/v4data" --schema "$v5" --progress never --quiet >/dev/null 2>&1
 expect_eq "$rc" 0 "load into the schema to take back to version 5"
 before=$(readings_md5 "$v5")
-back="UPDATE \"$v5\".schema_version SET version = 5 WHERE version = 6"
+back="UPDATE \"$v5\".schema_version SET version = 5 WHERE version = $current"
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
   back+="; $(codes_back "$v5" ts:s ::smallint i2 ::smallint no)"
 fi
@@ -189,3 +191,35 @@ if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
     "readings_between decodes the int2 blocks"
 fi
 new_files_after_migration "$v5" 5
+
+# Version 6 -> 7: file_hourly's (sensor, hour) btree becomes one on the sensor alone. A schema of this sluice taken
+# back to version 6 (the old index instead of the new) keeps its readings and aggregates, and ends with the indexes
+# a fresh schema has.
+v6="${schema}_v6"
+cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$v6\" CASCADE' >/dev/null 2>&1")
+run_sluice ingest "$work/v4data" --schema "$v6" --progress never --quiet >/dev/null 2>&1
+expect_eq "$rc" 0 "load into the schema to take back to version 6"
+before=$(readings_md5 "$v6")
+hourly_before=$(hourly_totals "$v6")
+sql "DROP INDEX \"$v6\".file_hourly_sensor; CREATE INDEX file_hourly_sensor_hour ON \"$v6\".file_hourly (sensor_id, hour);
+  UPDATE \"$v6\".schema_version SET version = 6 WHERE version = $current" >/dev/null
+# Each index of file_hourly and of its partitions, the schema's name left out.
+hourly_indexes() {
+  sql "SELECT string_agg(replace(replace(indexdef, '\"$1\".', ''), '$1.', ''), '; ' ORDER BY indexdef) FROM pg_indexes
+       WHERE schemaname = '$1' AND tablename LIKE 'file_hourly%'"
+}
+case "$(hourly_indexes "$v6")" in *"(sensor_id, hour)"*) ;; *) fail "version 6 has no (sensor, hour) index" ;; esac
+refused_then_migrated "$v6" 6 "$before"
+expect_eq "$(hourly_totals "$v6")" "$hourly_before" "sensor_hourly unchanged by the 6 -> $current migration"
+fresh7="${schema}_fresh7"
+cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$fresh7\" CASCADE' >/dev/null 2>&1")
+run_sluice ingest "$work/v4data" --schema "$fresh7" --progress never --quiet >/dev/null 2>&1
+expect_eq "$rc" 0 "load into a fresh schema"
+case "$(hourly_indexes "$fresh7")" in
+  *"btree (sensor_id)"*) ;;
+  *) fail "a fresh file_hourly has no btree on the sensor: $(hourly_indexes "$fresh7")" ;;
+esac
+expect_eq "$(hourly_indexes "$v6")" "$(hourly_indexes "$fresh7")" "file_hourly's indexes as a fresh schema's"
+run_sluice ingest "$work/later" --schema "$v6" --progress never --quiet >/dev/null 2>&1
+expect_eq "$rc" 0 "new files load into the schema migrated from 6"
+check_aggregates_match_readings "$v6"
