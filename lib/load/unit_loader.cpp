@@ -231,12 +231,22 @@ FileOutcome UnitLoader::load_stream(PgSession& session, ParsedFile& file, RowStr
     // Rows layout: the readings, piece by piece. Blocks layout: the blocks as they are flushed; the loose
     // readings (sensor-hours too small for a block) build up in file.rows and go with the rejects below, or in a
     // COPY of their own between two of the blocks' once they reach the stream's bound (a file of sparse
-    // sensor-hours would otherwise hold them all).
+    // sensor-hours would otherwise hold them all). The aggregates likewise: with the contributions below, or
+    // between two of the readings' COPYs once they reach the bound (a file of millions of sensor-hours).
     const bool blocks = names_.layout == StorageLayout::blocks;
     const std::string rows_sql = names_.readings_copy_sql(readings_copy_target(names_, 0, false));
     const std::string blocks_sql = names_.blocks_copy_sql();
     std::optional<CopyIn> copy;
     copy.emplace(txn, blocks ? blocks_sql : rows_sql);
+    // `bytes` by a COPY of their own, the readings' COPY ended before and started again after.
+    auto copy_aside = [&](const std::string& sql, std::string_view bytes) {
+      copy->finish();
+      copy.reset();
+      CopyIn aside(txn, sql);
+      aside.send(bytes);
+      aside.finish();
+      copy.emplace(txn, blocks ? blocks_sql : rows_sql);
+    };
     std::vector<int> missing;
     while (more) {
       for (int year : file.years)
@@ -244,13 +254,15 @@ FileOutcome UnitLoader::load_stream(PgSession& session, ParsedFile& file, RowStr
       if (!missing.empty()) throw MissingYears{missing};  // the COPY and the transaction are rolled back
       copy->send(blocks ? file.blocks.bytes() : file.rows.bytes());
       if (blocks && stream.loose_rows_due(file)) {
-        copy->finish();
-        copy.reset();
-        CopyIn loose(txn, rows_sql);
-        loose.send(file.rows.bytes());
-        loose.finish();
+        copy_aside(rows_sql, file.rows.bytes());
         file.hand_over_rows();
-        copy.emplace(txn, blocks_sql);
+      }
+      if (file.deltas.size() > 0) {
+        CopyBuffer contributions;
+        contributions.reserve(file.deltas.size() * contribution_row_bytes(names_));
+        encode_contributions(file.file_id, file.deltas, names_, contributions);
+        copy_aside(contributions_copy_sql(names_), contributions.bytes());
+        file.deltas.clear();
       }
       more = stream.next(file);
     }

@@ -91,6 +91,8 @@ class AggregateDeltas {
   void add(std::string_view sensor, std::int64_t hour_micros, HourAggregate&& aggregate);
   /// Room for `pairs` (sensor, hour) pairs in all.
   void reserve(std::size_t pairs) { entries_.reserve(pairs); }
+  /// Forgets every entry (once they are written out).
+  void clear() { entries_.clear(); }
 
   [[nodiscard]] std::size_t measure_count() const { return measure_count_; }
   [[nodiscard]] std::size_t size() const { return entries_.size(); }

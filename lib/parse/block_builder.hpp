@@ -49,6 +49,9 @@ class BlockBuilder {
   std::int64_t flush(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose);
   /// The memory the readings taken since the last flush take (their values and group entries).
   [[nodiscard]] std::size_t pending_bytes() const;
+  /// After a flush: the caller's sensor-hour indexes start again from 0 (its FileAggregate was emptied), so the
+  /// sensors named for the old ones are forgotten.
+  void restart_sensor_hours() { sensors_.clear(); }
 
  private:
   // The values of one configured column (not ts or sensor), one slot per reading.

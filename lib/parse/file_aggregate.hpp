@@ -25,6 +25,11 @@ class FileAggregate {
   /// Adds every (sensor, hour) into `deltas` (once per pair, not per row) and empties this one.
   void move_into(AggregateDeltas& deltas);
 
+  /// About the memory the (sensor, hour) pairs since the last move_into take: a pair and its measures each.
+  [[nodiscard]] std::size_t memory_bytes() const {
+    return hours_.size() * (sizeof(Hour) + measure_count_ * sizeof(MeasureAggregate));
+  }
+
  private:
   struct Sensor {
     std::string id;

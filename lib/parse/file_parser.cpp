@@ -213,6 +213,16 @@ void FileParser::flush_blocks() {
   if (blocks_) out_.readings_in_blocks += blocks_->flush(out_.file_id, out_.blocks, out_.rows);
 }
 
+void FileParser::flush_aggregates() {
+  // The builder groups readings by the aggregate's sensor-hour indexes, which start again once it is emptied:
+  // the readings gathered under the old ones go out first.
+  if (blocks_) {
+    flush_blocks();
+    blocks_->restart_sensor_hours();
+  }
+  aggregate_.move_into(out_.deltas);
+}
+
 std::size_t FileParser::pending_block_bytes() const { return blocks_ ? blocks_->pending_bytes() : 0; }
 
 void FileParser::reserve_readings(std::size_t readings) {

@@ -54,6 +54,13 @@ class FileParser {
   void flush_blocks();
   /// Blocks layout: the memory the readings parsed since the last flush take; 0 in the rows layout.
   [[nodiscard]] std::size_t pending_block_bytes() const;
+  /// The aggregates of the rows parsed so far into out.deltas now, and the blocks of their readings (blocks layout)
+  /// as flush_blocks(), instead of at finish(). A file read in pieces calls it when pending_aggregate_bytes()
+  /// grows past its bound: a sensor-hour that goes on afterwards gets a second contribution (sensor_hourly adds
+  /// them up), so the aggregates of a file of millions of sensor-hours never have to be held at once.
+  void flush_aggregates();
+  /// The memory the aggregates gathered since the last flush_aggregates() take.
+  [[nodiscard]] std::size_t pending_aggregate_bytes() const { return aggregate_.memory_bytes(); }
 
  private:
   void read_header(CsvCursor& cursor, CsvRecord& record, bool& pending, bool last);

@@ -57,6 +57,7 @@ bool FileStream::next(ParsedFile& file) {
     if (size_ > 0) std::memmove(buffer_.get(), buffer_.get() + used, size_);
     stats_.bytes_parsed += static_cast<std::int64_t>(used);
     if (parser_->pending_block_bytes() >= block_bytes_) parser_->flush_blocks();
+    if (parser_->pending_aggregate_bytes() >= kStreamAggregateBytes) parser_->flush_aggregates();
     if (last) {
       parser_->finish();
       done_ = true;

@@ -17,8 +17,10 @@ class RowStream {
   virtual void start(ParsedFile& file) = 0;
   /// Hands over the rows in `file.rows` (counted in rows_streamed, then cleared; blocks layout: the blocks in
   /// `file.blocks`, while the loose readings stay in `file.rows` until the loader sends them) and parses the next
-  /// piece into it, with its rejects and years; false once the file is done (its aggregate deltas then in `file`).
-  /// Throws FileError when the file turns out not loadable.
+  /// piece into it, with its rejects and years; false once the file is done. The aggregate deltas arrive in
+  /// `file.deltas` at the end, or earlier whenever they reach the stream's bound: the caller writes them out and
+  /// clears them (a sensor-hour may then have several contributions from one file). Throws FileError when the file
+  /// turns out not loadable.
   virtual bool next(ParsedFile& file) = 0;
   /// Blocks layout: once the loose readings in `file.rows` take this many bytes, the loader sends them (and counts
   /// them in rows_streamed, then clears them) rather than keeping them to the end of the file.
@@ -35,8 +37,10 @@ inline FileOutcome drain_stream(ParsedFile& file, RowStream& stream) {
   FileOutcome outcome;
   try {
     stream.start(file);
-    while (stream.next(file))
+    while (stream.next(file)) {
       if (stream.loose_rows_due(file)) file.hand_over_rows();  // blocks layout: as a load would send them
+      file.deltas.clear();                                     // as a load would write them out
+    }
     outcome.status = FileStatus::loaded;
   } catch (const FileError& error) {
     file.failure = error.what();

@@ -3,7 +3,8 @@
 # and ledger both ways. And each ledger transition holds midway through a stream: a year first met after the
 # first piece (its partitions made, the file read again), a file that fails late (too many rejects, or a row
 # PostgreSQL refuses) keeps no row, a rewritten file replaces its rows, a crash mid-COPY leaves nothing and the
-# re-run loads it once.
+# re-run loads it once. A file of more sensor-hours than a stream holds aggregates for writes them out along the way
+# and still adds up to what it gives read whole.
 # As pg_stream_test_blocks (SLUICE_TEST_LAYOUT=blocks) the same holds for blocks, which a streamed file writes out
 # whenever the readings gathered for them reach --stream-bytes (here 1: after every piece), and for the loose
 # readings, which go out at the end.
@@ -143,4 +144,46 @@ if [ $blocks = 1 ]; then
   expect_eq "$(sql "SELECT count(*) FROM \"$schema\".loose_readings WHERE sensor_id LIKE 'sparse-%'")" 60000 "sparse: all loose"
 fi
 check_aggregates_match_readings "$schema"
+readings_and_ledger() { fingerprint "$1" | grep -v '^hourly'; }
+# 7. A file of more sensor-hours than a stream holds aggregates for (~110,000): 120,000 sensor-hours, then the first
+# 20,000 of them again. Its contributions are written out along the way, so a sensor-hour met again after that gets a
+# second one from the same file: sensor_hourly adds them up to what the file read whole gives, and replacing the
+# file removes all of them.
+mkdir -p "$work/many"
+python3 -c "
+print('$header')
+for i in range(140000):
+    k, second = i % 120000, i // 120000
+    print(f'2030-01-{1 + k // 24000:02d}T{k // 1000 % 24:02d}:{30 * second:02d}:00Z,agg-{k % 1000},{20 + i % 7},50,1000,3.5')" >"$work/many/m.csv"
+for mode in whole streamed; do
+  s="${schema}_many_$mode"
+  drop_later "$s"
+  run_sluice ingest "$work/many" --schema "$s" --stream-bytes "$([ $mode = streamed ] && echo 1 || echo 0)" \
+    --progress never --quiet
+  expect_eq "$rc" 0 "many sensor-hours, $mode: exit code"
+done
+streamed="${schema}_many_streamed"
+expect_eq "$(readings_and_ledger "$streamed")" "$(readings_and_ledger "${schema}_many_whole")" \
+  "many sensor-hours: readings and ledger streamed as read whole"
+# The same sums: two contributions' numeric sum can carry a scale that one does not (7.0 against 7).
+hourly_values() {
+  local sums="trim_scale(temperature_sum), trim_scale(humidity_sum), trim_scale(pressure_sum), trim_scale(battery_sum)"
+  sql "SELECT count(*), md5(string_agg(concat_ws('|', sensor_id, hour, rows, temperature_count, temperature_min,
+         temperature_max, humidity_count, humidity_min, humidity_max, pressure_count, battery_count, $sums), ','
+         ORDER BY sensor_id, hour)) FROM \"$1\".sensor_hourly"
+}
+expect_eq "$(hourly_values "$streamed")" "$(hourly_values "${schema}_many_whole")" \
+  "many sensor-hours: sensor_hourly streamed as read whole"
+contributions() { sql "SELECT count(*) > count(DISTINCT (file_id, sensor_id, hour)) FROM \"$1\".file_hourly"; }
+expect_eq "$(contributions "${schema}_many_whole")" f "many sensor-hours, read whole: one contribution each"
+expect_eq "$(contributions "$streamed")" t "many sensor-hours, streamed: written out along the way"
+check_aggregates_match_readings "$streamed"
+old_id=$(sql "SELECT file_id FROM \"$streamed\".files WHERE status = 'loaded'")
+touch -d '2030-02-01 00:00:00' "$work/many/m.csv"
+run_sluice ingest "$work/many" --schema "$streamed" --stream-bytes 1 --progress never --quiet --summary-json "$work/many.json"
+expect_eq "$rc,$(json "$work/many.json" 'd["files"]["replaced"]')" "0,1" "many sensor-hours: the rewritten file replaced"
+expect_eq "$(sql "SELECT count(*) FROM \"$streamed\".file_hourly WHERE file_id = $old_id")" 0 \
+  "many sensor-hours: every contribution of the old version gone"
+expect_eq "$(sql "SELECT count(*) FROM \"$streamed\".readings")" 140000 "many sensor-hours: no reading doubled"
+check_aggregates_match_readings "$streamed"
 echo "ok - pg_stream_test"

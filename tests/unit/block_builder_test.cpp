@@ -205,3 +205,39 @@ TEST_CASE("BlockBuilder: offsets in seconds as 16-bit codes, ms or us; scaled va
   CHECK_FALSE(row[kInt2]);  // schema version 5's form is never written
   CHECK_FALSE(row[kSeconds]);
 }
+
+TEST_CASE("FileParser::flush_aggregates in the blocks layout: the aggregates so far go out, and the blocks after "
+          "it name the sensors of their own readings") {
+  sluice::Config config = sluice::default_config();
+  config.layout = sluice::StorageLayout::blocks;
+  auto lines = [](const std::string& sensor, int from, int to) {
+    std::string out;
+    for (int i = from; i < to; ++i) out += "2026-01-01T00:" + std::to_string(10 + i) + ":00Z," + sensor + ",20.5,50,1000,3.5\n";
+    return out;
+  };
+  sluice::ParsedFile parsed;
+  parsed.file_id = 3;
+  sluice::FileParser parser(config, {}, parsed);
+  const std::string first = "ts,sensor_id,temperature,humidity,pressure,battery\n" + lines("s1", 0, 5);
+  CHECK(parser.feed(first, false) == first.size());
+  CHECK(parser.pending_aggregate_bytes() > 0);
+  parser.flush_aggregates();
+  CHECK(parser.pending_aggregate_bytes() == 0);
+  REQUIRE(parsed.deltas.size() == 1);
+  CHECK(parsed.deltas.entries().begin()->first.sensor == "s1");
+  CHECK(parsed.deltas.entries().begin()->second.rows == 5);
+  REQUIRE(parsed.blocks.rows() == 1);
+  CHECK(first_row(parsed.blocks)[1] == "s1");
+  parsed.blocks.clear();
+  parsed.deltas.clear();
+  // The aggregate numbers sensor-hours from 0 again: s2's readings take the number s1's had.
+  const std::string second = lines("s2", 0, 5) + lines("s1", 5, 9);
+  CHECK(parser.feed(second, true) == second.size());
+  parser.finish();
+  REQUIRE(parsed.blocks.rows() == 2);
+  CHECK(first_row(parsed.blocks)[1] == "s2");
+  REQUIRE(parsed.deltas.size() == 2);
+  const auto hour = parsed.deltas.entries().begin()->first.hour_micros;
+  CHECK(parsed.deltas.entries().at({"s1", hour}).rows == 4);
+  CHECK(parsed.deltas.entries().at({"s2", hour}).rows == 5);
+}
