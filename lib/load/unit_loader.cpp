@@ -257,7 +257,7 @@ FileOutcome UnitLoader::load_stream(PgSession& session, ParsedFile& file, RowStr
         copy_aside(rows_sql, file.rows.bytes());
         file.hand_over_rows();
       }
-      if (file.deltas.size() > 0) {
+      if (stream.contributions_due(file)) {
         CopyBuffer contributions;
         contributions.reserve(file.deltas.size() * contribution_row_bytes(names_));
         encode_contributions(file.file_id, file.deltas, names_, contributions);

@@ -39,6 +39,7 @@ class FileStream final : public RowStream {
 
   void start(ParsedFile& file) override;
   bool next(ParsedFile& file) override;
+  [[nodiscard]] bool finished() const override { return done_; }
   /// As much as the readings waiting for their blocks may take.
   [[nodiscard]] std::size_t loose_bytes_bound() const override { return block_bytes_; }
 

@@ -18,10 +18,16 @@ class RowStream {
   /// Hands over the rows in `file.rows` (counted in rows_streamed, then cleared; blocks layout: the blocks in
   /// `file.blocks`, while the loose readings stay in `file.rows` until the loader sends them) and parses the next
   /// piece into it, with its rejects and years; false once the file is done. The aggregate deltas arrive in
-  /// `file.deltas` at the end, or earlier whenever they reach the stream's bound: the caller writes them out and
-  /// clears them (a sensor-hour may then have several contributions from one file). Throws FileError when the file
-  /// turns out not loadable.
+  /// `file.deltas` once the file is parsed to its end (finished()), or before whenever they reach the stream's
+  /// bound: the caller then writes them out and clears them (a sensor-hour may so get several contributions from
+  /// one file). Throws FileError when the file turns out not loadable.
   virtual bool next(ParsedFile& file) = 0;
+  /// Whether the file is parsed to its end (what next() still hands over is its last piece).
+  [[nodiscard]] virtual bool finished() const = 0;
+  /// Whether `file.deltas` holds aggregates handed over before the end, to be written out now.
+  [[nodiscard]] bool contributions_due(const ParsedFile& file) const {
+    return !finished() && file.deltas.size() > 0;
+  }
   /// Blocks layout: once the loose readings in `file.rows` take this many bytes, the loader sends them (and counts
   /// them in rows_streamed, then clears them) rather than keeping them to the end of the file.
   [[nodiscard]] virtual std::size_t loose_bytes_bound() const = 0;
@@ -39,7 +45,7 @@ inline FileOutcome drain_stream(ParsedFile& file, RowStream& stream) {
     stream.start(file);
     while (stream.next(file)) {
       if (stream.loose_rows_due(file)) file.hand_over_rows();  // blocks layout: as a load would send them
-      file.deltas.clear();                                     // as a load would write them out
+      if (stream.contributions_due(file)) file.deltas.clear();  // as a load would write them out
     }
     outcome.status = FileStatus::loaded;
   } catch (const FileError& error) {

@@ -144,7 +144,6 @@ if [ $blocks = 1 ]; then
   expect_eq "$(sql "SELECT count(*) FROM \"$schema\".loose_readings WHERE sensor_id LIKE 'sparse-%'")" 60000 "sparse: all loose"
 fi
 check_aggregates_match_readings "$schema"
-readings_and_ledger() { fingerprint "$1" | grep -v '^hourly'; }
 # 7. A file of more sensor-hours than a stream holds aggregates for (~110,000): 120,000 sensor-hours, then the first
 # 20,000 of them again. Its contributions are written out along the way, so a sensor-hour met again after that gets a
 # second one from the same file: sensor_hourly adds them up to what the file read whole gives, and replacing the
@@ -163,6 +162,7 @@ for mode in whole streamed; do
   expect_eq "$rc" 0 "many sensor-hours, $mode: exit code"
 done
 streamed="${schema}_many_streamed"
+readings_and_ledger() { fingerprint "$1" | grep -v '^hourly'; }
 expect_eq "$(readings_and_ledger "$streamed")" "$(readings_and_ledger "${schema}_many_whole")" \
   "many sensor-hours: readings and ledger streamed as read whole"
 # The same sums: two contributions' numeric sum can carry a scale that one does not (7.0 against 7).

@@ -212,7 +212,8 @@ TEST_CASE("FileParser::flush_aggregates in the blocks layout: the aggregates so 
   config.layout = sluice::StorageLayout::blocks;
   auto lines = [](const std::string& sensor, int from, int to) {
     std::string out;
-    for (int i = from; i < to; ++i) out += "2026-01-01T00:" + std::to_string(10 + i) + ":00Z," + sensor + ",20.5,50,1000,3.5\n";
+    for (int i = from; i < to; ++i)
+      out += "2026-01-01T00:" + std::to_string(10 + i) + ":00Z," + sensor + ",20.5,50,1000,3.5\n";
     return out;
   };
   sluice::ParsedFile parsed;
