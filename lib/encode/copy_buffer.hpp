@@ -10,6 +10,9 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
+
+#include "core/time_span.hpp"
 
 namespace sluice {
 
@@ -65,6 +68,24 @@ class CopyBuffer {
   }
   /// timestamptz from Unix microseconds.
   void add_timestamptz(std::int64_t unix_micros) { add_int8(unix_micros - kPostgresEpochMicros); }
+
+  /// A tstzmultirange of the [begin, end) spans, which must be sorted and apart (multirange_recv: their count,
+  /// then each range as its length and range_recv's form: a flags byte, "lower bound inclusive", then each
+  /// bound's length and timestamptz).
+  void add_time_spans(const std::vector<TimeSpan>& spans) {
+    constexpr char kLowerInclusive = 0x02;
+    const std::size_t mark = begin_field();
+    put_int4(static_cast<std::int32_t>(spans.size()));
+    for (const TimeSpan& span : spans) {
+      put_int4(1 + 2 * (4 + 8));
+      put_bytes(std::string_view(&kLowerInclusive, 1));
+      put_int4(8);
+      put_int8(span.begin_micros - kPostgresEpochMicros);
+      put_int4(8);
+      put_int8(span.end_micros - kPostgresEpochMicros);
+    }
+    end_field(mark);
+  }
 
   /// A field whose length is known only once it is written (an array): begin_field() returns a mark, the
   /// put_* calls write its bytes, end_field(mark) fills in the length.

@@ -5,12 +5,10 @@
 
 #include <algorithm>
 
-#include "load/numeric_field.hpp"
+#include "parse/aggregate_fields.hpp"
 
 namespace sluice {
 namespace {
-
-constexpr std::int64_t kHourMicros = 3'600'000'000;
 
 std::string bound_type(bool integer) { return integer ? "bigint" : "double precision"; }
 
@@ -39,13 +37,10 @@ std::string aggregate_statistics_off(const SqlNames& names) {
 }
 
 std::string aggregate_store_ddl(const SqlNames& names) {
-  std::string columns, view;
-  for (const auto& m : names.measures) {
+  std::string columns;
+  for (const auto& m : names.measures)
     columns += fmt::format(",\n  {0} bigint NOT NULL, {1} {4}, {2} {4}, {3} numeric", m.count, m.min, m.max, m.sum,
                            bound_type(m.integer));
-    view += fmt::format(",\n  sum({0})::bigint AS {0}, min({1}) AS {1}, max({2}) AS {2}, sum({3}) AS {3}", m.count,
-                        m.min, m.max, m.sum);
-  }
   // file_id btree: a replaced file's contributions (and from them its hours) are found without a scan. (A BRIN
   // saved its insert per row, ~14% of the server's CPU on a shape of ~19 readings per sensor-hour, but a BRIN
   // lookup reads the whole index, which grows with the year partition: at a million files a day, ~1 s for every
@@ -63,11 +58,19 @@ std::string aggregate_store_ddl(const SqlNames& names) {
       "CREATE INDEX IF NOT EXISTS file_hourly_hour_brin ON {fh} USING brin (hour);\n"
       "{sensor_index}"
       "ALTER TABLE {fh} {statistics};\n"
-      "CREATE OR REPLACE VIEW {hourly} AS SELECT {sensor}, hour, sum(rows)::bigint AS rows{view}\n"
+      "CREATE OR REPLACE VIEW {hourly} AS SELECT {sensor}, hour, {totals}\n"
       "  FROM {fh} GROUP BY {sensor}, hour;\n",
       fmt::arg("fh", names.file_hourly), fmt::arg("sensor", names.sensor), fmt::arg("columns", columns),
-      fmt::arg("hourly", names.sensor_hourly), fmt::arg("view", view),
+      fmt::arg("hourly", names.sensor_hourly), fmt::arg("totals", hourly_totals(names)),
       fmt::arg("statistics", aggregate_statistics_off(names)), fmt::arg("sensor_index", sensor_index_ddl(names)));
+}
+
+std::string hourly_totals(const SqlNames& names) {
+  std::string out = "sum(rows)::bigint AS rows";
+  for (const auto& m : names.measures)
+    out += fmt::format(",\n  sum({0})::bigint AS {0}, min({1}) AS {1}, max({2}) AS {2}, sum({3}) AS {3}", m.count,
+                       m.min, m.max, m.sum);
+  return out;
 }
 
 std::string sensor_index_ddl(const SqlNames& names) {
@@ -116,23 +119,8 @@ void encode_contributions(std::int64_t file_id, const AggregateDeltas& deltas, c
     out.add_text(key.sensor);
     out.add_timestamptz(key.hour_micros);
     out.add_int8(hour.rows);
-    for (std::size_t i = 0; i < names.measures.size(); ++i) {
-      const MeasureAggregate& m = hour.measures[i];
-      out.add_int8(m.count);
-      if (m.count == 0) {
-        out.add_null();
-        out.add_null();
-        out.add_null();
-      } else if (names.measures[i].integer) {
-        out.add_int8(m.int_min);
-        out.add_int8(m.int_max);
-        out.add_text(numeric_from_integer(m.int_sum));  // add_text writes a field's bytes as given
-      } else {
-        out.add_float8(m.min);
-        out.add_float8(m.max);
-        out.add_text(numeric_from_double(m.sum));
-      }
-    }
+    for (std::size_t i = 0; i < names.measures.size(); ++i)
+      add_measure_fields(out, hour.measures[i], names.measures[i].integer);
   }
 }
 
@@ -140,25 +128,24 @@ std::string contributions_copy_sql(const SqlNames& names) {
   return fmt::format("COPY {} FROM STDIN (FORMAT binary)", names.file_hourly);
 }
 
-std::vector<std::vector<TimeSpan>> contribution_spans(pqxx::work& txn, const SqlNames& names,
-                                                      const std::vector<std::int64_t>& file_ids) {
+std::vector<std::vector<TimeSpan>> stored_spans(pqxx::work& txn, const SqlNames& names,
+                                                const std::vector<std::int64_t>& file_ids) {
   std::vector<std::vector<TimeSpan>> spans(file_ids.size());
-  const pqxx::result hours =
-      txn.exec_params(fmt::format("SELECT file_id, (extract(epoch FROM hour) * 1000000)::bigint FROM {} "
-                                  "WHERE file_id = ANY($1::bigint[]) GROUP BY 1, 2 ORDER BY 1, 2",
-                                  names.file_hourly),
-                      id_array(file_ids));
-  for (const auto& row : hours) {
+  const pqxx::result found = txn.exec_params(
+      fmt::format("SELECT file_id, (extract(epoch FROM hour) * 1000000)::bigint, "
+                  "(extract(epoch FROM hour + interval '1 hour') * 1000000)::bigint FROM {} "
+                  "WHERE file_id = ANY($1::bigint[]) GROUP BY 1, 2, 3 "
+                  "UNION ALL SELECT file_id, (extract(epoch FROM lower(r)) * 1000000)::bigint, "
+                  "(extract(epoch FROM upper(r)) * 1000000)::bigint FROM {}, unnest(hours) r "
+                  "WHERE file_id = ANY($1::bigint[])",
+                  names.file_hourly, names.files),
+      id_array(file_ids));
+  for (const auto& row : found) {
     const auto index = static_cast<std::size_t>(std::find(file_ids.begin(), file_ids.end(), row[0].as<std::int64_t>()) -
                                                 file_ids.begin());
-    const std::int64_t hour = row[1].as<std::int64_t>();
-    std::vector<TimeSpan>& own = spans[index];
-    // Hours less than a day apart share a span: fewer ranges to search, and the ts index is coarser anyway.
-    if (!own.empty() && hour - own.back().end_micros < 24 * kHourMicros)
-      own.back().end_micros = hour + kHourMicros;
-    else
-      own.push_back({hour, hour + kHourMicros});
+    spans[index].push_back({row[1].as<std::int64_t>(), row[2].as<std::int64_t>()});
   }
+  for (std::vector<TimeSpan>& own : spans) own = merged_spans(std::move(own));
   return spans;
 }
 

@@ -38,15 +38,21 @@ void create_contributions_year(pqxx::work& txn, const SqlNames& names, int year)
 /// ~20 digits): for sizing the buffer they go to.
 std::size_t contribution_row_bytes(const SqlNames& names);
 
+/// sensor_hourly's select list over contribution rows grouped by sensor and hour: the rows and, per measure, the
+/// count, min, max and exact sum, named as file_hourly's columns.
+std::string hourly_totals(const SqlNames& names);
+
 /// Appends the contribution rows of one file to `out` (COPY column order of file_hourly).
 void encode_contributions(std::int64_t file_id, const AggregateDeltas& deltas, const SqlNames& names, CopyBuffer& out);
 
 /// The COPY statement the rows of encode_contributions go to.
 std::string contributions_copy_sql(const SqlNames& names);
 
-/// The hours each of `file_ids` has contributions in, merged into spans, by file id (same order as file_ids).
-std::vector<std::vector<TimeSpan>> contribution_spans(pqxx::work& txn, const SqlNames& names,
-                                                      const std::vector<std::int64_t>& file_ids);
+/// The hours each of `file_ids` has stored readings in, merged into spans, by file id (same order as file_ids):
+/// those its ledger row keeps, and those its contributions in file_hourly list (a file loaded before ledger rows
+/// kept hours has only these; a block may carry its sensor-hour's contribution instead).
+std::vector<std::vector<TimeSpan>> stored_spans(pqxx::work& txn, const SqlNames& names,
+                                                const std::vector<std::int64_t>& file_ids);
 
 /// Deletes the contributions of `file_ids`.
 void delete_contributions(pqxx::work& txn, const SqlNames& names, const std::vector<std::int64_t>& file_ids);

@@ -11,15 +11,18 @@
 
 namespace sluice {
 
-/// DDL of the blocks layout's tables, view, function and settings row (the schema itself exists).
+/// DDL of the blocks layout's tables, views, function and settings row (the schema and file_hourly exist:
+/// sensor_hourly becomes a view over file_hourly and the aggregates the blocks carry).
 std::string blocks_ddl(const SqlNames& names, const Config& config);
 
-/// DDL of the `readings` view and the readings_between function alone (what migration adds after the table).
+/// DDL of the `readings` view, the readings_between function and the sensor_hourly view alone (what migration
+/// adds after the table).
 std::string blocks_view_ddl(const SqlNames& names, const Config& config);
 
-/// DDL bringing a blocks table made by schema version 4 or 5 to this version: the 16-bit forms of ts offsets and
-/// scaled values (bytea of codes; version 5's int2 arrays too, for version 4), added columns NULL in the blocks
-/// already stored; no ANALYZE statistics for any of them; the view and function that decode all forms.
+/// DDL bringing a blocks table made by schema version 4 to 7 to this version: the 16-bit forms of ts offsets and
+/// scaled values (bytea of codes; version 5's int2 arrays too, for version 4) and the carried aggregates' columns
+/// (with their hour's BRIN), added columns NULL in the blocks already stored; no ANALYZE statistics for any of
+/// them; the views and function that decode all forms and add up both kinds of contribution.
 std::string blocks_upgrade_ddl(const SqlNames& names, const Config& config);
 
 /// DDL of one year's partitions of blocks and loose_readings.

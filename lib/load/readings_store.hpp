@@ -8,14 +8,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/time_span.hpp"
 #include "load/sql_names.hpp"
 
 namespace sluice {
-
-/// A half-open range of UTC time, [begin, end), in Unix microseconds.
-struct TimeSpan {
-  std::int64_t begin_micros = 0, end_micros = 0;
-};
 
 /// Creates the year partition of readings (blocks layout: of blocks and loose_readings) if it does not exist
 /// (the caller holds the DDL lock). Returns whether a unit of that year may COPY into the partition directly:

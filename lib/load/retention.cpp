@@ -22,28 +22,41 @@ std::vector<int> contribution_years(pqxx::work& txn, const SqlNames& names) {
   return years;
 }
 
+// A year's readings, contributions and files as the aggregate store counts them: file_hourly's partition, and in
+// the blocks layout the aggregates the blocks of the year carry.
 RetentionYear measure_year(pqxx::work& txn, const SqlNames& names, int year) {
   RetentionYear out;
   out.year = year;
-  const std::string partition = names.file_hourly_partition(year);
-  if (!txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", partition)[0].as<bool>()) return out;
+  std::string parts;
+  if (txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", names.file_hourly_partition(year))[0].as<bool>())
+    parts = fmt::format("SELECT file_id, rows FROM {}", names.file_hourly_partition(year));
+  if (names.layout == StorageLayout::blocks &&
+      txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", names.blocks_partition(year))[0].as<bool>())
+    parts += fmt::format("{}SELECT file_id, \"agg:rows\" FROM {} WHERE \"agg:rows\" IS NOT NULL",
+                         parts.empty() ? "" : " UNION ALL ", names.blocks_partition(year));
+  if (parts.empty()) return out;
   const pqxx::row row = txn.exec1(fmt::format(
-      "SELECT coalesce(sum(rows), 0)::bigint, count(*), count(DISTINCT file_id) FILTER (WHERE file_id <> 0) FROM {}",
-      partition));
+      "SELECT coalesce(sum(rows), 0)::bigint, count(*), count(DISTINCT file_id) FILTER (WHERE file_id <> 0) "
+      "FROM ({}) c",
+      parts));
   out.readings = row[0].as<std::int64_t>();
   out.contributions = row[1].as<std::int64_t>();
   out.files = row[2].as<std::int64_t>();
   return out;
 }
 
-// Files with rows before the cutoff, split into those with none after it (expired) and the others.
+// Files with rows before the cutoff, split into those with none after it (expired) and the others. A file's
+// hours are in its ledger row, and (for a file loaded before ledger rows kept them, or when no block carries them)
+// in its contributions.
 void classify_files(pqxx::work& txn, const SqlNames& names, int first_kept_year, RetentionReport& report,
                     std::vector<std::int64_t>& expired) {
-  const std::string cutoff = fmt::format("'{:04}-01-01 00:00:00+00'", first_kept_year);
+  const std::string cutoff = fmt::format("'{:04}-01-01 00:00:00+00'::timestamptz", first_kept_year);
   for (const auto& row : txn.exec(fmt::format(
-           "WITH old AS (SELECT DISTINCT file_id FROM {0} WHERE hour < {1} AND file_id <> 0) "
-           "SELECT o.file_id, EXISTS (SELECT 1 FROM {0} k WHERE k.file_id = o.file_id AND k.hour >= {1}) FROM old o",
-           names.file_hourly, cutoff))) {
+           "WITH old AS (SELECT file_id FROM {0} WHERE hour < {1} AND file_id <> 0 "
+           "UNION SELECT file_id FROM {2} WHERE hours && tstzrange(NULL, {1})) "
+           "SELECT o.file_id, EXISTS (SELECT 1 FROM {0} k WHERE k.file_id = o.file_id AND k.hour >= {1}) "
+           "OR EXISTS (SELECT 1 FROM {2} f WHERE f.file_id = o.file_id AND f.hours && tstzrange({1}, NULL)) FROM old o",
+           names.file_hourly, cutoff, names.files))) {
     if (row[1].as<bool>())
       report.files_straddling += 1;
     else
@@ -87,6 +100,8 @@ RetentionReport retention_once(pqxx::connection& connection, const SqlNames& nam
                               names.files),
                   ids, fmt::format("retention: its rows (before {}) were dropped", first_kept_year));
   txn.exec_params(fmt::format("DELETE FROM {} WHERE file_id = ANY($1::bigint[])", names.rejects), ids);
+  // History rows too (a disposed file's readings stay stored until now): none of these files has readings left.
+  txn.exec_params(fmt::format("UPDATE {} SET hours = NULL WHERE file_id = ANY($1::bigint[])", names.files), ids);
   for (int year : years) {
     drop_contributions_year(txn, names, year);
     drop_readings_year(txn, names, year);

@@ -127,6 +127,7 @@ std::string schema_ddl(const SqlNames& names, const Config& config) {
   return fmt::format(
       "CREATE SCHEMA IF NOT EXISTS {schema};\n"
       "CREATE SEQUENCE IF NOT EXISTS {seq};\n"
+      "{aggregate_store}"
       "{readings_ddl}"
       "CREATE TABLE IF NOT EXISTS {rejects} (\n  file_id bigint NOT NULL,\n  line bigint NOT NULL,\n"
       "  reason text NOT NULL,\n  raw text NOT NULL\n);\n"
@@ -139,9 +140,8 @@ std::string schema_ddl(const SqlNames& names, const Config& config) {
       "  attempts int NOT NULL DEFAULT 0,\n  stored_size bigint,\n  stored_etag text,\n  device bigint,\n  inode "
       "bigint,\n"
       "  dispose_pending boolean NOT NULL DEFAULT false,\n  updated_at timestamptz NOT NULL DEFAULT now(),\n"
-      "  sequencer text\n);\n"
+      "  sequencer text,\n  hours tstzmultirange\n);\n"
       "CREATE UNIQUE INDEX IF NOT EXISTS files_active_uri ON {files} (uri) WHERE status IN {active};\n"
-      "{aggregate_store}"
       "CREATE TABLE IF NOT EXISTS {runs} (\n  run_id bigserial PRIMARY KEY,\n  started_at timestamptz NOT NULL DEFAULT "
       "now(),\n"
       "  finished_at timestamptz,\n  status text NOT NULL DEFAULT 'running',\n  host text,\n  args text,\n"

@@ -121,6 +121,16 @@ void migrate_6_to_7(pqxx::work& txn, const SqlNames& names) {
   txn.exec(sensor_index_ddl(names));
 }
 
+// Version 7 -> 8: a file's ledger row keeps the hours of its readings (`hours`, NULL in the rows already there:
+// their contributions still list theirs), and in the blocks layout one block of each sensor-hour carries the
+// file's aggregate of it instead of a row of file_hourly (added columns, NULL in the blocks already stored, whose
+// contributions stay where they are; sensor_hourly adds up both). Catalog changes and an empty BRIN: no row is
+// rewritten.
+void migrate_7_to_8(pqxx::work& txn, const SqlNames& names, const Config& config) {
+  txn.exec(fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS hours tstzmultirange", names.files));
+  if (stored_layout(txn, names) == StorageLayout::blocks) txn.exec(blocks_upgrade_ddl(names, config));
+}
+
 }  // namespace
 
 MigrationReport migrate_schema(pqxx::connection& connection, const Config& config) {
@@ -147,6 +157,7 @@ MigrationReport migrate_schema(pqxx::connection& connection, const Config& confi
     if (version == 4) migrate_4_to_5(txn, names, config);
     if (version == 5) migrate_5_to_6(txn, names, config);
     if (version == 6) migrate_6_to_7(txn, names);
+    if (version == 7) migrate_7_to_8(txn, names, config);
     txn.exec_params(fmt::format("INSERT INTO {} (version) VALUES ($1)", names.schema_version), version + 1);
     txn.commit();
   }

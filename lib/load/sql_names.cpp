@@ -26,6 +26,7 @@ SqlNames::SqlNames(pqxx::connection& connection, const Config& config) : schema_
   for (const BlockColumn& column : sluice::block_columns(config)) {
     block_columns.push_back(connection.quote_name(column.name));
     if (holds_array(column.kind)) block_array_columns.push_back(block_columns.back());
+    if (column.kind >= BlockColumnKind::agg_rows) block_aggregate_columns.push_back(block_columns.back());
   }
   for (const ColumnSpec& column : config.columns) columns.push_back(connection.quote_name(column.name));
   ts = columns[config.timestamp_column];

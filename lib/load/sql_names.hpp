@@ -31,6 +31,7 @@ struct SqlNames {
   std::string blocks, loose_readings, settings, readings_between;
   std::vector<std::string> block_columns;
   std::vector<std::string> block_array_columns;  ///< those of block_columns that hold one value per reading
+  std::vector<std::string> block_aggregate_columns;  ///< "agg:rows" and the measures' counts, bounds and sums
 
   /// "sluice"."readings_2026"
   [[nodiscard]] std::string partition(int year) const;

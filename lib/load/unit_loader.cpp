@@ -27,7 +27,7 @@ UnitLoader::UnitLoader(const SqlNames& names, std::int64_t run_id, LedgerRules r
   // ~8 ms and the catalogs a table's rows created and deleted per connection.)
   ledger_copy_sql_ = fmt::format(
       "COPY {} (file_id, uri, size, etag, rows_loaded, rows_rejected, status, error, attempts, stored_size, "
-      "stored_etag, device, inode, dispose_pending, sequencer, run_id) FROM STDIN (FORMAT binary)",
+      "stored_etag, device, inode, dispose_pending, sequencer, run_id, hours) FROM STDIN (FORMAT binary)",
       names.files);
   history_sql_ = fmt::format(
       "UPDATE {} SET status = $2, dispose_pending = false, updated_at = now() WHERE file_id = ANY($1::bigint[])",
@@ -86,14 +86,17 @@ UnitLoader::Decision UnitLoader::decide(pqxx::work& txn, const std::vector<Parse
   return decision;
 }
 
-// The old versions' readings are found by file id within the hours their contributions list, then the
-// contributions and rejects go: exactly what those files added, whether or not their readings are all still there.
+// The old versions' readings are found by file id within their hours (their ledger rows', and those their
+// contributions list: a row written before the ledger kept hours has only those), then the contributions and
+// rejects go: exactly what those files added, whether or not their readings are all still there. Their ledger
+// rows no longer have stored hours.
 void UnitLoader::replace_earlier(pqxx::work& txn, const std::vector<std::int64_t>& old_ids) const {
-  const std::vector<std::vector<TimeSpan>> spans = contribution_spans(txn, names_, old_ids);
+  const std::vector<std::vector<TimeSpan>> spans = stored_spans(txn, names_, old_ids);
   for (std::size_t i = 0; i < old_ids.size(); ++i) delete_file_readings(txn, names_, old_ids[i], spans[i]);
   delete_contributions(txn, names_, old_ids);
-  txn.exec_params(fmt::format("DELETE FROM {} WHERE file_id = ANY($1::bigint[])", names_.rejects),
-                  fmt::format("{{{}}}", fmt::join(old_ids, ",")));
+  const std::string ids = fmt::format("{{{}}}", fmt::join(old_ids, ","));
+  txn.exec_params(fmt::format("DELETE FROM {} WHERE file_id = ANY($1::bigint[])", names_.rejects), ids);
+  txn.exec_params(fmt::format("UPDATE {} SET hours = NULL WHERE file_id = ANY($1::bigint[])", names_.files), ids);
 }
 
 void UnitLoader::copy_rows(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
@@ -158,7 +161,7 @@ void UnitLoader::write_ledger(PgSession& session, pqxx::work& txn, const std::ve
     }
     if (!step.insert_row) continue;
     const bool loaded = outcome.status == FileStatus::loaded;
-    ledger.begin_row(16);
+    ledger.begin_row(17);
     ledger.add_int8(file.file_id);
     ledger.add_text(file.ref.uri);
     ledger.add_int8(static_cast<std::int64_t>(file.ref.size));
@@ -192,6 +195,10 @@ void UnitLoader::write_ledger(PgSession& session, pqxx::work& txn, const std::ve
       ledger.add_text(step.sequencer);
     if (run_id_ > 0)
       ledger.add_int8(run_id_);
+    else
+      ledger.add_null();
+    if (loaded && !file.hour_spans.empty())
+      ledger.add_time_spans(file.hour_spans);
     else
       ledger.add_null();
   }

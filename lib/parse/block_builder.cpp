@@ -7,6 +7,7 @@
 #include <limits>
 #include <utility>
 
+#include "parse/aggregate_fields.hpp"
 #include "value/timestamp.hpp"
 
 namespace sluice {
@@ -64,6 +65,7 @@ int decimal_scale(double value, int at_least) {
 
 BlockBuilder::BlockBuilder(const Config& config)
     : config_(config), columns_(block_columns(config)), store_of_(config.columns.size(), -1) {
+  for (std::size_t i : config.measure_columns) integer_measures_.push_back(config.columns[i].type == ColumnType::int8);
   for (std::size_t i = 0; i < config.columns.size(); ++i) {
     if (i == config.timestamp_column || i == config.sensor_column) continue;
     store_of_[i] = static_cast<int>(stores_.size());
@@ -115,7 +117,8 @@ void BlockBuilder::add(const std::vector<FieldValue>& values, std::uint32_t sens
   }
 }
 
-std::int64_t BlockBuilder::finish(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose) {
+std::int64_t BlockBuilder::finish(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose,
+                                  FileAggregate* aggregates, bool aggregates_final) {
   // The readings grouped by sensor-hour with a counting sort, file order kept within each: two index arrays
   // reused from flush to flush instead of a growing vector per sensor-hour (an 11-day file of 200 sensors has
   // ~50,000 of them, and their allocations and first-touch page faults were a visible part of its cost).
@@ -140,14 +143,22 @@ std::int64_t BlockBuilder::finish(std::int64_t file_id, CopyBuffer& blocks, Copy
       for (std::size_t i = 0; i < group.count; ++i) write_loose(group.sensor, group.readings[i], file_id, loose);
       continue;
     }
-    write_group(group, file_id, blocks);
+    const auto index = static_cast<std::uint32_t>(sensor_hour);
+    if (aggregates != nullptr && (aggregates_final || !aggregates->latest_of_sensor(index))) {
+      const Carried carried{aggregates->hour_micros(index), aggregates->aggregate(index)};
+      write_group(group, file_id, &carried, blocks);
+      aggregates->mark_carried(index);
+    } else {
+      write_group(group, file_id, nullptr, blocks);
+    }
     in_blocks += static_cast<std::int64_t>(group.count);
   }
   return in_blocks;
 }
 
-std::int64_t BlockBuilder::flush(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose) {
-  const std::int64_t in_blocks = finish(file_id, blocks, loose);
+std::int64_t BlockBuilder::flush(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose,
+                                 FileAggregate* aggregates, bool aggregates_final) {
+  const std::int64_t in_blocks = finish(file_id, blocks, loose, aggregates, aggregates_final);
   sensor_hour_of_.clear();
   ts_.clear();
   for (ColumnStore& store : stores_) {
@@ -221,7 +232,8 @@ std::size_t BlockBuilder::estimated_reading_bytes(const Group& group) const {
 }
 
 // A sensor-hour in blocks of about kTargetBlockBytes, the readings shared evenly between them.
-void BlockBuilder::write_group(const Group& group, std::int64_t file_id, CopyBuffer& blocks) {
+void BlockBuilder::write_group(const Group& group, std::int64_t file_id, const Carried* carried,
+                               CopyBuffer& blocks) {
   // Tuple header and line pointer, file_id, sensor, bounds, n; the ts offsets' and each float column's 16-bit
   // codes (a 4-byte header) with a divisor, an array per other column (a 24-byte header); the unused form of each
   // is a NULL, a bit.
@@ -233,18 +245,19 @@ void BlockBuilder::write_group(const Group& group, std::int64_t file_id, CopyBuf
   const bool texts = std::any_of(stores_.begin(), stores_.end(),
                                  [](const ColumnStore& store) { return store.type == ColumnType::text; });
   if (!texts && total * 8 * (1 + stores_.size()) <= room) {
-    write_block(group.sensor, group.readings, total, file_id, blocks);
+    write_block(group.sensor, group.readings, total, file_id, carried, blocks);
     return;
   }
   const std::size_t most = std::max(kMinBlockReadings, room / estimated_reading_bytes(group));
   const std::size_t count = (total + most - 1) / most;
   const std::size_t each = (total + count - 1) / count;
   for (std::size_t first = 0; first < total; first += each)
-    write_block(group.sensor, group.readings + first, std::min(each, total - first), file_id, blocks);
+    write_block(group.sensor, group.readings + first, std::min(each, total - first), file_id,
+                first == 0 ? carried : nullptr, blocks);
 }
 
 void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* readings, std::size_t count,
-                               std::int64_t file_id, CopyBuffer& blocks) {
+                               std::int64_t file_id, const Carried* carried, CopyBuffer& blocks) {
   const std::int64_t first = ts_[readings[0]];
   const TsUnit unit = ts_unit(readings, count);
   // The offsets from `first` go to the one ts column whose unit is the block's; the others are NULL.
@@ -292,8 +305,29 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
       case BlockColumnKind::plain_array:
         write_plain_array(stores_[store_of_[column.column]], readings, count, blocks);
         break;
+      case BlockColumnKind::agg_hour:  // writes every aggregate column
+        write_carried(carried, blocks);
+        break;
+      case BlockColumnKind::agg_rows:
+      case BlockColumnKind::agg_count:
+      case BlockColumnKind::agg_min:
+      case BlockColumnKind::agg_max:
+      case BlockColumnKind::agg_sum: break;
     }
   }
+}
+
+// "agg:hour", "agg:rows" and each measure's count, min, max and sum, in block_columns order: as file_hourly
+// holds them, or all NULL (a bit each) on a block that carries no aggregate.
+void BlockBuilder::write_carried(const Carried* carried, CopyBuffer& blocks) const {
+  if (carried == nullptr) {
+    for (std::size_t i = 0; i < 2 + 4 * integer_measures_.size(); ++i) blocks.add_null();
+    return;
+  }
+  blocks.add_timestamptz(carried->hour_micros);
+  blocks.add_int8(carried->aggregate.rows);
+  for (std::size_t i = 0; i < integer_measures_.size(); ++i)
+    add_measure_fields(blocks, carried->aggregate.measures[i], integer_measures_[i]);
 }
 
 // A float column as "<c>:i16", "<c>:i2", "<c>:int", "<c>:div", "<c>:f8": scaled integers when every value of the

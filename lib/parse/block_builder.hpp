@@ -41,12 +41,21 @@ class BlockBuilder {
 
   /// Writes every block of `file_id` to `blocks` and the readings of sensor-hours too small for a block to
   /// `loose` (as rows of the readings table's shape). Returns the number of readings put in blocks.
-  std::int64_t finish(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose);
+  ///
+  /// With `aggregates` (the caller's FileAggregate that add(values, sensor_hour) was indexed by): the first block
+  /// of each sensor-hour written also carries that sensor-hour's aggregate, which starts again from empty there
+  /// (FileAggregate::mark_carried), so that file_hourly gets only what no block carries. All of them when
+  /// `aggregates_final`; else (mid-file) only those of hours before their sensor's latest, which in a file in
+  /// time order are complete: the latest may still grow, and a block flushed now would carry a part of it, a
+  /// second contribution to add up. Without `aggregates`, blocks carry none.
+  std::int64_t finish(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose, FileAggregate* aggregates = nullptr,
+                      bool aggregates_final = true);
 
   /// finish(), then forgets the readings written, so that a file read in pieces keeps the builder bounded. A
   /// sensor-hour whose readings go on after a flush gets blocks of its own from them (or loose readings, when
   /// they are too few).
-  std::int64_t flush(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose);
+  std::int64_t flush(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose, FileAggregate* aggregates = nullptr,
+                     bool aggregates_final = true);
   /// The memory the readings taken since the last flush take (their values and group entries).
   [[nodiscard]] std::size_t pending_bytes() const;
   /// After a flush: the caller's sensor-hour indexes start again from 0 (its FileAggregate was emptied), so the
@@ -73,9 +82,16 @@ class BlockBuilder {
     std::size_t count;
   };
 
-  void write_group(const Group& group, std::int64_t file_id, CopyBuffer& blocks);
+  // A sensor-hour's aggregate, for the one block that carries it.
+  struct Carried {
+    std::int64_t hour_micros;
+    const HourAggregate& aggregate;
+  };
+
+  void write_group(const Group& group, std::int64_t file_id, const Carried* carried, CopyBuffer& blocks);
   void write_block(const std::string& sensor, const std::uint32_t* readings, std::size_t count, std::int64_t file_id,
-                   CopyBuffer& blocks);
+                   const Carried* carried, CopyBuffer& blocks);
+  void write_carried(const Carried* carried, CopyBuffer& blocks) const;
   void write_float_columns(const ColumnStore& store, const std::uint32_t* readings, std::size_t count,
                            CopyBuffer& blocks);
   void write_plain_array(const ColumnStore& store, const std::uint32_t* readings, std::size_t count,
@@ -88,6 +104,7 @@ class BlockBuilder {
 
   const Config& config_;
   std::vector<BlockColumn> columns_;
+  std::vector<bool> integer_measures_;  // per measure (config.measure_columns order): an int column
   std::vector<std::int64_t> ts_;
   std::vector<ColumnStore> stores_;  // one per configured column but ts and sensor, config order
   std::vector<int> store_of_;        // per configured column: index into stores_, or -1

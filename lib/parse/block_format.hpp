@@ -13,7 +13,11 @@
 //                    (div = 10^scale), used when every value of the block is exactly that double (checked bit for
 //                    bit while encoding); 16-bit codes when every scaled value fits; else "<c>:f8" float8[];
 //                    "<c>:i2" int2[] is the array form schema version 5 wrote; NULLs are array NULLs or code 0,
-//   per other column "<c>" as an array of its type.
+//   per other column "<c>" as an array of its type,
+//   "agg:hour" timestamptz, "agg:rows" bigint, per measure "<m>:count" bigint, "<m>:min", "<m>:max" (bigint for an
+//                    int measure, else float8), "<m>:sum" numeric: the file's aggregate of the block's sensor-hour,
+//                    as file_hourly would hold it, on one block of that sensor-hour (NULL on the others, and on every
+//                    block of a sensor-hour whose aggregate went to file_hourly instead). sensor_hourly adds up both.
 //
 // A 16-bit code is value + 32768, two bytes big-endian, one per reading; code 0 is NULL (so -32768 takes the
 // int4 form). Not an int2[]: COPY receives an array element by element (a length and a call of int2recv each,
@@ -43,12 +47,19 @@ enum class BlockColumnKind {
   scaled_int,   ///< int4[] of a float column
   divisor,      ///< float8 of a float column
   float_array,  ///< float8[] of a float column
-  plain_array   ///< an array of the column's own type (int, bool, text, timestamp columns)
+  plain_array,  ///< an array of the column's own type (int, bool, text, timestamp columns)
+  agg_hour,     ///< timestamptz: the hour of the sensor-hour aggregate the block carries
+  agg_rows,     ///< bigint: its readings
+  agg_count,    ///< bigint: a measure's non-null values
+  agg_min,      ///< a measure's least value (bigint or float8)
+  agg_max,      ///< its greatest
+  agg_sum       ///< numeric: its sum
 };
 
 /// Whether a column of that kind holds one value per reading (an array or 16-bit codes), not one per block.
 constexpr bool holds_array(BlockColumnKind kind) {
-  return kind >= BlockColumnKind::ts_seconds16 && kind != BlockColumnKind::divisor;
+  return kind >= BlockColumnKind::ts_seconds16 && kind <= BlockColumnKind::plain_array &&
+         kind != BlockColumnKind::divisor;
 }
 
 /// The 16-bit code of a value in -32767..32767, and of NULL.
@@ -85,6 +96,15 @@ inline std::vector<BlockColumn> block_columns(const Config& config) {
     } else {
       out.push_back({BlockColumnKind::plain_array, name, i});
     }
+  }
+  out.push_back({BlockColumnKind::agg_hour, "agg:hour"});
+  out.push_back({BlockColumnKind::agg_rows, "agg:rows"});
+  for (std::size_t i : config.measure_columns) {
+    const std::string& name = config.columns[i].name;
+    out.push_back({BlockColumnKind::agg_count, name + ":count", i});
+    out.push_back({BlockColumnKind::agg_min, name + ":min", i});
+    out.push_back({BlockColumnKind::agg_max, name + ":max", i});
+    out.push_back({BlockColumnKind::agg_sum, name + ":sum", i});
   }
   return out;
 }

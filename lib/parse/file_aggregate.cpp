@@ -1,4 +1,5 @@
 #include "parse/file_aggregate.hpp"
+#include "value/timestamp.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -114,24 +115,41 @@ HourAggregate& FileAggregate::at(std::string_view sensor_id, std::int64_t hour_m
   return hours_[index].aggregate;
 }
 
-void FileAggregate::move_into(AggregateDeltas& deltas) {
-  // In key order, so that each is appended: the sensors' ids are compared once to rank them, and the (sensor,
-  // hour) pairs sorted by rank and hour.
-  std::vector<std::uint32_t> by_id(sensors_.size());
-  std::iota(by_id.begin(), by_id.end(), 0u);
-  std::sort(by_id.begin(), by_id.end(), [&](std::uint32_t a, std::uint32_t b) { return sensors_[a].id < sensors_[b].id; });
-  std::vector<std::uint32_t> rank(sensors_.size());
-  for (std::uint32_t r = 0; r < by_id.size(); ++r) rank[by_id[r]] = r;
-  std::vector<std::uint32_t> order(hours_.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const std::uint32_t ra = rank[hours_[a].sensor], rb = rank[hours_[b].sensor];
-    return ra < rb || (ra == rb && hours_[a].hour_micros < hours_[b].hour_micros);
-  });
-  deltas.reserve(deltas.size() + hours_.size());
-  for (std::uint32_t index : order) {
-    Hour& hour = hours_[index];
-    deltas.add(sensors_[hour.sensor].id, hour.hour_micros, std::move(hour.aggregate));
+void FileAggregate::mark_carried(std::uint32_t index) {
+  HourAggregate& aggregate = hours_[index].aggregate;
+  aggregate.rows = 0;
+  for (MeasureAggregate& measure : aggregate.measures) measure = MeasureAggregate();
+}
+
+void FileAggregate::move_into(AggregateDeltas& deltas, std::vector<TimeSpan>& hours) {
+  std::vector<std::int64_t> seen;
+  seen.reserve(hours_.size());
+  for (const Hour& hour : hours_) seen.push_back(hour.hour_micros);
+  std::sort(seen.begin(), seen.end());
+  seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+  for (std::int64_t hour : seen) hours.push_back({hour, hour + kMicrosPerHour});
+  std::vector<std::uint32_t> order;
+  order.reserve(hours_.size());
+  for (std::uint32_t index = 0; index < hours_.size(); ++index)
+    if (hours_[index].aggregate.rows != 0) order.push_back(index);
+  if (!order.empty()) {
+    // In key order, so that each is appended: the sensors' ids are compared once to rank them, and the (sensor,
+    // hour) pairs sorted by rank and hour.
+    std::vector<std::uint32_t> by_id(sensors_.size());
+    std::iota(by_id.begin(), by_id.end(), 0u);
+    std::sort(by_id.begin(), by_id.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return sensors_[a].id < sensors_[b].id; });
+    std::vector<std::uint32_t> rank(sensors_.size());
+    for (std::uint32_t r = 0; r < by_id.size(); ++r) rank[by_id[r]] = r;
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const std::uint32_t ra = rank[hours_[a].sensor], rb = rank[hours_[b].sensor];
+      return ra < rb || (ra == rb && hours_[a].hour_micros < hours_[b].hour_micros);
+    });
+    deltas.reserve(deltas.size() + order.size());
+    for (std::uint32_t index : order) {
+      Hour& hour = hours_[index];
+      deltas.add(sensors_[hour.sensor].id, hour.hour_micros, std::move(hour.aggregate));
+    }
   }
   sensors_.clear();
   hours_.clear();

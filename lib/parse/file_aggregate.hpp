@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/time_span.hpp"
 #include "parse/aggregate.hpp"
 
 namespace sluice {
@@ -22,8 +23,20 @@ class FileAggregate {
   /// move_into (the block builder groups readings by it).
   [[nodiscard]] std::uint32_t last_index() const { return last_index_; }
 
-  /// Adds every (sensor, hour) into `deltas` (once per pair, not per row) and empties this one.
-  void move_into(AggregateDeltas& deltas);
+  /// The (sensor, hour) of index `index` (a last_index()): its hour and aggregate so far.
+  [[nodiscard]] std::int64_t hour_micros(std::uint32_t index) const { return hours_[index].hour_micros; }
+  [[nodiscard]] const HourAggregate& aggregate(std::uint32_t index) const { return hours_[index].aggregate; }
+  /// Whether (sensor, hour) `index` is the hour of its sensor's last row: in a file in time order, the one of its
+  /// sensor's hours that may still grow.
+  [[nodiscard]] bool latest_of_sensor(std::uint32_t index) const {
+    return sensors_[hours_[index].sensor].last_hour == hours_[index].hour_micros;
+  }
+  /// A block carries the aggregate of `index` as it is now: it starts again from empty (a later row of that
+  /// sensor-hour begins a contribution of its own), and move_into leaves it out while it has no rows.
+  void mark_carried(std::uint32_t index);
+  /// Adds every (sensor, hour) with rows not carried into `deltas` (once per pair, not per row), appends every
+  /// hour seen (carried or not) to `hours` as a one-hour span, and empties this one.
+  void move_into(AggregateDeltas& deltas, std::vector<TimeSpan>& hours);
 
   /// About the memory the (sensor, hour) pairs since the last move_into take: a pair and its measures each.
   [[nodiscard]] std::size_t memory_bytes() const {

@@ -204,23 +204,32 @@ void FileParser::take(const CsvRecord& record) {
   }
 }
 
+// The aggregates are final here: the blocks written now carry them (those of sensor-hours without one go to
+// file_hourly).
 void FileParser::finish() {
-  if (blocks_) out_.readings_in_blocks += blocks_->finish(out_.file_id, out_.blocks, out_.rows);
-  aggregate_.move_into(out_.deltas);
+  if (blocks_) out_.readings_in_blocks += blocks_->finish(out_.file_id, out_.blocks, out_.rows, &aggregate_);
+  hand_over_aggregates();
 }
 
+// Mid-file: the blocks carry the aggregates of the hours their sensors have left (BlockBuilder::finish).
 void FileParser::flush_blocks() {
-  if (blocks_) out_.readings_in_blocks += blocks_->flush(out_.file_id, out_.blocks, out_.rows);
+  if (blocks_) out_.readings_in_blocks += blocks_->flush(out_.file_id, out_.blocks, out_.rows, &aggregate_, false);
 }
 
 void FileParser::flush_aggregates() {
   // The builder groups readings by the aggregate's sensor-hour indexes, which start again once it is emptied:
-  // the readings gathered under the old ones go out first.
+  // the readings gathered under the old ones go out first, carrying the aggregates as they now are.
   if (blocks_) {
-    flush_blocks();
+    out_.readings_in_blocks += blocks_->flush(out_.file_id, out_.blocks, out_.rows, &aggregate_);
     blocks_->restart_sensor_hours();
   }
-  aggregate_.move_into(out_.deltas);
+  hand_over_aggregates();
+}
+
+void FileParser::hand_over_aggregates() {
+  std::vector<TimeSpan> hours = std::move(out_.hour_spans);
+  aggregate_.move_into(out_.deltas, hours);
+  out_.hour_spans = merged_spans(std::move(hours));
 }
 
 std::size_t FileParser::pending_block_bytes() const { return blocks_ ? blocks_->pending_bytes() : 0; }

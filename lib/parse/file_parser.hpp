@@ -46,7 +46,8 @@ class FileParser {
   /// Parses the complete records at the start of `data`, everything when `last`; returns the bytes read. The
   /// rest (an unfinished record) is to be fed again at the start of the next piece.
   std::size_t feed(std::string_view data, bool last);
-  /// After the last piece: the blocks (blocks layout) and the aggregate deltas into `out`.
+  /// After the last piece: the blocks (blocks layout; each sensor-hour's first one carries its aggregate), the
+  /// aggregate deltas of the sensor-hours no block carries, and the hours seen (out.hour_spans) into `out`.
   void finish();
   /// Blocks layout: the blocks of the readings parsed so far into out.blocks now (those of sensor-hours too
   /// small for a block into out.rows), instead of at finish(). A file read in pieces calls it when
@@ -65,6 +66,8 @@ class FileParser {
  private:
   void read_header(CsvCursor& cursor, CsvRecord& record, bool& pending, bool last);
   void take(const CsvRecord& record);
+  // The aggregates not carried by a block into out.deltas, their hours into out.hour_spans.
+  void hand_over_aggregates();
 
   const Config& config_;
   ParseLimits limits_;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/file_ref.hpp"
+#include "core/time_span.hpp"
 #include "encode/copy_buffer.hpp"
 #include "parse/aggregate.hpp"
 
@@ -27,7 +28,8 @@ struct ParsedFile {
   std::int64_t readings_in_blocks = 0;  ///< blocks layout: the valid rows put in blocks (streamed: sent ones too)
   std::int64_t rows_streamed = 0;       ///< a file read in pieces: valid rows already handed over (not in `rows`)
   std::vector<Reject> rejects;
-  AggregateDeltas deltas;
+  AggregateDeltas deltas;           ///< the sensor-hour aggregates no block carries (all of them, rows layout)
+  std::vector<TimeSpan> hour_spans;  ///< the hours of the valid rows, merged (core/time_span.hpp): the ledger's
   std::vector<int> years;           ///< calendar years of the valid rows: the partitions they need
   std::uint64_t content_bytes = 0;  ///< decompressed size
   std::string failure;              ///< why the whole file failed; empty when it parsed

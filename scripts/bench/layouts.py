@@ -32,8 +32,9 @@ def _psql(env, sql):
 
 
 def stored_bytes(env, schema, layout):
-    """Bytes of every table and index holding readings (all partitions, TOAST included)."""
-    tables = ["readings"] if layout == "rows" else ["blocks", "loose_readings"]
+    """Bytes of every table and index holding readings and their hourly aggregates (all partitions, TOAST
+    included): the blocks carry most of their aggregates, where the rows layout keeps them all in file_hourly."""
+    tables = (["readings"] if layout == "rows" else ["blocks", "loose_readings"]) + ["file_hourly"]
     parts = " + ".join(f"(SELECT coalesce(sum(pg_total_relation_size(relid)), 0) FROM "
                        f"pg_partition_tree('{schema}.{t}'))" for t in tables)
     return int(_psql(env, f"SELECT {parts}"))

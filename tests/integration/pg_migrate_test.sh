@@ -88,6 +88,11 @@ decode16() {
   echo "ARRAY(SELECT (nullif(get_byte(\"$1\", 2 * k) << 8 | get_byte(\"$1\", 2 * k + 1), 0) - 32768)${2:-} FROM generate_series(0, octet_length(\"$1\") / 2 - 1) k ORDER BY k)"
 }
 readings_md5() { sql "SELECT count(*) || '/' || md5(string_agg(r::text, '|' ORDER BY r::text)) FROM \"$1\".readings r"; }
+# The same without file ids, which a replaced file's readings change.
+readings_content_md5() {
+  sql "SELECT count(*) || '/' || md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT concat_ws(',', ts, sensor_id,
+         temperature, humidity, pressure, battery) AS x FROM \"$1\".readings) r"
+}
 # SQL taking the blocks of schema $1 out of the 16-bit codes: the offsets into column $2 (each with $3 after), each
 # measure's values into "<m>:$4" (with $5 after); the view, function and code columns dropped, and with $6 = yes
 # the int2 array columns too.
@@ -162,7 +167,8 @@ if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
                 AND (format_type(a.atttypid, NULL) LIKE '%[]' OR a.atttypid = 'bytea'::regtype) AND a.attstorage = 'm'")
   expect_eq "$held" "$(( 20 * $(partitions blocks) ))" \
     "every array and code column of every blocks partition, the added ones too, inline"
-  expect_eq "$(statistics_off blocks)" "$held" "no statistics for any array or code column"
+  expect_eq "$(statistics_off blocks)" "$(( held + 17 * $(partitions blocks) ))" \
+    "no statistics for any array or code column, nor the carried aggregates' counts, bounds and sums"
   expect_eq "$(sql "SELECT count(*) FROM \"$v4\".readings_between('-infinity', 'infinity')")" "${before%%/*}" \
     "readings_between is back"
 fi
@@ -223,3 +229,78 @@ expect_eq "$(hourly_indexes "$v6")" "$(hourly_indexes "$fresh7")" "file_hourly's
 run_sluice ingest "$work/later" --schema "$v6" --progress never --quiet >/dev/null 2>&1
 expect_eq "$rc" 0 "new files load into the schema migrated from 6"
 check_aggregates_match_readings "$v6"
+
+# Version 7 -> 8: a ledger row keeps its file's hours, and (blocks layout) one block of each sensor-hour carries the
+# file's aggregate of it instead of a row of file_hourly. A schema of this sluice taken back to version 7 (blocks:
+# the carried aggregates moved into file_hourly, their columns and index dropped, sensor_hourly over file_hourly
+# alone; the ledger without hours) keeps its readings and aggregates, takes new files with carried aggregates, and
+# replaces a file of either version exactly: the old one found through its contributions, the new through its
+# ledger row's hours (in the blocks layout it has no contribution in file_hourly at all).
+v7="${schema}_v7"
+cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$v7\" CASCADE' >/dev/null 2>&1")
+rm -rf "$work/v7data" && cp -r "$work/v4data" "$work/v7data"
+run_sluice ingest "$work/v7data" --schema "$v7" --progress never --quiet >/dev/null 2>&1
+expect_eq "$rc" 0 "load into the schema to take back to version 7"
+before=$(readings_md5 "$v7")
+hourly_before=$(hourly_totals "$v7")
+back="ALTER TABLE \"$v7\".files DROP COLUMN hours"
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  [ "$(sql "SELECT count(*) FROM \"$v7\".blocks WHERE \"agg:hour\" IS NOT NULL")" -gt 0 ] || fail "no block carries an aggregate"
+  into="file_id, sensor_id, hour, rows" from="file_id, sensor_id, \"agg:hour\", \"agg:rows\"" view="" drop="DROP COLUMN \"agg:hour\", DROP COLUMN \"agg:rows\""
+  for m in temperature humidity pressure battery; do
+    into+=", ${m}_count, ${m}_min, ${m}_max, ${m}_sum"
+    from+=", \"$m:count\", \"$m:min\", \"$m:max\", \"$m:sum\""
+    view+=", sum(${m}_count)::bigint AS ${m}_count, min(${m}_min) AS ${m}_min, max(${m}_max) AS ${m}_max, sum(${m}_sum) AS ${m}_sum"
+    drop+=", DROP COLUMN \"$m:count\", DROP COLUMN \"$m:min\", DROP COLUMN \"$m:max\", DROP COLUMN \"$m:sum\""
+  done
+  back+="; INSERT INTO \"$v7\".file_hourly ($into) SELECT $from FROM \"$v7\".blocks WHERE \"agg:hour\" IS NOT NULL;
+    CREATE OR REPLACE VIEW \"$v7\".sensor_hourly AS SELECT sensor_id, hour, sum(rows)::bigint AS rows$view
+      FROM \"$v7\".file_hourly GROUP BY sensor_id, hour;
+    ALTER TABLE \"$v7\".blocks $drop"
+fi
+sql "$back; UPDATE \"$v7\".schema_version SET version = 7 WHERE version = $current" >/dev/null
+expect_eq "$(hourly_totals "$v7")" "$hourly_before" "version 7: the same aggregates, all in file_hourly"
+refused_then_migrated "$v7" 7 "$before"
+expect_eq "$(hourly_totals "$v7")" "$hourly_before" "sensor_hourly unchanged by the 7 -> $current migration"
+expect_eq "$(columns "$v7")" "$(columns "$fresh")" "a ledger migrated from 7 has the columns of a fresh one"
+expect_eq "$(sql "SELECT count(*) FROM \"$v7\".files WHERE hours IS NOT NULL")" 0 "the files loaded before keep no hours"
+# Each column of blocks, and each index of blocks and its partitions, the schema's name left out.
+blocks_shape() {
+  sql "SELECT (SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod) || ' ' || attstattarget, ', ' ORDER BY attname)
+       FROM pg_attribute WHERE attrelid = '\"$1\".blocks'::regclass AND attnum > 0 AND NOT attisdropped) || '; ' ||
+       (SELECT string_agg(replace(replace(indexdef, '\"$1\".', ''), '$1.', ''), '; ' ORDER BY indexdef) FROM pg_indexes
+       WHERE schemaname = '$1' AND tablename LIKE 'blocks%')"
+}
+[ "${SLUICE_TEST_LAYOUT:-rows}" = rows ] || expect_eq "$(blocks_shape "$v7")" "$(blocks_shape "$fresh7")" \
+  "blocks migrated from 7 have a fresh schema's columns and indexes"
+# One file of folder $1 changes (a new mtime, the same content) and is loaded into $v7 again ($2 says which file):
+# its readings are replaced once, none lost or doubled, and so are its aggregates.
+replace_one_file() {
+  local content hourly
+  content=$(readings_content_md5 "$v7")
+  hourly=$(hourly_totals "$v7")
+  touch -d '2001-01-01' "$(find "$1" -name '*.csv*' | sort | head -1)"
+  run_sluice ingest "$1" --schema "$v7" --progress never --quiet --summary-json "$work/replace.json" >/dev/null 2>&1
+  expect_eq "$rc" 0 "ingest of $2, changed"
+  expect_eq "$(json "$work/replace.json" 'd["files"]["replaced"]')" 1 "$2 replaced its rows"
+  expect_eq "$(readings_content_md5 "$v7")" "$content" "$2: its readings replaced once, none lost, none doubled"
+  expect_eq "$(hourly_totals "$v7")" "$hourly" "$2: its aggregates replaced once"
+  check_aggregates_match_readings "$v7"
+}
+# A file loaded under version 7 changes: found through its contributions.
+replace_one_file "$work/v7data" "a file loaded under version 7"
+# New files load with their hours in the ledger (blocks layout: their aggregates carried by their blocks); one of
+# them changes and is found again through its hours alone.
+rm -rf "$work/later8" && cp -r "$work/later" "$work/later8"
+run_sluice ingest "$work/later8" --schema "$v7" --progress never --quiet >/dev/null 2>&1
+expect_eq "$rc" 0 "new files load into the schema migrated from 7"
+check_aggregates_match_readings "$v7"
+expect_eq "$(sql "SELECT count(*) FROM \"$v7\".files WHERE uri LIKE '%later8%' AND status = 'loaded' AND hours IS NOT NULL")" 2 \
+  "the new files' ledger rows keep their hours"
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  expect_eq "$(sql "SELECT count(*) FROM \"$v7\".file_hourly h JOIN \"$v7\".files f USING (file_id) WHERE f.uri LIKE '%later8%'")" 0 \
+    "no contribution of the new files in file_hourly: their blocks carry them"
+fi
+replace_one_file "$work/later8" "a file loaded under version $current (found through its ledger hours)"
+expect_eq "$(sql "SELECT count(*) FROM \"$v7\".files WHERE status = 'superseded' AND hours IS NOT NULL")" 0 \
+  "a superseded ledger row keeps no hours"

@@ -2,6 +2,9 @@
 // sensor-hours become blocks or loose rows, and parse_file in the blocks layout. The values' round trip through
 // PostgreSQL is tests/integration/pg_blocks_test.sh.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <algorithm>
 
 #include <cmath>
 #include <cstdint>
@@ -55,6 +58,36 @@ std::vector<std::optional<std::string>> first_row(const CopyBuffer& buffer) {
     at += static_cast<std::size_t>(length);
   }
   return out;
+}
+
+// The fields of a COPY buffer's row `index`.
+std::vector<std::optional<std::string>> row_at(const CopyBuffer& buffer, std::size_t index) {
+  CopyBuffer rest;
+  std::string_view bytes = buffer.bytes();
+  for (std::size_t skip = 0; skip < index; ++skip) {
+    const int fields = (static_cast<unsigned char>(bytes[0]) << 8) | static_cast<unsigned char>(bytes[1]);
+    std::size_t at = 2;
+    for (int i = 0; i < fields; ++i) {
+      const std::int32_t length = big_endian32(bytes.data() + at);
+      at += 4 + static_cast<std::size_t>(std::max(length, 0));
+    }
+    bytes.remove_prefix(at);
+  }
+  rest.put_bytes(bytes);
+  return first_row(rest);
+}
+
+// The "agg:rows" a block carries (row `index` of `blocks`), -1 when NULL.
+std::int64_t carried_rows(const sluice::Config& config, const CopyBuffer& blocks, std::size_t index) {
+  const std::vector<sluice::BlockColumn> columns = sluice::block_columns(config);
+  const auto at = static_cast<std::size_t>(
+      std::find_if(columns.begin(), columns.end(),
+                   [](const sluice::BlockColumn& c) { return c.kind == sluice::BlockColumnKind::agg_rows; }) -
+      columns.begin());
+  const std::optional<std::string> field = row_at(blocks, index).at(at);
+  if (!field) return -1;
+  return (static_cast<std::int64_t>(big_endian32(field->data())) << 32) |
+         static_cast<std::uint32_t>(big_endian32(field->data() + 4));
 }
 
 // The element type of an array field (after its dimension count and has-nulls flag).
@@ -224,21 +257,56 @@ TEST_CASE("FileParser::flush_aggregates in the blocks layout: the aggregates so 
   CHECK(parser.pending_aggregate_bytes() > 0);
   parser.flush_aggregates();
   CHECK(parser.pending_aggregate_bytes() == 0);
-  REQUIRE(parsed.deltas.size() == 1);
-  CHECK(parsed.deltas.entries().begin()->first.sensor == "s1");
-  CHECK(parsed.deltas.entries().begin()->second.rows == 5);
+  // s1's block carries its aggregate: nothing is left for file_hourly.
+  CHECK(parsed.deltas.size() == 0);
   REQUIRE(parsed.blocks.rows() == 1);
   CHECK(first_row(parsed.blocks)[1] == "s1");
+  CHECK(carried_rows(config, parsed.blocks, 0) == 5);
+  const std::int64_t hour = 1'767'225'600LL * 1'000'000;  // 2026-01-01T00:00Z
+  CHECK(parsed.hour_spans == std::vector<sluice::TimeSpan>{{hour, hour + sluice::kMicrosPerHour}});
   parsed.blocks.clear();
-  parsed.deltas.clear();
-  // The aggregate numbers sensor-hours from 0 again: s2's readings take the number s1's had.
-  const std::string second = lines("s2", 0, 5) + lines("s1", 5, 9);
+  // The aggregate numbers sensor-hours from 0 again: s2's readings take the number s1's had. s1's three more
+  // readings are too few for a block: loose readings, their aggregate a second contribution in file_hourly.
+  const std::string second = lines("s2", 0, 5) + lines("s1", 5, 8);
   CHECK(parser.feed(second, true) == second.size());
   parser.finish();
-  REQUIRE(parsed.blocks.rows() == 2);
+  REQUIRE(parsed.blocks.rows() == 1);
   CHECK(first_row(parsed.blocks)[1] == "s2");
-  REQUIRE(parsed.deltas.size() == 2);
-  const auto hour = parsed.deltas.entries().begin()->first.hour_micros;
-  CHECK(parsed.deltas.entries().at({"s1", hour}).rows == 4);
-  CHECK(parsed.deltas.entries().at({"s2", hour}).rows == 5);
+  CHECK(carried_rows(config, parsed.blocks, 0) == 5);
+  CHECK(parsed.rows.rows() == 3);
+  REQUIRE(parsed.deltas.size() == 1);
+  CHECK(parsed.deltas.entries().at({"s1", hour}).rows == 3);
+  CHECK(parsed.hour_spans == std::vector<sluice::TimeSpan>{{hour, hour + sluice::kMicrosPerHour}});
+}
+
+TEST_CASE("FileParser in the blocks layout: a sensor-hour's aggregate rides on one of its blocks, mid-file only "
+          "once its sensor has moved on, and a sensor-hour met again starts a contribution of its own") {
+  sluice::Config config = sluice::default_config();
+  config.layout = sluice::StorageLayout::blocks;
+  auto lines = [](int hour, int from, int to) {
+    std::string out;
+    for (int i = from; i < to; ++i)
+      out += fmt::format("2026-01-01T{:02}:{:02}:{:02}Z,busy,{}.25,50,1000,3.5\n", hour, i / 60, i % 60, i % 40);
+    return out;
+  };
+  sluice::ParsedFile parsed;
+  parsed.file_id = 4;
+  sluice::FileParser parser(config, {}, parsed);
+  const std::string first = "ts,sensor_id,temperature,humidity,pressure,battery\n" + lines(2, 0, 6) + lines(3, 0, 10);
+  CHECK(parser.feed(first, false) == first.size());
+  parser.flush_blocks();  // as a streamed file does when its blocks reach the stream's bound
+  REQUIRE(parsed.blocks.rows() == 2);
+  CHECK(carried_rows(config, parsed.blocks, 0) == 6);   // 02:00-03:00, which the sensor has left
+  CHECK(carried_rows(config, parsed.blocks, 1) == -1);  // 03:00, which goes on: no aggregate yet
+  parsed.blocks.clear();
+  const std::string rest = lines(3, 10, 3600) + lines(2, 10, 15);  // and 02:00 again, out of order
+  CHECK(parser.feed(rest, true) == rest.size());
+  parser.finish();
+  REQUIRE(parsed.blocks.rows() > 3);  // 3,590 readings of 03:00 cut into several blocks, 5 of 02:00 in one
+  std::vector<std::int64_t> carried;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(parsed.blocks.rows()); ++i)
+    if (carried_rows(config, parsed.blocks, i) != -1) carried.push_back(carried_rows(config, parsed.blocks, i));
+  // 02:00's second contribution (the 5 readings since), then 03:00 whole, each on one block.
+  CHECK(carried == std::vector<std::int64_t>{5, 3600});
+  CHECK(parsed.deltas.size() == 0);
 }

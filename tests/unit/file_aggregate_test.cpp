@@ -49,7 +49,8 @@ TEST_CASE("file_aggregate: the same deltas as AggregateDeltas::at, in any row or
     add(expected.at(sensor, hour), a, b);
   }
   AggregateDeltas got(2);
-  mine.move_into(got);
+  std::vector<sluice::TimeSpan> hours;
+  mine.move_into(got, hours);
   REQUIRE(got.size() == expected.size());
   for (const auto& [key, want] : expected.entries()) {
     INFO("sensor " << key.sensor << " hour " << key.hour_micros);
@@ -72,12 +73,13 @@ TEST_CASE("file_aggregate: move_into adds to what the deltas hold and leaves the
   AggregateDeltas deltas(1);
   deltas.at("s1", kHour).rows = 3;
   deltas.at("s1", kHour).measures[0].add(1);
-  mine.move_into(deltas);
+  std::vector<sluice::TimeSpan> hours;
+  mine.move_into(deltas, hours);
   CHECK(deltas.at("s1", kHour).rows == 5);
   CHECK(deltas.at("s1", kHour).measures[0].count == 2);
   CHECK(deltas.at("s1", kHour).measures[0].sum == 6);
   AggregateDeltas again(1);
-  mine.move_into(again);
+  mine.move_into(again, hours);
   CHECK(again.size() == 0);
   CHECK(mine.at("s1", kHour).rows == 0);  // fresh after the move
 }
@@ -115,9 +117,28 @@ TEST_CASE("file_aggregate: move_into hands the sensor-hours over in key order") 
            {"s10", 3 * kHour}, {"s2", kHour}, {"s10", kHour}, {"s1", 9 * kHour}, {"s2", 0}})
     add(mine.at(sensor, hour), 1, 2);
   AggregateDeltas deltas(2);
-  mine.move_into(deltas);
+  std::vector<sluice::TimeSpan> hours;
+  mine.move_into(deltas, hours);
   std::vector<std::string> keys;
   for (const auto& [key, hour] : deltas.entries())
     keys.push_back(key.sensor + "@" + std::to_string(key.hour_micros / kHour));
   CHECK(keys == std::vector<std::string>{"s1@9", "s10@1", "s10@3", "s2@0", "s2@1"});
+}
+
+TEST_CASE("file_aggregate: move_into leaves out the carried sensor-hours and lists every hour seen once") {
+  FileAggregate mine(1);
+  for (const auto& [sensor, hour] : std::vector<std::pair<std::string, std::int64_t>>{
+           {"a", 3 * kHour}, {"b", 3 * kHour}, {"a", kHour}, {"b", 40 * kHour}})
+    mine.at(sensor, hour).rows = 1;
+  mine.at("b", 3 * kHour);
+  mine.mark_carried(mine.last_index());
+  CHECK(mine.hour_micros(mine.last_index()) == 3 * kHour);
+  AggregateDeltas deltas(1);
+  std::vector<sluice::TimeSpan> hours;
+  mine.move_into(deltas, hours);
+  std::vector<std::string> keys;
+  for (const auto& [key, hour] : deltas.entries()) keys.push_back(key.sensor + "@" + std::to_string(key.hour_micros / kHour));
+  CHECK(keys == std::vector<std::string>{"a@1", "a@3", "b@40"});
+  CHECK(hours == std::vector<sluice::TimeSpan>{{kHour, 2 * kHour}, {3 * kHour, 4 * kHour}, {40 * kHour, 41 * kHour}});
+  CHECK(sluice::merged_spans(hours) == std::vector<sluice::TimeSpan>{{kHour, 4 * kHour}, {40 * kHour, 41 * kHour}});
 }

@@ -1,7 +1,9 @@
 #pragma once
-// PostgreSQL `numeric` values in binary COPY form, for the exact sums of the aggregate store.
+// A sensor-hour aggregate's fields in binary COPY form: the exact `numeric` sums, and one measure's count, min,
+// max and sum as file_hourly and the blocks that carry their sensor-hour's aggregate store them.
 #include <string>
 
+#include "encode/copy_buffer.hpp"
 #include "parse/aggregate.hpp"
 
 namespace sluice {
@@ -13,5 +15,9 @@ std::string numeric_from_double(double value);
 
 /// The binary `numeric` of an exact integer sum.
 std::string numeric_from_integer(IntegerSum value);
+
+/// One measure's four fields: count (int8), then min, max (int8 for an integer measure, else float8) and sum
+/// (numeric), all three NULL when the measure had no value.
+void add_measure_fields(CopyBuffer& out, const MeasureAggregate& measure, bool integer);
 
 }  // namespace sluice

@@ -1,4 +1,4 @@
-#include "load/numeric_field.hpp"
+#include "parse/aggregate_fields.hpp"
 
 #include <array>
 #include <charconv>
@@ -94,6 +94,23 @@ std::string numeric_from_integer(IntegerSum value) {
     magnitude /= 10;
   } while (magnitude != 0);
   return encode_decimal(negative, std::string_view(digits + first, kMaxDigits - first), 0);
+}
+
+void add_measure_fields(CopyBuffer& out, const MeasureAggregate& measure, bool integer) {
+  out.add_int8(measure.count);
+  if (measure.count == 0) {
+    out.add_null();
+    out.add_null();
+    out.add_null();
+  } else if (integer) {
+    out.add_int8(measure.int_min);
+    out.add_int8(measure.int_max);
+    out.add_text(numeric_from_integer(measure.int_sum));  // add_text writes a field's bytes as given
+  } else {
+    out.add_float8(measure.min);
+    out.add_float8(measure.max);
+    out.add_text(numeric_from_double(measure.sum));
+  }
 }
 
 }  // namespace sluice

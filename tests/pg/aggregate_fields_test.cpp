@@ -1,4 +1,4 @@
-// The binary `numeric` fields of the aggregate store (lib/load/numeric_field.hpp), read back by a real
+// The binary `numeric` fields of the aggregate store (lib/parse/aggregate_fields.hpp), read back by a real
 // PostgreSQL (label "pg"): a float sum must come back as the shortest decimal of the double (and cast back to
 // the same double), an integer sum as its exact decimal, whatever its size and sign.
 #include <doctest/doctest.h>
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "encode/copy_buffer.hpp"
-#include "load/numeric_field.hpp"
+#include "parse/aggregate_fields.hpp"
 #include "load/pg_session.hpp"
 
 namespace {
