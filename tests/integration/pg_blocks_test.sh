@@ -88,8 +88,8 @@ expect_eq "$(diff "$work/rows.txt" "$work/blocks.txt" && echo same)" same "rejec
 check_aggregates_match_readings "$blocks"
 
 # Each file's sensor-hour in blocks has its aggregate carried by exactly one of its blocks, in the block's hour;
-# file_hourly holds only those of the sensor-hours of loose readings. sensor_hourly filtered by time reaches the
-# blocks through the BRIN on the carried hour.
+# file_hourly holds only those of the sensor-hours of loose readings. sensor_hourly filtered by time or sensor
+# reaches the blocks through the BRIN on the carried hour and sensor.
 expect_eq "$(sql "SELECT count(*) FROM (SELECT 1 FROM \"$blocks\".blocks GROUP BY file_id, sensor_id, date_bin('1 hour', first_ts, '2000-01-01Z') HAVING count(\"agg:hour\") <> 1) x")" 0 \
   "one block of each file's sensor-hour carries its aggregate"
 expect_eq "$(sql "SELECT count(*) FROM \"$blocks\".blocks WHERE \"agg:hour\" <> date_bin('1 hour', first_ts, '2000-01-01Z')")" 0 \
@@ -102,6 +102,11 @@ plan=$(sql "SET enable_seqscan = off; EXPLAIN SELECT * FROM \"$blocks\".sensor_h
 case "$plan" in
   *'Index Cond: '*'"agg:hour" >='*) echo "ok - sensor_hourly's time filter reaches the carried hour's index" ;;
   *) fail "sensor_hourly's time filter does not reach the carried hour's index: $plan" ;;
+esac
+plan=$(sql "SET enable_seqscan = off; EXPLAIN SELECT * FROM \"$blocks\".sensor_hourly WHERE sensor_id = 'decimal'")
+case "$plan" in
+  *'Index Cond: '*"sensor_id = 'decimal'"*) echo "ok - sensor_hourly's sensor filter reaches the carried aggregates' bloom index" ;;
+  *) fail "sensor_hourly's sensor filter does not reach the carried aggregates' bloom index: $plan" ;;
 esac
 
 # The encodings were all used: scaled 16-bit codes, int4 and float8, s, ms and µs offsets, split sensor-hours, loose
