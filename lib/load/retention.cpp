@@ -100,8 +100,11 @@ RetentionReport retention_once(pqxx::connection& connection, const SqlNames& nam
                               names.files),
                   ids, fmt::format("retention: its rows (before {}) were dropped", first_kept_year));
   txn.exec_params(fmt::format("DELETE FROM {} WHERE file_id = ANY($1::bigint[])", names.rejects), ids);
-  // History rows too (a disposed file's readings stay stored until now): none of these files has readings left.
-  txn.exec_params(fmt::format("UPDATE {} SET hours = NULL WHERE file_id = ANY($1::bigint[])", names.files), ids);
+  // The ledger's hours lose the dropped years, history rows' too (a disposed file's readings stayed stored until
+  // now): an expired file keeps none, a straddling one its later hours, so a later run counts neither again.
+  txn.exec(fmt::format("UPDATE {0} SET hours = nullif(hours - tstzmultirange(tstzrange(NULL, {1})), '{{}}') "
+                       "WHERE hours && tstzrange(NULL, {1})",
+                       names.files, fmt::format("'{:04}-01-01 00:00:00+00'::timestamptz", first_kept_year)));
   for (int year : years) {
     drop_contributions_year(txn, names, year);
     drop_readings_year(txn, names, year);

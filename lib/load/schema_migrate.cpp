@@ -124,8 +124,8 @@ void migrate_6_to_7(pqxx::work& txn, const SqlNames& names) {
 // Version 7 -> 8: a file's ledger row keeps the hours of its readings (`hours`, NULL in the rows already there:
 // their contributions still list theirs), and in the blocks layout one block of each sensor-hour carries the
 // file's aggregate of it instead of a row of file_hourly (added columns, NULL in the blocks already stored, whose
-// contributions stay where they are; sensor_hourly adds up both). Catalog changes and an empty BRIN: no row is
-// rewritten.
+// contributions stay where they are; sensor_hourly adds up both). No row is rewritten; building the new BRIN
+// reads the blocks once, under a lock that makes loads wait (0.65 s for 10 M readings here).
 void migrate_7_to_8(pqxx::work& txn, const SqlNames& names, const Config& config) {
   txn.exec(fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS hours tstzmultirange", names.files));
   if (stored_layout(txn, names) == StorageLayout::blocks) txn.exec(blocks_upgrade_ddl(names, config));

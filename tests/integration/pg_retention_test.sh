@@ -36,8 +36,8 @@ expect_eq "$(sql "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid =
   0 "the 2024 and 2025 partitions of readings and file_hourly are gone"
 expect_eq "$(sql "SELECT string_agg(status, ',' ORDER BY uri) FROM \"$schema\".files")" "expired,expired,loaded,loaded" \
   "the 2024 and 2025 files are expired tombstones; the straddling one stays loaded"
-expect_eq "$(sql "SELECT string_agg((hours IS NULL)::text, ',' ORDER BY uri) FROM \"$schema\".files")" "true,true,false,false" \
-  "the expired rows keep no hours; the loaded ones keep theirs"
+expect_eq "$(sql "SELECT string_agg(coalesce(lower(hours) >= '2026-01-01', false)::text, ',' ORDER BY uri) FROM \"$schema\".files")" \
+  "false,false,true,true" "the expired rows keep no hours; the loaded ones keep their hours from 2026 on"
 expect_eq "$(sql "SELECT count(*) FROM \"$schema\".rejects r JOIN \"$schema\".files f USING (file_id) WHERE f.uri LIKE '%a2024.csv'")" \
   0 "the expired file's rejects are gone"
 expect_eq "$(sql "SELECT count(*) FROM \"$schema\".rejects")" 1 "the straddling file keeps its reject"
