@@ -96,20 +96,17 @@ std::string decoded_select_list(const SqlNames& names, const Config& config) {
 // sensor_hourly over both places a file's sensor-hour aggregate is kept: file_hourly, and the one block of the
 // sensor-hour that carries it. Filters on the sensor or hour reach both (the planner pushes them below the
 // grouping into each branch of the UNION ALL): file_hourly's indexes, and the BRIN on "agg:hour".
-std::string sensor_hourly_view_ddl(const SqlNames& names, const Config& config) {
-  const std::vector<BlockColumn> columns = block_columns(config);
-  std::string contributions = "rows", carried;
+std::string sensor_hourly_view_ddl(const SqlNames& names) {
+  std::string contributions = "rows";
   for (const auto& m : names.measures) contributions += fmt::format(", {}, {}, {}, {}", m.count, m.min, m.max, m.sum);
-  for (std::size_t i = 0; i < columns.size(); ++i)
-    if (columns[i].kind >= BlockColumnKind::agg_rows)
-      carried += fmt::format("{}b.{}", carried.empty() ? "" : ", ", names.block_columns[i]);
   return fmt::format(
       "CREATE OR REPLACE VIEW {hourly} AS SELECT {sensor}, hour, {totals}\n"
       "  FROM (SELECT {sensor}, hour, {contributions} FROM {fh}\n"
-      "    UNION ALL SELECT b.{sensor}, b.\"agg:hour\", {carried} FROM {blocks} b WHERE b.\"agg:hour\" IS NOT NULL) c\n"
+      "    UNION ALL SELECT {sensor}, \"agg:hour\", {carried} FROM {blocks} WHERE \"agg:hour\" IS NOT NULL) c\n"
       "  GROUP BY {sensor}, hour;\n",
       fmt::arg("hourly", names.sensor_hourly), fmt::arg("sensor", names.sensor), fmt::arg("totals", hourly_totals(names)),
-      fmt::arg("contributions", contributions), fmt::arg("fh", names.file_hourly), fmt::arg("carried", carried),
+      fmt::arg("contributions", contributions), fmt::arg("fh", names.file_hourly),
+      fmt::arg("carried", fmt::join(names.block_aggregate_columns, ", ")),
       fmt::arg("blocks", names.blocks));
 }
 
@@ -149,7 +146,7 @@ std::string blocks_view_ddl(const SqlNames& names, const Config& config) {
       fmt::arg("columns", columns),
       fmt::arg("loose", names.loose_readings), fmt::arg("between", names.readings_between),
       fmt::arg("sensor", names.sensor), fmt::arg("ts", names.ts), fmt::arg("inside", inside),
-      fmt::arg("each", kEachReading), fmt::arg("hourly", sensor_hourly_view_ddl(names, config)));
+      fmt::arg("each", kEachReading), fmt::arg("hourly", sensor_hourly_view_ddl(names)));
 }
 
 namespace {

@@ -12,6 +12,11 @@
 namespace sluice {
 namespace {
 
+// The first kept year's start, as an SQL timestamptz.
+std::string cutoff_sql(int first_kept_year) {
+  return fmt::format("'{:04}-01-01 00:00:00+00'::timestamptz", first_kept_year);
+}
+
 std::vector<int> contribution_years(pqxx::work& txn, const SqlNames& names) {
   std::vector<int> years;
   for (const auto& row : txn.exec_params("SELECT substr(c.relname, length('file_hourly_') + 1)::int FROM pg_inherits i "
@@ -50,7 +55,7 @@ RetentionYear measure_year(pqxx::work& txn, const SqlNames& names, int year) {
 // in its contributions.
 void classify_files(pqxx::work& txn, const SqlNames& names, int first_kept_year, RetentionReport& report,
                     std::vector<std::int64_t>& expired) {
-  const std::string cutoff = fmt::format("'{:04}-01-01 00:00:00+00'::timestamptz", first_kept_year);
+  const std::string cutoff = cutoff_sql(first_kept_year);
   for (const auto& row : txn.exec(fmt::format(
            "WITH old AS (SELECT file_id FROM {0} WHERE hour < {1} AND file_id <> 0 "
            "UNION SELECT file_id FROM {2} WHERE hours && tstzrange(NULL, {1})) "
@@ -104,7 +109,7 @@ RetentionReport retention_once(pqxx::connection& connection, const SqlNames& nam
   // now): an expired file keeps none, a straddling one its later hours, so a later run counts neither again.
   txn.exec(fmt::format("UPDATE {0} SET hours = nullif(hours - tstzmultirange(tstzrange(NULL, {1})), '{{}}') "
                        "WHERE hours && tstzrange(NULL, {1})",
-                       names.files, fmt::format("'{:04}-01-01 00:00:00+00'::timestamptz", first_kept_year)));
+                       names.files, cutoff_sql(first_kept_year)));
   for (int year : years) {
     drop_contributions_year(txn, names, year);
     drop_readings_year(txn, names, year);
