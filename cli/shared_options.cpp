@@ -58,6 +58,11 @@ void add_run_options(CLI::App& command, RunOptions& options, const std::string& 
       .add_option("--connections", options.connections,
                   "PostgreSQL sessions the run holds at most, loading in parallel (the ledger's lookups share them)")
       ->check(CLI::Range(1, 256));
+  command
+      .add_option("--session-wait", options.session_wait,
+                  "seconds a parsed file waits for a busy session before the run opens another (up to "
+                  "--connections)")
+      ->check(CLI::Range(0.0, 3600.0));
   command.add_option("--retries", options.retries, "retries of a unit on transient database faults")
       ->check(CLI::Range(0, 100));
   command.add_option("--unit-bytes", options.unit_bytes,

@@ -28,6 +28,10 @@ void DispatchingFetcher::fetch_current_into(FileRef& file, std::string& into) {
   into = fetch(file);
 }
 
+bool DispatchingFetcher::read_ahead(const FileRef& file) {
+  return file.scheme == FileScheme::local && local_->read_ahead(file);
+}
+
 bool DispatchingFetcher::identify(FileRef& file) {
   if (file.scheme == FileScheme::s3 && s3_) return s3_->identify(file);
   return false;

@@ -19,6 +19,7 @@ class DispatchingFetcher final : public Fetcher {
   std::string fetch_current(FileRef& file) override;
   void fetch_current_into(FileRef& file, std::string& into) override;
   bool identify(FileRef& file) override;
+  bool read_ahead(const FileRef& file) override;
 
  private:
   std::unique_ptr<Fetcher> local_;

@@ -10,6 +10,11 @@ std::string LocalFetcher::fetch(const FileRef& file) { return read_local_file(fi
 
 void LocalFetcher::fetch_into(const FileRef& file, std::string& into) { read_local_file(file, max_bytes_, into); }
 
+bool LocalFetcher::read_ahead(const FileRef& file) {
+  read_ahead_local_file(file);
+  return true;
+}
+
 std::string LocalFetcher::fetch_current(FileRef& file) {
   std::string bytes;
   fetch_current_into(file, bytes);

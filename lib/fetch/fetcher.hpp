@@ -23,6 +23,10 @@ class Fetcher {
   /// cheaply (an S3 HEAD). Returns false when it cannot (the read will then find out, and name any error).
   /// Throws FatalError for an error about the environment, like fetch.
   virtual bool identify(FileRef& /*file*/) { return false; }
+  /// Asks the operating system to start reading `file` into its cache, without holding its bytes, when the
+  /// source can (a local file). True: the fetch that follows finds the bytes on their way, so it can wait until
+  /// a parser is free to take them into a buffer it reuses. False: nothing was started; fetch ahead instead.
+  virtual bool read_ahead(const FileRef& /*file*/) { return false; }
 };
 
 class LocalFetcher final : public Fetcher {
@@ -33,6 +37,7 @@ class LocalFetcher final : public Fetcher {
   /// A file that changed since it was listed is looked at again (a few times) and read as it is now.
   std::string fetch_current(FileRef& file) override;
   void fetch_current_into(FileRef& file, std::string& into) override;
+  bool read_ahead(const FileRef& file) override;
 
  private:
   std::uint64_t max_bytes_;

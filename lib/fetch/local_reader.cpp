@@ -12,9 +12,6 @@
 #include "core/huge_pages.hpp"
 
 namespace sluice {
-namespace {
-
-}  // namespace
 
 UniqueFd::~UniqueFd() {
   if (fd_ >= 0) ::close(fd_);
@@ -72,6 +69,13 @@ void read_local_file(const FileRef& file, std::uint64_t max_bytes, std::string& 
   if (::fstat(fd, &after) == 0 && file.mtime_ns != 0 &&
       static_cast<std::int64_t>(after.st_mtim.tv_sec) * 1'000'000'000 + after.st_mtim.tv_nsec != file.mtime_ns)
     throw FileChangedError("file changed since it was listed (modification time differs)");
+}
+
+void read_ahead_local_file(const FileRef& file) {
+  const UniqueFd fd(::open(file.uri.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));  // O_NONBLOCK: as above
+  struct stat info {};
+  if (fd.get() < 0 || ::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)) return;
+  ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_WILLNEED);
 }
 
 }  // namespace sluice

@@ -4,12 +4,8 @@
 
 namespace sluice {
 
-ConnectionPool::ConnectionPool(std::string dsn, int max_sessions)
-    : dsn_(std::move(dsn)), max_sessions_(std::max(1, max_sessions)) {}
-
-ConnectionPool::~ConnectionPool() {
-  for (std::thread& warmer : warmers_) warmer.join();
-}
+ConnectionPool::ConnectionPool(std::string dsn, int max_sessions, std::chrono::milliseconds patience)
+    : dsn_(std::move(dsn)), max_sessions_(std::max(1, max_sessions)), patience_(std::max(patience, {})) {}
 
 void ConnectionPool::adopt(std::unique_ptr<PgSession> session) {
   std::lock_guard lock(mutex_);
@@ -18,37 +14,53 @@ void ConnectionPool::adopt(std::unique_ptr<PgSession> session) {
   changed_.notify_all();
 }
 
-void ConnectionPool::warm_up(int count) {
-  {
-    std::lock_guard lock(mutex_);
-    count = std::min(count, max_sessions_ - open_);
-    if (count <= 0) return;
-    open_ += count;
-  }
-  for (int i = 0; i < count; ++i)
-    warmers_.emplace_back([this] {
-      std::unique_ptr<PgSession> session;
-      try {
-        session = connect();
-      } catch (const std::exception&) {  // the load that needs it connects itself and reports why it cannot
-      }
-      give_back(std::move(session));
-    });
-}
-
-ConnectionPool::Lease ConnectionPool::acquire() {
+ConnectionPool::Lease ConnectionPool::acquire(Need need) {
+  const bool patient = need == Need::can_wait;
+  const auto give_up_waiting = std::chrono::steady_clock::now() + (patient ? patience_ : std::chrono::milliseconds{0});
   std::unique_lock lock(mutex_);
+  // First come, first served among those that wait: a load thread that hands its session back and asks again at
+  // once must not take it from one that has been waiting (it would win every time, and the waiter's patience
+  // would run out, opening a session the loads did not need). A need that cannot wait goes ahead.
+  const std::uint64_t ticket = next_ticket_++;
+  queue_.push_back(ticket);
   for (;;) {
-    changed_.wait(lock, [this] { return !idle_.empty() || open_ < max_sessions_; });
-    if (idle_.empty()) {
+    const bool turn = !patient || queue_.front() == ticket;
+    if (turn && !idle_.empty()) {
+      auto session = std::move(idle_.back());
+      idle_.pop_back();
+      if (!session->connection().is_open()) {
+        --open_;  // closed while idle (the server restarted): its place is free again
+        continue;
+      }
+      served(ticket);
+      return Lease(*this, std::move(session));
+    }
+    // No session at all (the first, or every one discarded) is nothing to wait for.
+    if (turn && open_ < max_sessions_ && (open_ == 0 || std::chrono::steady_clock::now() >= give_up_waiting)) {
       ++open_;  // this lease's place: the caller connects inside its retry loop
+      served(ticket);
       return Lease(*this, nullptr);
     }
-    auto session = std::move(idle_.back());
-    idle_.pop_back();
-    if (session->connection().is_open()) return Lease(*this, std::move(session));
-    --open_;  // closed while idle (the server restarted): its place is free again
+    if (turn && open_ < max_sessions_)
+      changed_.wait_until(lock, give_up_waiting);
+    else
+      changed_.wait(lock);
   }
+}
+
+void ConnectionPool::served(std::uint64_t ticket) {
+  queue_.erase(std::find(queue_.begin(), queue_.end(), ticket));
+  changed_.notify_all();  // the next in line may take what is left
+}
+
+int ConnectionPool::open_sessions() {
+  std::lock_guard lock(mutex_);
+  return open_;
+}
+
+int ConnectionPool::waiting() {
+  std::lock_guard lock(mutex_);
+  return static_cast<int>(queue_.size());
 }
 
 void ConnectionPool::give_back(std::unique_ptr<PgSession> session) {

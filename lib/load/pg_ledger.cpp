@@ -7,8 +7,8 @@
 namespace sluice {
 
 template <typename Action>
-auto PgLedger::with_session(std::string_view what, Action&& action) {
-  ConnectionPool::Lease lease = pool_.acquire();
+auto PgLedger::with_session(std::string_view what, Action&& action, ConnectionPool::Need need) {
+  ConnectionPool::Lease lease = pool_.acquire(need);
   return with_retries(
       retry_, std::string(what), logger_, is_transient_db_error, [&] { return action(lease.open().connection()); },
       [&] { lease.discard(); });
@@ -45,11 +45,15 @@ void PgLedger::mark_disposed(std::int64_t file_id) {
       "UPDATE {} SET status = 'disposed', dispose_pending = false, updated_at = now() WHERE file_id = $1 "
       "AND status = 'loaded'",
       names_.files);
-  with_session("recording a moved or deleted file", [&](pqxx::connection& connection) {
-    pqxx::nontransaction txn(connection);
-    txn.exec_params(sql, file_id);
-    return 0;
-  });
+  // The file is gone from its folder already: until this mark its row is pending, so no wait for a busy session.
+  with_session(
+      "recording a moved or deleted file",
+      [&](pqxx::connection& connection) {
+        pqxx::nontransaction txn(connection);
+        txn.exec_params(sql, file_id);
+        return 0;
+      },
+      ConnectionPool::Need::now);
 }
 
 }  // namespace sluice

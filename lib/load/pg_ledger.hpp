@@ -23,7 +23,7 @@ class PgLedger final : public Ledger {
 
  private:
   template <typename Action>
-  auto with_session(std::string_view what, Action&& action);
+  auto with_session(std::string_view what, Action&& action, ConnectionPool::Need need = ConnectionPool::Need::can_wait);
 
   ConnectionPool& pool_;
   const SqlNames& names_;

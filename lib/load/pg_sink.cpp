@@ -100,7 +100,7 @@ std::vector<FileOutcome> PgSink::commit(const std::vector<ParsedFile>& files) {
 FileOutcome PgSink::commit_stream(ParsedFile& file, RowStream& stream) {
   std::string failure;
   {
-    ConnectionPool::Lease lease = pool_.acquire();
+    ConnectionPool::Lease lease = pool_.acquire(ConnectionPool::Need::now);
     try {
       return with_retries(
           retry_, fmt::format("loading {}", file.ref.uri), logger_, is_transient_db_error,

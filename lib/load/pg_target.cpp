@@ -23,10 +23,10 @@ PgTarget::PgTarget(const Config& config, PgTargetOptions options, Logger& logger
       [&] { admin_.reset(); });
   loader_ = std::make_unique<UnitLoader>(*names_, run_id_, options_.rules);
   // The setup session becomes one of the pool's: a run holds at most --connections sessions, and each one it
-  // does not open saves the server a backend start, a noticeable part of a short run.
-  pool_ = std::make_unique<ConnectionPool>(options_.dsn, options_.connections);
+  // does not open saves the server a backend start, a noticeable part of a short run. The others open when loads
+  // queue for a session.
+  pool_ = std::make_unique<ConnectionPool>(options_.dsn, options_.connections, options_.session_wait);
   pool_->adopt(std::move(admin_));
-  pool_->warm_up(options_.connections - 1);
   sink_ = std::make_unique<PgSink>(*pool_, *loader_, *names_, options_.retry, logger_, stats_);
   ledger_ = std::make_unique<PgLedger>(*pool_, *names_, options_.retry, logger_);
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Everything a run that loads into PostgreSQL sets up once: the schema, its runs row, the connection
 // pool, the load stage and the ledger lookups.
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -22,7 +23,8 @@ struct PgTargetOptions {
   RetryPolicy retry;
   std::string command_line;  ///< secrets already removed
   std::string shard = "0/1";
-  int connections = 2;  ///< sessions the pool opens ahead of the first loads
+  int connections = 2;  ///< sessions the run holds at most
+  std::chrono::milliseconds session_wait{100};  ///< ConnectionPool's patience
 };
 
 class PgTarget {

@@ -233,8 +233,14 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
         // A unit of many small S3 objects would wait on one GET after another: fetch them side by side.
         unit->fetched.resize(unit->plan.files.size());
         for (const FileRef& ref : unit->plan.files) unit->streamed.push_back(streams(ref, options));
+        // A local file is only read ahead here, and read by its parser into a buffer that parser reuses: read
+        // here, every unit in flight would hold a buffer of its own, fresh pages to fault in and zero.
         tbb::parallel_for(std::size_t{0}, unit->plan.files.size(), [&](std::size_t i) {
-          if (!unit->streamed[i]) unit->fetched[i] = fetch_one(unit->plan.files[i], parts, &pool);
+          if (unit->streamed[i]) return;
+          if (parts.fetcher.read_ahead(unit->plan.files[i]))
+            unit->fetched[i].deferred = true;
+          else
+            unit->fetched[i] = fetch_one(unit->plan.files[i], parts, &pool);
         });
       } catch (...) {
         record_fatal(std::current_exception());
@@ -249,6 +255,7 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
             unit->files.push_back(ParsedFile::unparsed(unit->plan.files[i], unit->plan.file_ids[i]));
             continue;
           }
+          if (unit->fetched[i].deferred) unit->fetched[i] = fetch_one(unit->plan.files[i], parts, &pool);
           unit->files.push_back(parse_one(unit->plan.files[i], unit->plan.file_ids[i], std::move(unit->fetched[i]),
                                           parts, options, &pool));
         }

@@ -60,6 +60,7 @@ bool streams(const FileRef& ref, const PipelineOptions& options);
 struct FetchedFile {
   std::string stored;
   std::string failure;
+  bool deferred = false;  ///< only read ahead (Fetcher::read_ahead): the parser fetches it
 };
 
 /// Reads one file as it is now (its version set to the one read); a FileError becomes the failure.

@@ -30,6 +30,7 @@ struct RunOptions {
   // The data path.
   int jobs = 0;  ///< parallel parsers; 0: one per core
   int connections = 2;
+  double session_wait = 0.1;  ///< seconds a load waits for a busy session before another one opens
   int retries = 8;
   std::size_t batch_files = 10'000;
   std::uint64_t unit_bytes = 8ull << 20;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <iostream>
 #include <optional>
 #include <pqxx/except>
@@ -78,10 +79,11 @@ RunOutcome RunSession::run_guarded(const std::function<void(RunContext&)>& mode)
     } else {
       RetryPolicy retry;
       retry.retries = options_.retries;
-      target.emplace(config_,
-                     PgTargetOptions{options_.db, mode_.rules, retry, options_.command_line, options_.shard,
-                                     options_.connections},
-                     logger_, stats_);
+      target.emplace(
+          config_,
+          PgTargetOptions{options_.db, mode_.rules, retry, options_.command_line, options_.shard, options_.connections,
+                          std::chrono::milliseconds(std::llround(options_.session_wait * 1000))},
+          logger_, stats_);
       outcome = run_with(target->ledger(), target->sink(), mode);
     }
   } catch (const UsageError& error) {

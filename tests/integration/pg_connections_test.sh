@@ -39,6 +39,15 @@ expect_eq "$rc" 0 "one session, a queue folder and a file read in pieces: exit c
 no_retries one
 expect_eq "$(find "$work/done" -type f | wc -l)" 6 "one session: files moved"
 expect_eq "$(sql "SELECT count(*) FROM \"$schema\".files WHERE status = 'disposed'")" 6 "one session: disposals recorded"
-expect_eq "$(sql "SELECT count(*) FROM \"$schema\".runs WHERE finished_at IS NOT NULL AND exit_code = 0")" 2 \
-  "both runs recorded their end"
+
+# A second session opens only when a load has waited --session-wait for the busy one: with a patience no load comes
+# near, two allowed sessions stay one, so the role's limit of one is never met (a refused session would be a retry).
+gen_data "$work/patient" --files 6 --rows 20000 --seed 14
+run_sluice ingest "$work/patient" --db "$dsn" --schema "$schema" --connections 2 --session-wait 3600 --unit-bytes 1 \
+  --batch-files 2 --progress never --quiet --summary-json "$work/patient.json"
+expect_eq "$rc" 0 "two sessions allowed, loads that never wait long: exit code"
+no_retries patient
+expect_eq "$(json "$work/patient.json" 'd["files"]["loaded"]')" 6 "two sessions allowed, one used: files loaded"
+expect_eq "$(sql "SELECT count(*) FROM \"$schema\".runs WHERE finished_at IS NOT NULL AND exit_code = 0")" 3 \
+  "every run recorded its end"
 sessions_gone "usename = '$role'" "$role"  # so that the cleanup can drop the role

@@ -80,11 +80,19 @@ class MapFetcher final : public sluice::Fetcher {
   std::map<std::string, std::string> contents;  // written before the run only
   std::map<std::string, std::string> broken;    // uri -> FileError message
   std::map<std::string, std::string> crashing;  // uri -> std::runtime_error message (not a file's fault)
+  bool reads_ahead = false;                     // read_ahead() says yes (as for a local file), recording it
 
+  bool read_ahead(const FileRef& file) override {
+    if (!reads_ahead) return false;
+    std::lock_guard lock(mutex_);
+    events_.push_back("ahead " + file.uri);
+    return true;
+  }
   std::string fetch(const FileRef& file) override {
     {
       std::lock_guard lock(mutex_);
       calls_.push_back(file.uri);
+      events_.push_back("fetch " + file.uri);
     }
     called_.notify_all();
     if (auto found = broken.find(file.uri); found != broken.end()) throw sluice::FileError(found->second);
@@ -97,6 +105,11 @@ class MapFetcher final : public sluice::Fetcher {
     std::lock_guard lock(mutex_);
     return calls_;
   }
+  // Read-aheads and fetches in the order they happened.
+  std::vector<std::string> events() const {
+    std::lock_guard lock(mutex_);
+    return events_;
+  }
   // Waits until `count` fetches have started: a test holding a unit in the sink uses it to know that later
   // units are in flight. An event, not a delay; the bound only turns a deadlock into a failure instead of a hang.
   bool wait_for_calls(std::size_t count) {
@@ -108,6 +121,7 @@ class MapFetcher final : public sluice::Fetcher {
   mutable std::mutex mutex_;
   std::condition_variable called_;
   std::vector<std::string> calls_;
+  std::vector<std::string> events_;
 };
 
 struct SeenFile {
@@ -457,6 +471,35 @@ TEST_CASE("pipeline: a FileError from the fetcher fails only that file") {
   CHECK(h.stats.units_committed == 1);
   REQUIRE(h.stats.failures().size() == 1);
   CHECK(h.stats.failures()[0].uri == "/data/in/b.csv");
+  CHECK(h.stats.bytes_read == static_cast<std::int64_t>(h.fetcher.contents["/data/in/a.csv"].size() +
+                                                        h.fetcher.contents["/data/in/c.csv"].size()));
+}
+
+TEST_CASE("pipeline: a file read ahead is fetched once, after its read-ahead, and a FileError then fails only it") {
+  Harness h;
+  h.fetcher.reads_ahead = true;
+  h.planner_options.unit_files = 2;
+  h.add("/data/in/a.csv", sensor_csv("a", 3, false));
+  h.add("/data/in/b.csv", sensor_csv("b", 3, false));
+  h.add("/data/in/c.csv", sensor_csv("c", 3, true));
+  h.fetcher.broken["/data/in/b.csv"] = "read /data/in/b.csv: Permission denied";
+
+  h.run();
+
+  const std::vector<std::string> events = h.fetcher.events();
+  for (const std::string& uri : h.uris()) {
+    const auto ahead = std::find(events.begin(), events.end(), "ahead " + uri);
+    const auto fetched = std::find(events.begin(), events.end(), "fetch " + uri);
+    REQUIRE(ahead != events.end());
+    REQUIRE(fetched != events.end());
+    CHECK(ahead < fetched);
+    CHECK(std::count(events.begin(), events.end(), "fetch " + uri) == 1);
+  }
+  CHECK(h.sink.file("/data/in/b.csv")->failure == "read /data/in/b.csv: Permission denied");
+  CHECK(h.sink.file("/data/in/a.csv")->rows == 3);
+  CHECK(h.sink.file("/data/in/c.csv")->rejects == 1);
+  CHECK(h.stats.files_loaded == 2);
+  CHECK(h.stats.files_failed == 1);
   CHECK(h.stats.bytes_read == static_cast<std::int64_t>(h.fetcher.contents["/data/in/a.csv"].size() +
                                                         h.fetcher.contents["/data/in/c.csv"].size()));
 }
