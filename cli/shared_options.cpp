@@ -41,7 +41,10 @@ void add_source_options(CLI::App& command, SourceOptions& options) {
                      "file name patterns to load from folders, S3 prefixes and Kafka announcements "
                      "(default: *.csv, *.csv.gz, *.csv.zst, *.tsv*, *.txt*)");
   command.add_option("--max-file-bytes", options.max_file_bytes, "largest file accepted, after decompression");
-  command.add_option("--fetch-jobs", options.fetch_jobs, "parallel file reads / S3 GETs (default: 2 local, 8 S3)")
+  command
+      .add_option(
+          "--fetch-jobs", options.fetch_jobs,
+          "parallel S3 GETs, or local read-aheads (a parser reads a local file itself) (default: 2 local, 8 S3)")
       ->check(CLI::Range(0, 256));
   command.add_option("--s3-endpoint", options.s3_endpoint,
                      "S3-compatible endpoint URL, path-style addressing (default: AWS_ENDPOINT_URL, else AWS)");
