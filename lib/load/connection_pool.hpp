@@ -86,7 +86,7 @@ class ConnectionPool {
   std::condition_variable changed_;
   int open_ = 0;  // sessions idle or leased (leases without one included)
   std::uint64_t next_ticket_ = 0;
-  std::deque<std::uint64_t> queue_;  // tickets of the acquire() calls that wait, oldest first
+  std::deque<std::uint64_t> queue_;  // tickets of the acquire() calls not yet served, oldest first
   std::vector<std::unique_ptr<PgSession>> idle_;
 };
 
