@@ -72,10 +72,12 @@ void read_local_file(const FileRef& file, std::uint64_t max_bytes, std::string& 
 }
 
 void read_ahead_local_file(const FileRef& file) {
-  const UniqueFd fd(::open(file.uri.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));  // O_NONBLOCK: as above
   struct stat info {};
-  if (fd.get() < 0 || ::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)) return;
-  ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_WILLNEED);
+  try {
+    const UniqueFd fd = open_listed_file(file, info);
+    ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_WILLNEED);
+  } catch (const FileError&) {  // the read names it
+  }
 }
 
 }  // namespace sluice

@@ -43,7 +43,8 @@ std::string read_local_file(const FileRef& file, std::uint64_t max_bytes);
 void read_local_file(const FileRef& file, std::uint64_t max_bytes, std::string& bytes);
 
 /// Asks the kernel to read `file` into the page cache in the background (POSIX_FADV_WILLNEED) and returns at
-/// once. Advice only: any problem with the file (gone, not a regular file) is left for the read to report.
+/// once. Advice only: any problem with the file (gone, not a regular file, another file under its name) is left for
+/// the read to report.
 void read_ahead_local_file(const FileRef& file);
 
 }  // namespace sluice
