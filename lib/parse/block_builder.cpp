@@ -159,6 +159,11 @@ std::int64_t BlockBuilder::finish(std::int64_t file_id, CopyBuffer& blocks, Copy
 std::int64_t BlockBuilder::flush(std::int64_t file_id, CopyBuffer& blocks, CopyBuffer& loose,
                                  FileAggregate* aggregates, bool aggregates_final) {
   const std::int64_t in_blocks = finish(file_id, blocks, loose, aggregates, aggregates_final);
+  clear_readings();
+  return in_blocks;
+}
+
+void BlockBuilder::clear_readings() {
   sensor_hour_of_.clear();
   ts_.clear();
   for (ColumnStore& store : stores_) {
@@ -168,7 +173,22 @@ std::int64_t BlockBuilder::flush(std::int64_t file_id, CopyBuffer& blocks, CopyB
     store.texts.clear();
     store.arena.clear();
   }
-  return in_blocks;
+}
+
+void BlockBuilder::reset() {
+  clear_readings();
+  sensors_.clear();
+  sensor_hours_ = FileAggregate(0);
+}
+
+std::size_t BlockBuilder::capacity_bytes() const {
+  std::size_t bytes = ts_.capacity() * sizeof(std::int64_t) +
+                      (sensor_hour_of_.capacity() + group_ends_.capacity() + order_.capacity()) * sizeof(std::uint32_t) +
+                      sensors_.capacity() * sizeof(std::string) + scaled_.capacity() * sizeof(std::int32_t);
+  for (const ColumnStore& store : stores_)
+    bytes += store.nulls.capacity() + store.reals.capacity() * sizeof(double) +
+             store.ints.capacity() * sizeof(std::int64_t) + store.texts.capacity() * 8 + store.arena.capacity();
+  return bytes;
 }
 
 // A reading's ts and group index, and per column a null flag and one 8-byte slot (a value, or a text's offset and

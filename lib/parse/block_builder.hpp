@@ -61,6 +61,12 @@ class BlockBuilder {
   /// After a flush: the caller's sensor-hour indexes start again from 0 (its FileAggregate was emptied), so the
   /// sensors named for the old ones are forgotten.
   void restart_sensor_hours() { sensors_.clear(); }
+  /// Forgets every reading and sensor-hour, keeping the memory: ready for another file. A builder reused this way
+  /// writes into pages it has written before; a fresh one per file made the kernel fault in and zero every page
+  /// of its columns again (about a quarter of the client's CPU on 10 files of 77,000 readings).
+  void reset();
+  /// The memory the builder holds, used or not (a pool keeping builders for later files counts it).
+  [[nodiscard]] std::size_t capacity_bytes() const;
 
  private:
   // The values of one configured column (not ts or sensor), one slot per reading.
@@ -101,6 +107,8 @@ class BlockBuilder {
   // What pending_bytes() counts for one reading, text values' own bytes aside.
   std::size_t bytes_per_reading() const;
   TsUnit ts_unit(const std::uint32_t* readings, std::size_t count) const;
+  // Forgets the readings taken since the last flush (sensor-hours stay named).
+  void clear_readings();
 
   const Config& config_;
   std::vector<BlockColumn> columns_;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "config/config.hpp"
+#include "parse/block_builder.hpp"
 #include "parse/csv_cursor.hpp"
 #include "parse/file_aggregate.hpp"
 #include "parse/parsed_file.hpp"
@@ -28,15 +29,19 @@ constexpr std::size_t kMaxSensorIdBytes = 1024;
 /// Bytes kept of a rejected row's text.
 constexpr std::size_t kMaxRawBytes = 4096;
 
-class BlockBuilder;
-
 /// Parses one file fed in pieces, into `out` (whose ref and file_id are set by the caller): each piece's valid
 /// rows are appended to out.rows (which the caller may send and clear between pieces), its rejects to
 /// out.rejects, its years to out.years; the aggregate deltas arrive at finish(). Throws FileError as parse_file.
 class FileParser {
  public:
-  FileParser(const Config& config, const ParseLimits& limits, ParsedFile& out);
+  /// `reused`: in the blocks layout, a builder an earlier file was parsed with, to build this one's blocks in
+  /// (BlockBuilder::reset); null for a new one.
+  FileParser(const Config& config, const ParseLimits& limits, ParsedFile& out,
+             std::unique_ptr<BlockBuilder> reused = nullptr);
   ~FileParser();
+
+  /// The blocks builder (null in the rows layout), for the next file's parser once this one is done.
+  std::unique_ptr<BlockBuilder> release_block_builder() { return std::move(blocks_); }
 
   /// Blocks layout: room for about `readings` before the first flush (nothing in the rows layout).
   void reserve_readings(std::size_t readings);
@@ -84,7 +89,10 @@ class FileParser {
 /// Parses and validates `content` into `out` (whose ref and file_id are set by the caller).
 /// Throws FileError when the file cannot be loaded at all (no header, wrong header, too many rejects, a record
 /// longer than limits.max_line_bytes).
-void parse_file(std::string_view content, const Config& config, const ParseLimits& limits, ParsedFile& out);
+/// `builder` (blocks layout; may be null): a builder to parse with, reset first (a new one if it holds none),
+/// and afterwards the one used, for the next file. A file that fails takes it along.
+void parse_file(std::string_view content, const Config& config, const ParseLimits& limits, ParsedFile& out,
+                std::unique_ptr<BlockBuilder>* builder = nullptr);
 
 /// A row's raw text for the rejects table: invalid UTF-8 and NUL bytes escaped as \xNN, cut at kMaxRawBytes.
 std::string printable_raw(std::string_view raw);

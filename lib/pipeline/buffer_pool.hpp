@@ -1,14 +1,16 @@
 #pragma once
-// Read buffers and COPY buffers handed back after use and taken again for the next file, so their pages
-// stay mapped: a fresh multi-megabyte buffer per file costs the kernel an mmap, a page fault and a zeroed
+// Read buffers, COPY buffers and blocks builders handed back after use and taken again for the next file, so
+// their pages stay mapped: a fresh multi-megabyte buffer per file costs the kernel an mmap, a page fault and a zeroed
 // page per 4 KiB, and a munmap (that was over a third of sluice's CPU time). Bounded: at most
 // `max_bytes` of capacity is kept per kind; anything beyond is freed as before.
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "encode/copy_buffer.hpp"
+#include "parse/block_builder.hpp"
 
 namespace sluice {
 
@@ -20,6 +22,8 @@ class BufferPool {
   std::string take_bytes() { return take(bytes_, bytes_kept_); }
   /// An empty COPY buffer, likewise.
   CopyBuffer take_rows() { return take(rows_, rows_kept_); }
+  /// A blocks builder handed back earlier (reset by its next parser), or null.
+  std::unique_ptr<BlockBuilder> take_builder() { return take(builders_, builders_kept_); }
 
   void give(std::string&& bytes) {
     bytes.clear();
@@ -29,10 +33,14 @@ class BufferPool {
     rows.clear();
     keep(rows_, rows_kept_, std::move(rows));
   }
+  void give(std::unique_ptr<BlockBuilder>&& builder) {
+    if (builder) keep(builders_, builders_kept_, std::move(builder));
+  }
 
  private:
   static std::size_t capacity_of(const std::string& bytes) { return bytes.capacity(); }
   static std::size_t capacity_of(const CopyBuffer& rows) { return rows.capacity(); }
+  static std::size_t capacity_of(const std::unique_ptr<BlockBuilder>& builder) { return builder->capacity_bytes(); }
 
   template <typename T>
   T take(std::vector<T>& kept, std::size_t& kept_bytes) {
@@ -58,7 +66,8 @@ class BufferPool {
   std::mutex mutex_;
   std::vector<std::string> bytes_;
   std::vector<CopyBuffer> rows_;
-  std::size_t bytes_kept_ = 0, rows_kept_ = 0;
+  std::vector<std::unique_ptr<BlockBuilder>> builders_;
+  std::size_t bytes_kept_ = 0, rows_kept_ = 0, builders_kept_ = 0;
 };
 
 }  // namespace sluice

@@ -167,12 +167,20 @@ ParsedFile parse_one(const FileRef& ref, std::int64_t file_id, FetchedFile fetch
   ParsedFile file;
   file.ref = ref;
   file.file_id = file_id;
-  if (pool) file.rows = pool->take_rows();
+  std::unique_ptr<BlockBuilder> builder;
+  if (pool) {
+    file.rows = pool->take_rows();
+    if (parts.config.layout == StorageLayout::blocks) {
+      file.blocks = pool->take_rows();
+      builder = pool->take_builder();
+    }
+  }
   const auto start = Clock::now();
   try {
     if (!fetched.failure.empty()) throw FileError(fetched.failure);
     std::string content = decompress(std::move(fetched.stored), options.max_file_bytes);
-    parse_file(content, parts.config, options.limits, file);
+    parse_file(content, parts.config, options.limits, file, &builder);
+    if (pool) pool->give(std::move(builder));
     parts.stats.bytes_parsed += static_cast<std::int64_t>(content.size());
     if (pool) pool->give(std::move(content));
   } catch (const FileError& error) {
@@ -276,7 +284,10 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
             if (options.after_commit)
               for (std::size_t i = 0; i < unit->files.size(); ++i)
                 if (outcomes[i].status != FileStatus::skipped) options.after_commit(unit->files[i], outcomes[i]);
-            for (ParsedFile& file : unit->files) pool.give(std::move(file.rows));
+            for (ParsedFile& file : unit->files) {
+              pool.give(std::move(file.rows));
+              pool.give(std::move(file.blocks));
+            }
             unit->files.clear();
             trimmer.after_unit(std::find(unit->streamed.begin(), unit->streamed.end(), true) != unit->streamed.end());
           } catch (...) {

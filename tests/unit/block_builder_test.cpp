@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -169,6 +170,40 @@ TEST_CASE("parse_file in the blocks layout: readings in blocks count as loaded r
   CHECK(parsed.blocks.rows() == 1);
   CHECK(parsed.rows.rows() == 1);
   CHECK(parsed.rows_rejected() == 1);
+}
+
+TEST_CASE("parse_file with a builder an earlier file used: the same blocks and loose rows as a fresh builder") {
+  sluice::Config config = sluice::default_config();
+  config.layout = sluice::StorageLayout::blocks;
+  const std::string header = "ts,sensor_id,temperature,humidity,pressure,battery\n";
+  // The first file has more sensors, more sensor-hours and wider values than the second, so that anything it
+  // left behind (a sensor named for an index, a reading, a column's scale) would show in the second's output.
+  std::string first = header;
+  for (int i = 0; i < 40; ++i)
+    first += fmt::format("2026-01-01T0{}:{:02}:00Z,s{},{}.125,50,1000,3.5\n", i % 2, i, i % 4, 100 + i);
+  std::string second = header;
+  for (int i = 0; i < 9; ++i) second += fmt::format("2026-02-01T00:{:02}:00Z,t1,2{},,1000.5,\n", i, i);
+  second += "2026-02-01T03:00:00Z,t2,1,,,\n";  // a loose reading
+
+  std::unique_ptr<BlockBuilder> builder;
+  sluice::ParsedFile parsed_first;
+  parsed_first.file_id = 1;
+  sluice::parse_file(first, config, {}, parsed_first, &builder);
+  REQUIRE(builder != nullptr);  // handed back for the next file
+  CHECK(parsed_first.readings_in_blocks == 40);
+  sluice::ParsedFile reused;
+  reused.file_id = 2;
+  sluice::parse_file(second, config, {}, reused, &builder);
+  REQUIRE(builder != nullptr);
+
+  sluice::ParsedFile fresh;
+  fresh.file_id = 2;
+  sluice::parse_file(second, config, {}, fresh);
+  CHECK(reused.readings_in_blocks == 9);
+  CHECK(reused.readings_in_blocks == fresh.readings_in_blocks);
+  CHECK(reused.blocks.bytes() == fresh.blocks.bytes());
+  CHECK(reused.rows.bytes() == fresh.rows.bytes());
+  CHECK(reused.deltas.size() == fresh.deltas.size());
 }
 
 TEST_CASE("BlockBuilder: offsets in seconds as 16-bit codes, ms or us; scaled values as codes while they fit, "
