@@ -9,6 +9,7 @@
 #include "core/logger.hpp"
 #include "core/retry.hpp"
 #include "core/run_stats.hpp"
+#include "load/committed_files.hpp"
 #include "load/connection_pool.hpp"
 #include "load/pg_ledger.hpp"
 #include "load/pg_sink.hpp"
@@ -25,6 +26,9 @@ struct PgTargetOptions {
   std::string shard = "0/1";
   int connections = 2;  ///< sessions the run holds at most
   std::chrono::milliseconds session_wait{100};  ///< ConnectionPool's patience
+  /// Loads commit without waiting for their WAL to reach disk; confirm_durable() makes up for it at the end. Only
+  /// where nothing acts on a commit before the run ends: no file is moved or deleted, no Kafka offset committed.
+  bool async_commits = false;
 };
 
 class PgTarget {
@@ -37,6 +41,11 @@ class PgTarget {
   [[nodiscard]] const SqlNames& names() const { return *names_; }
   [[nodiscard]] std::int64_t run_id() const { return run_id_; }
 
+  /// With async_commits, before the run reports anything: a commit that waits for the disk, which makes every
+  /// load's commit durable; and if the server restarted during the run, a check that no ledger row the run
+  /// committed was lost with it. Throws FatalError (exit 3, run again: the ledger loads the lost files) if one was.
+  void confirm_durable();
+
   /// Completes the runs row; best effort, since the database may be why the run ends.
   void finish(const std::string& status, int exit_code);
 
@@ -47,6 +56,8 @@ class PgTarget {
   std::unique_ptr<PgSession> admin_;
   std::unique_ptr<SqlNames> names_;
   std::int64_t run_id_ = 0;
+  std::string server_started_;      ///< pg_postmaster_start_time() when the run started
+  CommittedFiles async_committed_;  ///< with async_commits: the ledger rows the loads committed
   std::unique_ptr<UnitLoader> loader_;
   std::unique_ptr<ConnectionPool> pool_;
   std::unique_ptr<PgSink> sink_;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/file_outcome.hpp"
+#include "load/committed_files.hpp"
 #include "load/pg_session.hpp"
 #include "load/sql_names.hpp"
 #include "parse/parsed_file.hpp"
@@ -24,7 +25,9 @@ struct UnitMask {
 
 class UnitLoader {
  public:
-  UnitLoader(const SqlNames& names, std::int64_t run_id, LedgerRules rules);
+  /// `async_commits` (may be null): the loads commit without waiting for their WAL to reach disk, and each
+  /// committed transaction's ledger rows are added there (PgTarget::confirm_durable checks them at the end).
+  UnitLoader(const SqlNames& names, std::int64_t run_id, LedgerRules rules, CommittedFiles* async_commits = nullptr);
 
   /// Commits `files` in one transaction and returns one outcome per file, following the ledger's rules
   /// (ledger_rules.hpp) against each uri's current row, read under the uri's advisory lock: files another
@@ -63,12 +66,18 @@ class UnitLoader {
                  const std::vector<FileOutcome>& outcomes, int direct_year) const;
   void copy_contributions(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
                           const std::vector<FileOutcome>& outcomes) const;
-  void write_ledger(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
-                    const Decision& decision) const;
+  /// Returns the file ids of the ledger rows written or updated.
+  std::vector<std::int64_t> write_ledger(PgSession& session, pqxx::work& txn, const std::vector<ParsedFile>& files,
+                                         const Decision& decision) const;
+  /// Starts a load transaction: without waiting for its commit to reach disk when async_commits_ is set.
+  void begin_load(pqxx::work& txn) const;
+  /// After a load transaction committed.
+  void committed(const std::vector<std::int64_t>& ledger_ids) const;
 
   const SqlNames& names_;
   LedgerRules rules_;
   std::int64_t run_id_;  ///< 0: no runs row (the ledger's run_id is NULL)
+  CommittedFiles* async_commits_;
   std::string ledger_copy_sql_, history_sql_, failure_sql_;
 };
 

@@ -40,6 +40,9 @@ struct RunContext {
 struct SessionMode {
   bool dry_run = false;  ///< parse and validate only: no connection, no ledger
   LedgerRules rules;     ///< --force, --max-attempts, queue folders
+  /// Loads commit without waiting for the disk (PgTargetOptions::async_commits): only for a run that acts on no
+  /// commit before it ends.
+  bool async_commits = false;
 };
 
 /// The config file (or the default sensor format) with --schema applied; throws UsageError.
