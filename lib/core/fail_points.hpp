@@ -14,6 +14,9 @@ inline constexpr std::string_view kFailAfterCommitBeforeDispose = "after-commit-
 inline constexpr std::string_view kFailAfterCommitBeforeOffsets = "after-commit-before-offset-commit";
 /// A streamed file's first piece has been sent to PostgreSQL, its transaction is open.
 inline constexpr std::string_view kFailMidStream = "mid-stream";
+/// Not a crash: the first load unit has committed, and the process stops itself (SIGSTOP) until a test sends
+/// SIGCONT, so that whatever the test does to the server then happens mid-run, however loaded the machine.
+inline constexpr std::string_view kPauseAfterFirstCommit = "pause-after-first-commit";
 
 class FailPoints {
  public:
@@ -27,6 +30,8 @@ class FailPoints {
   /// When `name` is armed: says so on stderr and ends the process at once with exit code 137, skipping
   /// destructors and every later step (as SIGKILL would).
   void hit(std::string_view name) const;
+  /// When `name` is armed: says so on stderr and stops the whole process (SIGSTOP) until it is continued.
+  void pause(std::string_view name) const;
 
  private:
   std::vector<std::string> armed_;

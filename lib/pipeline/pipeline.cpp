@@ -209,6 +209,7 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
   // Enough to hand every unit in flight its big buffers again, bounded so a run of huge files keeps no more.
   BufferPool pool(kPooledBytes);
   HeapTrimmer trimmer;
+  std::once_flag first_commit;
   arena.execute([&] {
     flow::graph graph;
     flow::input_node<UnitPtr> planner(graph, [&](tbb::flow_control& control) -> UnitPtr {
@@ -280,6 +281,7 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
             const auto start = Clock::now();
             std::vector<FileOutcome> outcomes = commit_unit(*unit, parts, options);
             parts.stats.load_micros += micros_since(start);
+            if (options.first_commit) std::call_once(first_commit, options.first_commit);
             account(*unit, outcomes, parts.stats, parts.logger);
             if (options.after_commit)
               for (std::size_t i = 0; i < unit->files.size(); ++i)

@@ -34,6 +34,8 @@ struct PipelineOptions {
   /// Called when a streamed file's first piece has been handed over and the next is asked for (a crash test's
   /// fail point).
   std::function<void()> mid_stream;
+  /// Called once, after the pass's first unit commits (a test's pause point).
+  std::function<void()> first_commit;
 };
 
 struct PipelineParts {

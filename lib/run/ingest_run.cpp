@@ -28,6 +28,7 @@ void ingest_into(const IngestOptions& options, RunContext& context) {
   if (!options.shard.empty()) planner_options.shard = parse_shard(options.shard);
   PipelineOptions pipeline = pipeline_options(run, fetch_jobs_for(any_s3_source(options.sources), run.source));
   pipeline.mid_stream = [&] { context.fail_points.hit(kFailMidStream); };
+  pipeline.first_commit = [&] { context.fail_points.pause(kPauseAfterFirstCommit); };
   if (disposer.active() && !options.dry_run) {
     // A file the ledger holds: a loaded one whose move a crash interrupted, or one given up on.
     planner_options.on_known = [&](const FileRef& file, const LedgerRow& row) {

@@ -72,6 +72,18 @@ sessions_gone() {
 # final once the killed client's sessions are gone.
 backends_gone() { sessions_gone "application_name = '$1'" "$1"; }
 
+# wait_stopped PID: waits until the process has stopped itself (SLUICE_FAIL_POINTS=pause-after-first-commit);
+# fails if it ends instead.
+wait_stopped() {
+  local i state
+  for ((i = 0; i < 1200; i++)); do
+    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || fail "process $1 ended before it stopped"
+    [ "$state" = T ] && return 0
+    sleep 0.05
+  done
+  fail "process $1 did not stop within 60 s"
+}
+
 # Runs sluice, keeping its exit code in $rc instead of stopping the test.
 run_sluice() {
   set +e

@@ -7,23 +7,17 @@ source "$(dirname "$0")/lib.sh"
 gen_data "$work/data" --files 8 --rows 400000
 exp="$work/data/expected.json"
 
-# Starts an ingest of 8 one-file units on one session and freezes it once at least one file has committed.
-start_frozen_ingest() {
-  "$SLUICE_BIN" ingest "$work/data" --schema "$schema" --unit-bytes 1 --connections 1 --progress never \
-    > "$work/out.txt" 2> "$work/err.txt" &
+# Starts an ingest of 8 one-file units on one session, which stops itself once its first unit has committed.
+start_paused_ingest() {
+  SLUICE_FAIL_POINTS=pause-after-first-commit "$SLUICE_BIN" ingest "$work/data" --schema "$schema" --unit-bytes 1 \
+    --connections 1 --progress never > "$work/out.txt" 2> "$work/err.txt" &
   pid=$!
-  for ((i = 0; i < 1200; i++)); do
-    n=$(sql "SELECT count(*) FROM \"$schema\".files" 2>/dev/null || echo 0)
-    [ "${n:-0}" -ge 1 ] && break
-    sleep 0.05
-  done
-  kill -STOP "$pid" 2>/dev/null || fail "the ingest ended before its first commit was seen: $(tail -5 "$work/err.txt")"
-  loaded=$(sql "SELECT count(*) FROM \"$schema\".files WHERE status = 'loaded'")
-  [ "$loaded" -ge 1 ] && [ "$loaded" -lt 8 ] || fail "frozen with $loaded of 8 files committed, not mid-run"
+  wait_stopped "$pid"
+  expect_eq "$(sql "SELECT count(*) FROM \"$schema\".files WHERE status = 'loaded'")" 1 "files committed at the pause"
 }
 
 # 1. A commit lost: the file's rows, rejects, aggregates and ledger row go together, as its transaction would.
-start_frozen_ingest
+start_paused_ingest
 lost=$(sql "SELECT min(file_id) FROM \"$schema\".files WHERE status = 'loaded'")
 sql "BEGIN;
      DELETE FROM \"$schema\".readings WHERE file_id = $lost;
@@ -51,7 +45,7 @@ echo "ok - the next run loads the lost file once"
 
 # 2. The same restart, nothing lost (a restart's shutdown writes every commit to disk): the run completes as usual.
 sql "DROP SCHEMA \"$schema\" CASCADE" > /dev/null
-start_frozen_ingest
+start_paused_ingest
 "$SLUICE_TOP/scripts/pg-local" restart
 kill -CONT "$pid"
 set +e; wait "$pid"; rc=$?; set -e

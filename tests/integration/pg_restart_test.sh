@@ -5,20 +5,14 @@ source "$(dirname "$0")/lib.sh"
 gen_data "$work/data" --files 12 --rows 600000
 exp="$work/data/expected.json"
 
-"$SLUICE_BIN" ingest "$work/data" --schema "$schema" --unit-bytes 1 --connections 2 --progress never \
-  --summary-json "$work/summary.json" > "$work/out.txt" 2> "$work/err.txt" &
+# The ingest stops itself once its first unit has committed, the server restarts under it, and it goes on: the
+# sessions it holds are broken mid-run whatever the machine's load.
+SLUICE_FAIL_POINTS=pause-after-first-commit "$SLUICE_BIN" ingest "$work/data" --schema "$schema" --unit-bytes 1 \
+  --connections 2 --progress never --summary-json "$work/summary.json" > "$work/out.txt" 2> "$work/err.txt" &
 pid=$!
-# The ingest is frozen once its first file has committed, the server restarts under it, and it goes on: the
-# sessions it holds are broken mid-run whatever the machine's load (a restart racing the run could land after
-# its last commit).
-for ((i = 0; i < 1200; i++)); do
-  n=$(sql "SELECT count(*) FROM \"$schema\".files" 2>/dev/null || echo 0)
-  [ "${n:-0}" -ge 1 ] && break
-  sleep 0.05
-done
-kill -STOP "$pid" 2>/dev/null || fail "the ingest ended before its first commit was seen: $(tail -5 "$work/err.txt")"
+wait_stopped "$pid"
 loaded=$(sql "SELECT count(*) FROM \"$schema\".files WHERE status = 'loaded'")
-[ "$loaded" -ge 1 ] && [ "$loaded" -lt 12 ] || fail "frozen with $loaded of 12 files committed, not mid-run"
+[ "$loaded" -ge 1 ] && [ "$loaded" -lt 12 ] || fail "paused with $loaded of 12 files committed, not mid-run"
 "$SLUICE_TOP/scripts/pg-local" restart
 kill -CONT "$pid"
 set +e; wait "$pid"; rc=$?; set -e
