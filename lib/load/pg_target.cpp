@@ -51,8 +51,8 @@ void PgTarget::confirm_durable() {
               "PostgreSQL restarted during the run and {} of the {} files it committed were lost with it (their "
               "commits had not reached disk): run again, and the ledger loads them",
               static_cast<std::int64_t>(ids.size()) - kept, ids.size()));
-        logger_.info(fmt::format("PostgreSQL restarted during the run; all {} files it committed are on disk",
-                                 ids.size()));
+        logger_.info(
+            fmt::format("PostgreSQL restarted during the run; all {} files it committed are on disk", ids.size()));
       },
       [&] { lease.discard(); });
 }

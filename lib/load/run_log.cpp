@@ -11,11 +11,10 @@ RunStart start_run(pqxx::connection& connection, const SqlNames& names, const st
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   pqxx::work txn(connection);
-  const auto row = txn.exec_params1(
-      fmt::format("INSERT INTO {} (host, args, shard) VALUES ($1, $2, $3) "
-                  "RETURNING run_id, pg_postmaster_start_time()::text",
-                  names.runs),
-      std::string(host), args, shard);
+  const auto row = txn.exec_params1(fmt::format("INSERT INTO {} (host, args, shard) VALUES ($1, $2, $3) "
+                                                "RETURNING run_id, pg_postmaster_start_time()::text",
+                                                names.runs),
+                                    std::string(host), args, shard);
   txn.commit();
   return RunStart{row[0].as<std::int64_t>(), row[1].as<std::string>()};
 }
@@ -38,9 +37,9 @@ std::int64_t ledger_rows_of_run(pqxx::connection& connection, const SqlNames& na
                                 const std::vector<std::int64_t>& file_ids) {
   pqxx::nontransaction txn(connection);
   return txn
-      .exec_params1(fmt::format("SELECT count(*) FROM {} WHERE file_id = ANY($1::bigint[]) AND run_id = $2",
-                                names.files),
-                    fmt::format("{{{}}}", fmt::join(file_ids, ",")), run_id)[0]
+      .exec_params1(
+          fmt::format("SELECT count(*) FROM {} WHERE file_id = ANY($1::bigint[]) AND run_id = $2", names.files),
+          fmt::format("{{{}}}", fmt::join(file_ids, ",")), run_id)[0]
       .as<std::int64_t>();
 }
 

@@ -204,6 +204,11 @@ std::vector<int> ensure_partitions(pqxx::connection& connection, const SqlNames&
   }
   pqxx::work txn(connection);
   txn.exec_params("SELECT pg_advisory_xact_lock($1)", kDdlLockKey);
+  // The check above left this session's catalog cache sure that the missing partitions do not exist, and it is
+  // only corrected from the catalog's change messages, which a relation lock processes and an advisory lock does
+  // not: without this, a partition another session made while this one waited for the lock looked missing still
+  // (to_regclass NULL), and making it again failed ("already exists").
+  txn.exec(fmt::format("LOCK TABLE {} IN ACCESS SHARE MODE", names.files));
   for (int year : years) {
     if (create_readings_year(txn, names, year)) own.push_back(year);
     create_contributions_year(txn, names, year);

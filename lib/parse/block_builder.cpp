@@ -182,8 +182,8 @@ void BlockBuilder::reset() {
 }
 
 std::size_t BlockBuilder::capacity_bytes() const {
-  std::size_t bytes = ts_.capacity() * sizeof(std::int64_t) +
-                      (sensor_hour_of_.capacity() + group_ends_.capacity() + order_.capacity()) * sizeof(std::uint32_t) +
+  const std::size_t indexes = sensor_hour_of_.capacity() + group_ends_.capacity() + order_.capacity();
+  std::size_t bytes = ts_.capacity() * sizeof(std::int64_t) + indexes * sizeof(std::uint32_t) +
                       sensors_.capacity() * sizeof(std::string) + scaled_.capacity() * sizeof(std::int32_t);
   for (const ColumnStore& store : stores_)
     bytes += store.nulls.capacity() + store.reals.capacity() * sizeof(double) +

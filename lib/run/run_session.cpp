@@ -82,8 +82,7 @@ RunOutcome RunSession::run_guarded(const std::function<void(RunContext&)>& mode)
       target.emplace(
           config_,
           PgTargetOptions{options_.db, mode_.rules, retry, options_.command_line, options_.shard, options_.connections,
-                          std::chrono::milliseconds(std::llround(options_.session_wait * 1000)),
-                          mode_.async_commits},
+                          std::chrono::milliseconds(std::llround(options_.session_wait * 1000)), mode_.async_commits},
           logger_, stats_);
       outcome = run_with(target->ledger(), target->sink(), mode);
       target->confirm_durable();  // before anything is reported
