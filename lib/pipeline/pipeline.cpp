@@ -286,9 +286,11 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
             if (options.after_commit)
               for (std::size_t i = 0; i < unit->files.size(); ++i)
                 if (outcomes[i].status != FileStatus::skipped) options.after_commit(unit->files[i], outcomes[i]);
-            for (ParsedFile& file : unit->files) {
-              pool.give(std::move(file.rows));
-              pool.give(std::move(file.blocks));
+            for (std::size_t i = 0; i < unit->files.size(); ++i) {
+              pool.give(std::move(unit->files[i].rows));
+              // Only a whole file's: a streamed file's blocks buffer is its stream's own, and kept here it would
+              // only hold memory the next stream's builder then faults in afresh.
+              if (!unit->streamed[i]) pool.give(std::move(unit->files[i].blocks));
             }
             unit->files.clear();
             trimmer.after_unit(std::find(unit->streamed.begin(), unit->streamed.end(), true) != unit->streamed.end());
