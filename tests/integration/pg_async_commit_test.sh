@@ -16,6 +16,13 @@ start_paused_ingest() {
   expect_eq "$(sql "SELECT count(*) FROM \"$schema\".files WHERE status = 'loaded'")" 1 "files committed at the pause"
 }
 
+# Restarts PostgreSQL under the paused ingest, lets it go on, and keeps its exit code in $rc.
+restart_and_finish() {
+  "$SLUICE_TOP/scripts/pg-local" restart
+  kill -CONT "$pid"
+  set +e; wait "$pid"; rc=$?; set -e
+}
+
 # 1. A commit lost: the file's rows, rejects, aggregates and ledger row go together, as its transaction would.
 start_paused_ingest
 lost=$(sql "SELECT min(file_id) FROM \"$schema\".files WHERE status = 'loaded'")
@@ -25,9 +32,7 @@ sql "BEGIN;
      DELETE FROM \"$schema\".file_hourly WHERE file_id = $lost;
      DELETE FROM \"$schema\".files WHERE file_id = $lost;
      COMMIT" > /dev/null
-"$SLUICE_TOP/scripts/pg-local" restart
-kill -CONT "$pid"
-set +e; wait "$pid"; rc=$?; set -e
+restart_and_finish
 expect_eq "$rc" 3 "exit code when a committed file was lost in a restart"
 grep -q "restarted during the run and 1 of the 8 files it committed were lost" "$work/err.txt" ||
   fail "no message about the lost file: $(tail -5 "$work/err.txt")"
@@ -46,9 +51,7 @@ echo "ok - the next run loads the lost file once"
 # 2. The same restart, nothing lost (a restart's shutdown writes every commit to disk): the run completes as usual.
 sql "DROP SCHEMA \"$schema\" CASCADE" > /dev/null
 start_paused_ingest
-"$SLUICE_TOP/scripts/pg-local" restart
-kill -CONT "$pid"
-set +e; wait "$pid"; rc=$?; set -e
+restart_and_finish
 expect_eq "$rc" 0 "exit code after a restart that lost nothing"
 grep -q "restarted during the run; all 8 files it committed are on disk" "$work/err.txt" ||
   fail "the check after the restart was not logged: $(tail -5 "$work/err.txt")"
