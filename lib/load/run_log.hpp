@@ -25,7 +25,7 @@ RunStart start_run(pqxx::connection& connection, const SqlNames& names, const st
 std::string record_progress_durably(pqxx::connection& connection, const SqlNames& names, std::int64_t run_id,
                                     const RunStats& stats);
 
-/// How many of `file_ids` (sorted) have a ledger row that names `run_id`.
+/// How many of `file_ids` have a ledger row that names `run_id`.
 std::int64_t ledger_rows_of_run(pqxx::connection& connection, const SqlNames& names, std::int64_t run_id,
                                 const std::vector<std::int64_t>& file_ids);
 

@@ -187,16 +187,13 @@ std::vector<int> ensure_partitions(pqxx::connection& connection, const SqlNames&
     // Nearly always every partition exists already: one statement says so, without a transaction, the DDL lock and
     // a commit (a few milliseconds on the way to a run's first COPY). Exactly the names the locked path below looks
     // for, so the answer is the same: a year partitioned another way (by month) goes down that path.
-    std::vector<std::string> partitions;
-    for (int year : years) {
-      partitions.push_back(names.layout == StorageLayout::blocks ? names.blocks_partition(year)
-                                                                 : names.partition(year));
-      partitions.push_back(names.file_hourly_partition(year));
-    }
     pqxx::nontransaction check(connection);
-    std::string all;
-    for (const std::string& partition : partitions)
-      all += fmt::format("{}to_regclass({}) IS NOT NULL", all.empty() ? "" : " AND ", check.quote(partition));
+    std::string all = "true";
+    for (int year : years)
+      all += fmt::format(
+          " AND to_regclass({}) IS NOT NULL AND to_regclass({}) IS NOT NULL",
+          check.quote(names.layout == StorageLayout::blocks ? names.blocks_partition(year) : names.partition(year)),
+          check.quote(names.file_hourly_partition(year)));
     if (check.exec1("SELECT " + all)[0].as<bool>()) {
       if (names.layout != StorageLayout::blocks) own = years;  // readings partitions by sluice's own names
       return own;

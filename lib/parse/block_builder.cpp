@@ -187,7 +187,8 @@ std::size_t BlockBuilder::capacity_bytes() const {
                       sensors_.capacity() * sizeof(std::string) + scaled_.capacity() * sizeof(std::int32_t);
   for (const ColumnStore& store : stores_)
     bytes += store.nulls.capacity() + store.reals.capacity() * sizeof(double) +
-             store.ints.capacity() * sizeof(std::int64_t) + store.texts.capacity() * 8 + store.arena.capacity();
+             store.ints.capacity() * sizeof(std::int64_t) + store.texts.capacity() * sizeof(store.texts[0]) +
+             store.arena.capacity();
   return bytes;
 }
 

@@ -71,14 +71,12 @@ LedgerRules ingest_ledger_rules(const IngestOptions& options) {
 
 int run_ingest(const IngestOptions& options, const FailPoints& fail_points) {
   if (!options.shard.empty()) parse_shard(options.shard);  // usage errors before any connection
+  const LedgerRules rules = ingest_ledger_rules(options);
   // Commits wait for the disk only where something acts on them before the run ends: a file moved or deleted
-  // once loaded or failed. A --watch run never ends, so it would never confirm them.
+  // once loaded (a queue folder) or failed. A --watch run never ends, so it would never confirm them.
   const bool keeps_files =
-      parse_disposition(options.on_success, true, "--on-success").kind == Disposition::Kind::keep &&
-      parse_disposition(options.on_failure, false, "--on-failure").kind == Disposition::Kind::keep;
-  RunSession session(options.run,
-                     SessionMode{options.dry_run, ingest_ledger_rules(options), keeps_files && !options.watch},
-                     fail_points);
+      !rules.queue && parse_disposition(options.on_failure, false, "--on-failure").kind == Disposition::Kind::keep;
+  RunSession session(options.run, SessionMode{options.dry_run, rules, keeps_files && !options.watch}, fail_points);
   return session.execute([&](RunContext& context) { ingest_into(options, context); });
 }
 
