@@ -1,6 +1,7 @@
 #include "load/block_schema.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -93,21 +94,40 @@ std::string decoded_select_list(const SqlNames& names, const Config& config) {
   return out + "b.file_id";
 }
 
-// sensor_hourly over both places a file's sensor-hour aggregate is kept: file_hourly, and the one block of the
-// sensor-hour that carries it. Filters on the sensor or hour reach both (the planner pushes them below the
+// carried_hourly: the aggregates the blocks carry, as rows of file_hourly's columns (a NULL "agg:rows" is the
+// block's n, a NULL count the rows: parse/block_format.hpp); and sensor_hourly over both places a file's
+// sensor-hour aggregate is kept. Filters on the sensor or hour reach both (the planner pushes them below the
 // grouping into each branch of the UNION ALL): file_hourly's indexes, and the BRIN on "agg:hour".
-std::string sensor_hourly_view_ddl(const SqlNames& names) {
-  std::string contributions = "rows";
-  for (const auto& m : names.measures) contributions += fmt::format(", {}, {}, {}, {}", m.count, m.min, m.max, m.sum);
+std::string sensor_hourly_view_ddl(const SqlNames& names, const Config& config) {
+  const std::vector<BlockColumn> columns = block_columns(config);
+  auto named = [&](BlockColumnKind kind, std::size_t measure_column) {
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      if (columns[i].kind == kind && (kind == BlockColumnKind::agg_rows || columns[i].column == measure_column))
+        return names.block_columns[i];
+    return std::string();
+  };
+  const std::string rows = fmt::format("coalesce({}, n::bigint)", named(BlockColumnKind::agg_rows, 0));
+  std::string carried = fmt::format("{} AS rows", rows), contributions = "rows";
+  for (std::size_t i = 0; i < names.measures.size(); ++i) {
+    const auto& m = names.measures[i];
+    const std::size_t column = config.measure_columns[i];
+    carried += fmt::format(", coalesce({}, {}) AS {}, {} AS {}, {} AS {}, {} AS {}",
+                           named(BlockColumnKind::agg_count, column), rows, m.count,
+                           named(BlockColumnKind::agg_min, column), m.min, named(BlockColumnKind::agg_max, column),
+                           m.max, named(BlockColumnKind::agg_sum, column), m.sum);
+    contributions += fmt::format(", {}, {}, {}, {}", m.count, m.min, m.max, m.sum);
+  }
   return fmt::format(
+      "CREATE OR REPLACE VIEW {carried_hourly} AS SELECT file_id, {sensor}, \"agg:hour\" AS hour, {carried}\n"
+      "  FROM {blocks} WHERE \"agg:hour\" IS NOT NULL;\n"
+      "COMMENT ON VIEW {carried_hourly} IS 'the sensor-hour aggregates blocks carry, as rows of file_hourly';\n"
       "CREATE OR REPLACE VIEW {hourly} AS SELECT {sensor}, hour, {totals}\n"
       "  FROM (SELECT {sensor}, hour, {contributions} FROM {fh}\n"
-      "    UNION ALL SELECT {sensor}, \"agg:hour\", {carried} FROM {blocks} WHERE \"agg:hour\" IS NOT NULL) c\n"
+      "    UNION ALL SELECT {sensor}, hour, {contributions} FROM {carried_hourly}) c\n"
       "  GROUP BY {sensor}, hour;\n",
       fmt::arg("hourly", names.sensor_hourly), fmt::arg("sensor", names.sensor), fmt::arg("totals", hourly_totals(names)),
-      fmt::arg("contributions", contributions), fmt::arg("fh", names.file_hourly),
-      fmt::arg("carried", fmt::join(names.block_aggregate_columns, ", ")),
-      fmt::arg("blocks", names.blocks));
+      fmt::arg("contributions", contributions), fmt::arg("fh", names.file_hourly), fmt::arg("carried", carried),
+      fmt::arg("carried_hourly", names.carried_hourly), fmt::arg("blocks", names.blocks));
 }
 
 }  // namespace
@@ -146,7 +166,7 @@ std::string blocks_view_ddl(const SqlNames& names, const Config& config) {
       fmt::arg("columns", columns),
       fmt::arg("loose", names.loose_readings), fmt::arg("between", names.readings_between),
       fmt::arg("sensor", names.sensor), fmt::arg("ts", names.ts), fmt::arg("inside", inside),
-      fmt::arg("each", kEachReading), fmt::arg("hourly", sensor_hourly_view_ddl(names)));
+      fmt::arg("each", kEachReading), fmt::arg("hourly", sensor_hourly_view_ddl(names, config)));
 }
 
 namespace {
@@ -183,10 +203,33 @@ std::string carried_hour_index_ddl(const SqlNames& names) {
 
 std::string blocks_ddl(const SqlNames& names, const Config& config) {
   const std::vector<BlockColumn> columns = block_columns(config);
+  // The columns stored in alignment order, 8-byte values first, then n, then the variable-length ones (whose
+  // short headers need no alignment): in COPY order, each 8-byte value after a text or bytea was padded to its
+  // boundary, ~40 bytes of a block of ~19 readings. COPY names its columns, so the order it sends is unchanged.
+  auto stored_rank = [](BlockColumnKind kind) {
+    switch (kind) {
+      case BlockColumnKind::file_id:
+      case BlockColumnKind::first_ts:
+      case BlockColumnKind::last_ts:
+      case BlockColumnKind::divisor:
+      case BlockColumnKind::agg_hour:
+      case BlockColumnKind::agg_rows:
+      case BlockColumnKind::agg_count:
+      case BlockColumnKind::agg_min:
+      case BlockColumnKind::agg_max: return 0;
+      case BlockColumnKind::count: return 1;
+      default: return 2;
+    }
+  };
+  std::vector<std::size_t> stored(columns.size());
+  std::iota(stored.begin(), stored.end(), std::size_t{0});
+  std::stable_sort(stored.begin(), stored.end(), [&](std::size_t a, std::size_t b) {
+    return stored_rank(columns[a].kind) < stored_rank(columns[b].kind);
+  });
   std::string block_table, storage;
-  for (std::size_t i = 0; i < columns.size(); ++i)
-    block_table +=
-        fmt::format("{}  {} {}", i == 0 ? "" : ",\n", names.block_columns[i], block_column_type(config, columns[i]));
+  for (std::size_t i : stored)
+    block_table += fmt::format("{}  {} {}", block_table.empty() ? "" : ",\n", names.block_columns[i],
+                               block_column_type(config, columns[i]));
   for (const std::string& column : names.block_array_columns)
     storage += fmt::format("{}ALTER COLUMN {} SET STORAGE main", storage.empty() ? "" : ", ", column);
   // Arrays are kept inline and uncompressed (storage main, toast_tuple_target on each partition): LZ

@@ -37,7 +37,7 @@ RetentionYear measure_year(pqxx::work& txn, const SqlNames& names, int year) {
     parts = fmt::format("SELECT file_id, rows FROM {}", names.file_hourly_partition(year));
   if (names.layout == StorageLayout::blocks &&
       txn.exec_params1("SELECT to_regclass($1) IS NOT NULL", names.blocks_partition(year))[0].as<bool>())
-    parts += fmt::format("{}SELECT file_id, \"agg:rows\" FROM {} WHERE \"agg:rows\" IS NOT NULL",
+    parts += fmt::format("{}SELECT file_id, coalesce(\"agg:rows\", n) FROM {} WHERE \"agg:hour\" IS NOT NULL",
                          parts.empty() ? "" : " UNION ALL ", names.blocks_partition(year));
   if (parts.empty()) return out;
   const pqxx::row row = txn.exec1(fmt::format(

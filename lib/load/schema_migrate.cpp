@@ -131,6 +131,14 @@ void migrate_7_to_8(pqxx::work& txn, const SqlNames& names, const Config& config
   if (stored_layout(txn, names) == StorageLayout::blocks) txn.exec(blocks_upgrade_ddl(names, config));
 }
 
+// Version 8 -> 9: a block that carries its sensor-hour's aggregate leaves out the rows when they are its n and a
+// measure's count when it is the rows (NULL); the view carried_hourly reads both forms back as file_hourly's
+// columns, and sensor_hourly adds it up. The blocks already stored keep theirs. Catalog changes only. (A fresh
+// schema also stores the columns in alignment order; an existing table keeps its order.)
+void migrate_8_to_9(pqxx::work& txn, const SqlNames& names, const Config& config) {
+  if (stored_layout(txn, names) == StorageLayout::blocks) txn.exec(blocks_upgrade_ddl(names, config));
+}
+
 }  // namespace
 
 MigrationReport migrate_schema(pqxx::connection& connection, const Config& config) {
@@ -158,6 +166,7 @@ MigrationReport migrate_schema(pqxx::connection& connection, const Config& confi
     if (version == 5) migrate_5_to_6(txn, names, config);
     if (version == 6) migrate_6_to_7(txn, names);
     if (version == 7) migrate_7_to_8(txn, names, config);
+    if (version == 8) migrate_8_to_9(txn, names, config);
     txn.exec_params(fmt::format("INSERT INTO {} (version) VALUES ($1)", names.schema_version), version + 1);
     txn.commit();
   }

@@ -23,6 +23,7 @@ SqlNames::SqlNames(pqxx::connection& connection, const Config& config) : schema_
   loose_readings = qualified("loose_readings");
   settings = qualified("settings");
   readings_between = qualified("readings_between");
+  carried_hourly = qualified("carried_hourly");
   for (const BlockColumn& column : sluice::block_columns(config)) {
     block_columns.push_back(connection.quote_name(column.name));
     if (holds_array(column.kind)) block_array_columns.push_back(block_columns.back());

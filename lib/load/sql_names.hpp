@@ -29,6 +29,7 @@ struct SqlNames {
   /// Blocks layout: the blocks table, the table of readings too few for a block, the settings table (which
   /// records the layout), the fast-path function, and the blocks table's quoted columns in COPY order.
   std::string blocks, loose_readings, settings, readings_between;
+  std::string carried_hourly;  ///< the view of the sensor-hour aggregates the blocks carry, as file_hourly rows
   std::vector<std::string> block_columns;
   std::vector<std::string> block_array_columns;  ///< those of block_columns that hold one value per reading
   std::vector<std::string> block_aggregate_columns;  ///< "agg:rows" and the measures' counts, bounds and sums

@@ -96,8 +96,11 @@ std::string numeric_from_integer(IntegerSum value) {
   return encode_decimal(negative, std::string_view(digits + first, kMaxDigits - first), 0);
 }
 
-void add_measure_fields(CopyBuffer& out, const MeasureAggregate& measure, bool integer) {
-  out.add_int8(measure.count);
+void add_measure_fields(CopyBuffer& out, const MeasureAggregate& measure, bool integer, std::int64_t implied_count) {
+  if (measure.count == implied_count)
+    out.add_null();
+  else
+    out.add_int8(measure.count);
   if (measure.count == 0) {
     out.add_null();
     out.add_null();

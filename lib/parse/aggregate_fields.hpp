@@ -1,6 +1,7 @@
 #pragma once
 // A sensor-hour aggregate's fields in binary COPY form: the exact `numeric` sums, and one measure's count, min,
 // max and sum as file_hourly and the blocks that carry their sensor-hour's aggregate store them.
+#include <cstdint>
 #include <string>
 
 #include "encode/copy_buffer.hpp"
@@ -17,7 +18,9 @@ std::string numeric_from_double(double value);
 std::string numeric_from_integer(IntegerSum value);
 
 /// One measure's four fields: count (int8), then min, max (int8 for an integer measure, else float8) and sum
-/// (numeric), all three NULL when the measure had no value.
-void add_measure_fields(CopyBuffer& out, const MeasureAggregate& measure, bool integer);
+/// (numeric), all three NULL when the measure had no value. The count is NULL when it equals `implied_count`
+/// (a block's carried aggregate leaves out a count that is its rows); file_hourly always has it.
+void add_measure_fields(CopyBuffer& out, const MeasureAggregate& measure, bool integer,
+                        std::int64_t implied_count = -1);
 
 }  // namespace sluice

@@ -327,7 +327,7 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
         write_plain_array(stores_[store_of_[column.column]], readings, count, blocks);
         break;
       case BlockColumnKind::agg_hour:  // writes every aggregate column
-        write_carried(carried, blocks);
+        write_carried(carried, count, blocks);
         break;
       case BlockColumnKind::agg_rows:
       case BlockColumnKind::agg_count:
@@ -339,16 +339,22 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
 }
 
 // "agg:hour", "agg:rows" and each measure's count, min, max and sum, in block_columns order: as file_hourly
-// holds them, or all NULL (a bit each) on a block that carries no aggregate.
-void BlockBuilder::write_carried(const Carried* carried, CopyBuffer& blocks) const {
+// holds them, or all NULL (a bit each) on a block that carries no aggregate. The rows are NULL when they are the
+// block's `count` readings, and a measure's count when it is the rows (parse/block_format.hpp): on a shape of a
+// block per sensor-hour that is nearly always, and the server's cost follows the bytes it stores.
+void BlockBuilder::write_carried(const Carried* carried, std::size_t count, CopyBuffer& blocks) const {
   if (carried == nullptr) {
     for (std::size_t i = 0; i < 2 + 4 * integer_measures_.size(); ++i) blocks.add_null();
     return;
   }
+  const std::int64_t rows = carried->aggregate.rows;
   blocks.add_timestamptz(carried->hour_micros);
-  blocks.add_int8(carried->aggregate.rows);
+  if (rows == static_cast<std::int64_t>(count))
+    blocks.add_null();
+  else
+    blocks.add_int8(rows);
   for (std::size_t i = 0; i < integer_measures_.size(); ++i)
-    add_measure_fields(blocks, carried->aggregate.measures[i], integer_measures_[i]);
+    add_measure_fields(blocks, carried->aggregate.measures[i], integer_measures_[i], rows);
 }
 
 // A float column as "<c>:i16", "<c>:i2", "<c>:int", "<c>:div", "<c>:f8": scaled integers when every value of the

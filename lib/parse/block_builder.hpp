@@ -97,7 +97,7 @@ class BlockBuilder {
   void write_group(const Group& group, std::int64_t file_id, const Carried* carried, CopyBuffer& blocks);
   void write_block(const std::string& sensor, const std::uint32_t* readings, std::size_t count, std::int64_t file_id,
                    const Carried* carried, CopyBuffer& blocks);
-  void write_carried(const Carried* carried, CopyBuffer& blocks) const;
+  void write_carried(const Carried* carried, std::size_t count, CopyBuffer& blocks) const;
   void write_float_columns(const ColumnStore& store, const std::uint32_t* readings, std::size_t count,
                            CopyBuffer& blocks);
   void write_plain_array(const ColumnStore& store, const std::uint32_t* readings, std::size_t count,

@@ -17,7 +17,10 @@
 //   "agg:hour" timestamptz, "agg:rows" bigint, per measure "<m>:count" bigint, "<m>:min", "<m>:max" (bigint for an
 //                    int measure, else float8), "<m>:sum" numeric: the file's aggregate of the block's sensor-hour,
 //                    as file_hourly would hold it, on one block of that sensor-hour (NULL on the others, and on every
-//                    block of a sensor-hour whose aggregate went to file_hourly instead). sensor_hourly adds up both.
+//                    block of a sensor-hour whose aggregate went to file_hourly instead). sensor_hourly adds up both,
+//                    through the carried_hourly view. Since schema version 9 "agg:rows" is NULL when it equals n
+//                    (the block holds the whole sensor-hour), and "<m>:count" when it equals the rows (no NULL
+//                    value): 40 of a carrying block's ~470 bytes on a shape of ~19 readings per sensor-hour.
 //
 // A 16-bit code is value + 32768, two bytes big-endian, one per reading; code 0 is NULL (so -32768 takes the
 // int4 form). Not an int2[]: COPY receives an array element by element (a length and a call of int2recv each,

@@ -78,17 +78,21 @@ std::vector<std::optional<std::string>> row_at(const CopyBuffer& buffer, std::si
   return first_row(rest);
 }
 
-// The "agg:rows" a block carries (row `index` of `blocks`), -1 when NULL.
+// The rows of the aggregate a block carries (row `index` of `blocks`), as carried_hourly reads them: "agg:rows", or
+// the block's n when that is NULL; -1 when the block carries none ("agg:hour" NULL).
 std::int64_t carried_rows(const sluice::Config& config, const CopyBuffer& blocks, std::size_t index) {
   const std::vector<sluice::BlockColumn> columns = sluice::block_columns(config);
-  const auto at = static_cast<std::size_t>(
-      std::find_if(columns.begin(), columns.end(),
-                   [](const sluice::BlockColumn& c) { return c.kind == sluice::BlockColumnKind::agg_rows; }) -
-      columns.begin());
-  const std::optional<std::string> field = row_at(blocks, index).at(at);
-  if (!field) return -1;
-  return (static_cast<std::int64_t>(big_endian32(field->data())) << 32) |
-         static_cast<std::uint32_t>(big_endian32(field->data() + 4));
+  auto at = [&](sluice::BlockColumnKind kind) {
+    return static_cast<std::size_t>(
+        std::find_if(columns.begin(), columns.end(), [&](const sluice::BlockColumn& c) { return c.kind == kind; }) -
+        columns.begin());
+  };
+  const std::vector<std::optional<std::string>> row = row_at(blocks, index);
+  if (!row.at(at(sluice::BlockColumnKind::agg_hour))) return -1;
+  const std::optional<std::string>& rows = row.at(at(sluice::BlockColumnKind::agg_rows));
+  if (!rows) return big_endian32(row.at(at(sluice::BlockColumnKind::count))->data());
+  return (static_cast<std::int64_t>(big_endian32(rows->data())) << 32) |
+         static_cast<std::uint32_t>(big_endian32(rows->data() + 4));
 }
 
 // The element type of an array field (after its dimension count and has-nulls flag).
@@ -344,4 +348,33 @@ TEST_CASE("FileParser in the blocks layout: a sensor-hour's aggregate rides on o
   // 02:00's second contribution (the 5 readings since), then 03:00 whole, each on one block.
   CHECK(carried == std::vector<std::int64_t>{5, 3600});
   CHECK(parsed.deltas.size() == 0);
+}
+
+TEST_CASE("A carried aggregate leaves out the rows when they are the block's n, and a count when it is the rows") {
+  sluice::Config config = sluice::default_config();
+  config.layout = sluice::StorageLayout::blocks;
+  // Six readings of one sensor-hour, humidity NULL in one of them.
+  std::string text = "ts,sensor_id,temperature,humidity,pressure,battery\n";
+  for (int i = 0; i < 6; ++i)
+    text += fmt::format("2026-01-01T00:{:02}:00Z,s1,20.5,{},1000,3.5\n", i, i == 2 ? "" : "50");
+  sluice::ParsedFile parsed;
+  parsed.file_id = 5;
+  sluice::parse_file(text, config, {}, parsed);
+  REQUIRE(parsed.blocks.rows() == 1);
+  const std::vector<sluice::BlockColumn> columns = sluice::block_columns(config);
+  const std::vector<std::optional<std::string>> row = row_at(parsed.blocks, 0);
+  auto field = [&](sluice::BlockColumnKind kind, const std::string& name) {
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      if (columns[i].kind == kind && columns[i].name == name) return row.at(i);
+    FAIL("no column " << name);
+    return std::optional<std::string>();
+  };
+  CHECK(field(sluice::BlockColumnKind::agg_hour, "agg:hour").has_value());
+  CHECK_FALSE(field(sluice::BlockColumnKind::agg_rows, "agg:rows").has_value());  // 6, the block's n
+  CHECK(carried_rows(config, parsed.blocks, 0) == 6);
+  CHECK_FALSE(field(sluice::BlockColumnKind::agg_count, "temperature:count").has_value());  // 6, the rows
+  const std::optional<std::string> humidity = field(sluice::BlockColumnKind::agg_count, "humidity:count");
+  REQUIRE(humidity.has_value());
+  CHECK(big_endian32(humidity->data() + 4) == 5);
+  CHECK(field(sluice::BlockColumnKind::agg_min, "humidity:min").has_value());
 }
