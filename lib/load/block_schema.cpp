@@ -78,12 +78,20 @@ std::string decoded_select_list(const SqlNames& names, const Config& config) {
             "interval '1 microsecond'",
             decoded16(i), element(i + 1), element(i + 2), element(i + 3));
         break;
-      case BlockColumnKind::scaled_int16:  // then scaled_int2, scaled_int, divisor, float_array
+      case BlockColumnKind::scaled_int16: {  // then scaled_int2, scaled_int, divisor, float_array
+        // The codes' divisor: "<c>:div" in blocks written before schema version 9, else 10 to the power of the
+        // scale byte after the codes (coalesce computes it only where the column is NULL).
+        const std::string& codes = names.block_columns[i];
+        const std::string divisor16 = fmt::format(
+            "coalesce(b.{0}, ('{{1,10,100,1000,10000,100000,1000000,10000000,100000000,1000000000}}'::double "
+            "precision[])[get_byte(b.{1}, octet_length(b.{1}) - 1) + 1])",
+            names.block_columns[i + 3], codes);
         expressions[column.column] = fmt::format(
-            "coalesce({0}::double precision / b.{3}, {1}::double precision / b.{3}, {2}::double precision / b.{3}, "
+            "coalesce({0}::double precision / {5}, {1}::double precision / b.{3}, {2}::double precision / b.{3}, "
             "{4})",
-            decoded16(i), element(i + 1), element(i + 2), names.block_columns[i + 3], element(i + 4));
+            decoded16(i), element(i + 1), element(i + 2), names.block_columns[i + 3], element(i + 4), divisor16);
         break;
+      }
       case BlockColumnKind::plain_array: expressions[column.column] = element(i); break;
       default: break;
     }

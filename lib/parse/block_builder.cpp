@@ -46,11 +46,16 @@ void write_array(CopyBuffer& out, std::int32_t element_oid, std::size_t count, b
   out.end_field(mark);
 }
 
-// A bytea of 16-bit codes (parse/block_format.hpp), `code(i)` for each reading.
+// A bytea of 16-bit codes (parse/block_format.hpp), `code(i)` for each reading, then `scale` as one byte if it is
+// given (a float column's codes carry their scale; the ts offsets' unit is their column's).
 template <typename Code>
-void write_codes(CopyBuffer& out, std::size_t count, Code&& code) {
+void write_codes(CopyBuffer& out, std::size_t count, Code&& code, int scale = -1) {
   const std::size_t mark = out.begin_field();
   for (std::size_t i = 0; i < count; ++i) out.put_int2(static_cast<std::int16_t>(code(i)));
+  if (scale >= 0) {
+    const char byte = static_cast<char>(scale);
+    out.put_bytes(std::string_view(&byte, 1));
+  }
   out.end_field(mark);
 }
 
@@ -256,10 +261,10 @@ std::size_t BlockBuilder::estimated_reading_bytes(const Group& group) const {
 void BlockBuilder::write_group(const Group& group, std::int64_t file_id, const Carried* carried,
                                CopyBuffer& blocks) {
   // Tuple header and line pointer, file_id, sensor, bounds, n; the ts offsets' and each float column's 16-bit
-  // codes (a 4-byte header) with a divisor, an array per other column (a 24-byte header); the unused form of each
-  // is a NULL, a bit.
+  // codes (a 4-byte header) with their scale byte, an array per other column (a 24-byte header); the unused form
+  // of each is a NULL, a bit.
   std::size_t fixed = 64 + group.sensor.size() + 4;
-  for (const ColumnStore& store : stores_) fixed += store.type == ColumnType::float8 ? 4 + 8 : 24;
+  for (const ColumnStore& store : stores_) fixed += store.type == ColumnType::float8 ? 4 + 1 : 24;
   const std::size_t room = kTargetBlockBytes > fixed + 16 ? kTargetBlockBytes - fixed : 16;
   const std::size_t total = group.count;
   // Most sensor-hours fit one block at the widest encoding (8 bytes a value): no estimate needed.
@@ -395,9 +400,12 @@ void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint
       return k > std::numeric_limits<std::int16_t>::min() && k <= std::numeric_limits<std::int16_t>::max();
     });
     if (narrow) {
-      write_codes(blocks, count, [&](std::size_t i) {
-        return store.nulls[readings[i]] ? kNullCode16 : code16(scaled_[i]);
-      });
+      // The scale rides in the codes' last byte, so the divisor column stays NULL: 8 bytes less per column and
+      // block (a tenth of a block of ~19 readings' fixed cost).
+      write_codes(
+          blocks, count,
+          [&](std::size_t i) { return store.nulls[readings[i]] ? kNullCode16 : code16(scaled_[i]); }, scale);
+      blocks.add_null();
       blocks.add_null();
       blocks.add_null();
     } else {
@@ -409,8 +417,8 @@ void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint
           blocks.put_int4(scaled_[i]);
         });
       });
+      blocks.add_float8(kPow10[scale]);
     }
-    blocks.add_float8(kPow10[scale]);
     blocks.add_null();
     return;
   }

@@ -9,9 +9,11 @@
 //   "<ts>:s"   int2[]  the same as an array: written by schema version 5 only, still read,
 //   "<ts>:ms"  int4[]  else in milliseconds, when every offset is whole milliseconds,
 //   "<ts>:us"  int8[]  else in microseconds (exactly one of the four is set),
-//   per float column "<c>:i16" bytea of 16-bit codes or "<c>:int" int4[], with "<c>:div" float8: value = int / div
-//                    (div = 10^scale), used when every value of the block is exactly that double (checked bit for
-//                    bit while encoding); 16-bit codes when every scaled value fits; else "<c>:f8" float8[];
+//   per float column "<c>:i16" bytea of 16-bit codes or "<c>:int" int4[]: value = int / 10^scale, used when every
+//                    value of the block is exactly that double (checked bit for bit while encoding); 16-bit codes
+//                    when every scaled value fits, followed by the scale as one byte (since schema version 9;
+//                    before, codes alone and "<c>:div" float8 = 10^scale), else the int4 array with "<c>:div";
+//                    else "<c>:f8" float8[];
 //                    "<c>:i2" int2[] is the array form schema version 5 wrote; NULLs are array NULLs or code 0,
 //   per other column "<c>" as an array of its type,
 //   "agg:hour" timestamptz, "agg:rows" bigint, per measure "<m>:count" bigint, "<m>:min", "<m>:max" (bigint for an
@@ -48,7 +50,7 @@ enum class BlockColumnKind {
   scaled_int16, ///< bytea of 16-bit codes of a float column
   scaled_int2,  ///< int2[] of a float column (schema version 5)
   scaled_int,   ///< int4[] of a float column
-  divisor,      ///< float8 of a float column
+  divisor,      ///< float8 of a float column: 10^scale of its int4 form (and of 16-bit codes before version 9)
   float_array,  ///< float8[] of a float column
   plain_array,  ///< an array of the column's own type (int, bool, text, timestamp columns)
   agg_hour,     ///< timestamptz: the hour of the sensor-hour aggregate the block carries

@@ -120,9 +120,9 @@ expect_eq "$(sql "SELECT count(*) > 0 FROM $b WHERE \"ts:s16\" IS NOT NULL")" t 
 expect_eq "$(sql "SELECT count(*) > 0 FROM $b WHERE \"temperature:i16\" IS NOT NULL")" t "blocks with 16-bit temperatures"
 expect_eq "$(sql "SELECT count(*) FROM $b WHERE \"ts:s\" IS NOT NULL OR \"temperature:i2\" IS NOT NULL OR \"humidity:i2\" IS NOT NULL")" 0 \
   "no int2 arrays"
-expect_eq "$(sql "SELECT string_agg(concat_ws(':', sensor_id, encode(\"temperature:i16\", 'hex'), \"temperature:int\"::text, encode(\"pressure:i16\", 'hex'), \"pressure:int\"::text), ' ' ORDER BY sensor_id) FROM $b WHERE sensor_id LIKE 'edge-%'")" \
-  "edge-i16:85dc000185dc85dc:f530f530fffff530 edge-i4:{1500,-32768,1500,1500}:{30000,30000,32768,30000}" \
-  "codes (value + 32768, big-endian) while every scaled value is in -32767..32767, int4 past it"
+expect_eq "$(sql "SELECT string_agg(concat_ws(':', sensor_id, encode(\"temperature:i16\", 'hex'), \"temperature:int\"::text, \"temperature:div\", encode(\"pressure:i16\", 'hex'), \"pressure:int\"::text, \"pressure:div\"), ' ' ORDER BY sensor_id) FROM $b WHERE sensor_id LIKE 'edge-%'")" \
+  "edge-i16:85dc000185dc85dc03:f530f530fffff53002 edge-i4:{1500,-32768,1500,1500}:1000:{30000,30000,32768,30000}:100" \
+  "codes (value + 32768, big-endian, then the scale byte) while every scaled value is in -32767..32767, int4 and divisor past it"
 expect_eq "$(sql "SELECT count(*) > 4 FROM $b WHERE sensor_id = 'busy-ms' AND first_ts < '2026-03-01T11:00:00Z'")" t \
   "a busy sensor-hour is cut into several blocks"
 expect_eq "$(sql "SELECT count(*) FROM $b WHERE date_trunc('hour', first_ts) <> date_trunc('hour', last_ts) OR first_ts > last_ts OR n <> coalesce(octet_length(\"ts:s16\") / 2, cardinality(coalesce(\"ts:ms\"::bigint[], \"ts:us\"))) OR num_nonnulls(\"ts:s16\", \"ts:s\", \"ts:ms\", \"ts:us\") <> 1")" 0 \

@@ -94,14 +94,17 @@ readings_content_md5() {
          temperature, humidity, pressure, battery) AS x FROM \"$1\".readings) r"
 }
 # SQL taking the blocks of schema $1 out of the 16-bit codes: the offsets into column $2 (each with $3 after), each
-# measure's values into "<m>:$4" (with $5 after); the view, function and code columns dropped, and with $6 = yes
-# the int2 array columns too.
+# measure's values into "<m>:$4" (with $5 after) and its divisor into "<m>:div"; the view, function and code columns
+# dropped, and with $6 = yes the int2 array columns too. (A float column's codes end in their scale byte, which
+# decode16 leaves out: it reads whole pairs.)
 codes_back() {
   local out="DROP VIEW \"$1\".readings CASCADE; UPDATE \"$1\".blocks SET \"$2\" = $(decode16 ts:s16 "$3") WHERE \"ts:s16\" IS NOT NULL"
   local drop="DROP COLUMN \"ts:s16\""
   [ "$6" = no ] || drop+=", DROP COLUMN \"ts:s\""
   for m in temperature humidity pressure battery; do
-    out+="; UPDATE \"$1\".blocks SET \"$m:$4\" = $(decode16 "$m:i16" "$5") WHERE \"$m:i16\" IS NOT NULL"
+    # The divisor that version 9 leaves out, from the scale byte after the codes.
+    out+="; UPDATE \"$1\".blocks SET \"$m:$4\" = $(decode16 "$m:i16" "$5"), \"$m:div\" = coalesce(\"$m:div\",
+      power(10::double precision, get_byte(\"$m:i16\", octet_length(\"$m:i16\") - 1))) WHERE \"$m:i16\" IS NOT NULL"
     drop+=", DROP COLUMN \"$m:i16\""
     [ "$6" = no ] || drop+=", DROP COLUMN \"$m:i2\""
   done
@@ -305,9 +308,11 @@ expect_eq "$(sql "SELECT count(*) FROM \"$v7\".files WHERE status = 'superseded'
   "a superseded ledger row keeps no hours"
 
 # Version 8 -> 9: a block that carries its sensor-hour's aggregate leaves out (NULL) rows equal to its n and counts
-# equal to its rows, which the view carried_hourly reads back. A schema of this sluice taken back to version 8
-# (blocks: every left-out value written out, carried_hourly dropped, sensor_hourly over the blocks' columns as
-# version 8 had it) keeps its readings and aggregates once migrated, and takes new files in the short form.
+# equal to its rows, which the view carried_hourly reads back; a float column's 16-bit codes end in their scale
+# byte instead of a divisor column. A schema of this sluice taken back to version 8 (blocks: every left-out value
+# written out, codes without the scale byte and their divisors, carried_hourly dropped, sensor_hourly over the
+# blocks' columns as version 8 had it) keeps its readings and aggregates once migrated, and takes new files in the
+# short forms.
 v8="${schema}_v8"
 cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$v8\" CASCADE' >/dev/null 2>&1")
 run_sluice ingest "$work/v4data" --schema "$v8" --progress never --quiet >/dev/null 2>&1
@@ -323,14 +328,20 @@ short_forms() {
 }
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
   case "$(short_forms "$v8")" in 0/* | */0/* | */0) fail "not every form of a carried aggregate is there: $(short_forms "$v8")" ;; esac
-  written="\"agg:rows\" = coalesce(\"agg:rows\", n)" carried="sensor_id, \"agg:hour\", \"agg:rows\"" contributed="sensor_id, hour, rows" view=""
+  codes="" written="\"agg:rows\" = coalesce(\"agg:rows\", n)" carried="sensor_id, \"agg:hour\", \"agg:rows\"" contributed="sensor_id, hour, rows" view=""
   for m in temperature humidity pressure battery; do
     written+=", \"$m:count\" = coalesce(\"$m:count\", \"agg:rows\", n)"
+    # Version 8's codes: without the scale byte, the divisor in its column.
+    codes+="; UPDATE \"$v8\".blocks SET \"$m:i16\" = substring(\"$m:i16\" FROM 1 FOR octet_length(\"$m:i16\") - 1),
+      \"$m:div\" = power(10::double precision, get_byte(\"$m:i16\", octet_length(\"$m:i16\") - 1))
+      WHERE \"$m:i16\" IS NOT NULL AND \"$m:div\" IS NULL"
     carried+=", \"$m:count\", \"$m:min\", \"$m:max\", \"$m:sum\""
     contributed+=", ${m}_count, ${m}_min, ${m}_max, ${m}_sum"
     view+=", sum(${m}_count)::bigint AS ${m}_count, min(${m}_min) AS ${m}_min, max(${m}_max) AS ${m}_max, sum(${m}_sum) AS ${m}_sum"
   done
-  back+="; UPDATE \"$v8\".blocks SET $written WHERE \"agg:hour\" IS NOT NULL;
+  [ "$(sql "SELECT count(*) FROM \"$v8\".blocks WHERE \"temperature:i16\" IS NOT NULL AND \"temperature:div\" IS NULL")" -gt 0 ] ||
+    fail "no block of codes with their scale byte"
+  back+="$codes; UPDATE \"$v8\".blocks SET $written WHERE \"agg:hour\" IS NOT NULL;
     CREATE OR REPLACE VIEW \"$v8\".sensor_hourly AS SELECT sensor_id, hour, sum(rows)::bigint AS rows$view
       FROM (SELECT $contributed FROM \"$v8\".file_hourly
         UNION ALL SELECT $carried FROM \"$v8\".blocks WHERE \"agg:hour\" IS NOT NULL) c
@@ -349,4 +360,9 @@ check_aggregates_match_readings "$v8"
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
   later=" AND file_id IN (SELECT file_id FROM \"$v8\".files WHERE uri LIKE '%/later/%')"
   case "$(short_forms "$v8" "$later")" in 0/* | */0/*) fail "the new files' carried aggregates are not in the short form: $(short_forms "$v8" "$later")" ;; esac
+  expect_eq "$(sql "SELECT count(*) FROM \"$v8\".blocks WHERE \"temperature:div\" IS NOT NULL$later")" 0 \
+    "the new files' codes carry their scale (no divisor)"
+  expect_eq "$(sql "SELECT count(*) FROM \"$v8\".blocks WHERE \"temperature:div\" IS NOT NULL AND \"temperature:i16\" IS NOT NULL")" \
+    "$(sql "SELECT count(*) FROM \"$v8\".blocks WHERE \"temperature:i16\" IS NOT NULL AND file_id NOT IN (SELECT file_id FROM \"$v8\".files WHERE uri LIKE '%/later/%')")" \
+    "the blocks written under version 8 keep their divisors"
 fi
