@@ -1,8 +1,10 @@
 #pragma once
 // The blocks layout's encoder: one file's valid readings, gathered per (sensor, hour) column by column, then
 // written as blocks of the blocks table (parse/block_format.hpp) in binary COPY form.
+#include <bit>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -69,15 +71,12 @@ class BlockBuilder {
   [[nodiscard]] std::size_t capacity_bytes() const;
 
  private:
-  // The values of one configured column (not ts or sensor), one slot per reading.
+  // A configured column (not ts or sensor): its slot in each reading's row, and a text column's bytes.
   struct ColumnStore {
     std::size_t column = 0;
     ColumnType type = ColumnType::float8;
-    std::vector<std::uint8_t> nulls;
-    std::vector<double> reals;                                   // float columns
-    std::vector<std::int64_t> ints;                              // int, bool and timestamp columns
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> texts;  // text columns: offset and length in arena
-    std::string arena;
+    std::size_t slot = 0;  // its index among the row's value slots and null bits
+    std::string arena;     // text columns: the values, which a slot names by offset << 32 | length
   };
   // How a block's ts offsets are held: the coarsest unit every offset is a whole number of.
   enum class TsUnit { seconds, millis, micros };
@@ -110,10 +109,35 @@ class BlockBuilder {
   // Forgets the readings taken since the last flush (sensor-hours stay named).
   void clear_readings();
 
+  // A reading's fields in its row of readings_.
+  [[nodiscard]] std::int64_t ts(std::uint32_t reading) const {
+    return static_cast<std::int64_t>(readings_[reading * stride_]);
+  }
+  [[nodiscard]] bool is_null(std::uint32_t reading, std::size_t slot) const {
+    return (readings_[reading * stride_ + 1 + slot / 64] >> (slot % 64) & 1) != 0;
+  }
+  [[nodiscard]] std::uint64_t slot_of(std::uint32_t reading, std::size_t slot) const {
+    return readings_[reading * stride_ + 1 + null_words_ + slot];
+  }
+  [[nodiscard]] double real(std::uint32_t reading, std::size_t slot) const {
+    return std::bit_cast<double>(slot_of(reading, slot));
+  }
+  [[nodiscard]] std::int64_t integer(std::uint32_t reading, std::size_t slot) const {
+    return static_cast<std::int64_t>(slot_of(reading, slot));
+  }
+  [[nodiscard]] std::string_view text_of(std::uint32_t reading, const ColumnStore& store) const {
+    const std::uint64_t at = slot_of(reading, store.slot);
+    return std::string_view(store.arena).substr(at >> 32, at & 0xffffffffU);
+  }
+
   const Config& config_;
   std::vector<BlockColumn> columns_;
   std::vector<bool> integer_measures_;  // per measure (config.measure_columns order): an int column
-  std::vector<std::int64_t> ts_;
+  // One row of stride_ words per reading since the last flush: its ts, its columns' null bits (null_words_), then
+  // one value slot per store. Row by row, not a vector per column: a block gathers its readings from all over the
+  // file, and a reading's values in one or two cache lines cost one miss where a vector per column cost one each.
+  std::vector<std::uint64_t> readings_;
+  std::size_t null_words_ = 0, stride_ = 1;
   std::vector<ColumnStore> stores_;  // one per configured column but ts and sensor, config order
   std::vector<int> store_of_;        // per configured column: index into stores_, or -1
   std::vector<std::uint32_t> sensor_hour_of_;  // per reading since the last flush: its sensor-hour index
