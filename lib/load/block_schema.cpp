@@ -119,10 +119,10 @@ std::string sensor_hourly_view_ddl(const SqlNames& names, const Config& config) 
   for (std::size_t i = 0; i < names.measures.size(); ++i) {
     const auto& m = names.measures[i];
     const std::size_t column = config.measure_columns[i];
-    carried += fmt::format(", coalesce({}, {}) AS {}, {} AS {}, {} AS {}, {} AS {}",
-                           named(BlockColumnKind::agg_count, column), rows, m.count,
-                           named(BlockColumnKind::agg_min, column), m.min, named(BlockColumnKind::agg_max, column),
-                           m.max, named(BlockColumnKind::agg_sum, column), m.sum);
+    carried +=
+        fmt::format(", coalesce({}, {}) AS {}, {} AS {}, {} AS {}, {} AS {}", named(BlockColumnKind::agg_count, column),
+                    rows, m.count, named(BlockColumnKind::agg_min, column), m.min,
+                    named(BlockColumnKind::agg_max, column), m.max, named(BlockColumnKind::agg_sum, column), m.sum);
     contributions += fmt::format(", {}, {}, {}, {}", m.count, m.min, m.max, m.sum);
   }
   return fmt::format(
@@ -133,9 +133,10 @@ std::string sensor_hourly_view_ddl(const SqlNames& names, const Config& config) 
       "  FROM (SELECT {sensor}, hour, {contributions} FROM {fh}\n"
       "    UNION ALL SELECT {sensor}, hour, {contributions} FROM {carried_hourly}) c\n"
       "  GROUP BY {sensor}, hour;\n",
-      fmt::arg("hourly", names.sensor_hourly), fmt::arg("sensor", names.sensor), fmt::arg("totals", hourly_totals(names)),
-      fmt::arg("contributions", contributions), fmt::arg("fh", names.file_hourly), fmt::arg("carried", carried),
-      fmt::arg("carried_hourly", names.carried_hourly), fmt::arg("blocks", names.blocks));
+      fmt::arg("hourly", names.sensor_hourly), fmt::arg("sensor", names.sensor),
+      fmt::arg("totals", hourly_totals(names)), fmt::arg("contributions", contributions),
+      fmt::arg("fh", names.file_hourly), fmt::arg("carried", carried), fmt::arg("carried_hourly", names.carried_hourly),
+      fmt::arg("blocks", names.blocks));
 }
 
 }  // namespace
