@@ -132,6 +132,15 @@ new_files_after_migration() {
       "the new files' blocks in 16-bit codes"
   fi
 }
+# Schema $1 of this sluice, loaded with $work/v4data, to be taken back to version $2: its readings and aggregates
+# as they are now, in $before and $hourly_before.
+load_to_take_back() {
+  cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$1\" CASCADE' >/dev/null 2>&1")
+  run_sluice ingest "$work/v4data" --schema "$1" --progress never --quiet >/dev/null 2>&1
+  expect_eq "$rc" 0 "load into the schema to take back to version $2"
+  before=$(readings_md5 "$1")
+  hourly_before=$(hourly_totals "$1")
+}
 gen_data "$work/v4data" --files 2 --rows 4000 --sensors 2 --seed 5  # ~40 readings a sensor-hour: blocks
 gen_data "$work/later" --files 2 --rows 4000 --sensors 2 --seed 6
 
@@ -140,10 +149,7 @@ gen_data "$work/later" --files 2 --rows 4000 --sensors 2 --seed 6
 # the blocks layout: its blocks of codes rewritten in the int4 forms; the code and int2 columns, view and function
 # dropped) is migrated without a reading changing, then takes new files in the 16-bit forms.
 v4="${schema}_v4"
-cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$v4\" CASCADE' >/dev/null 2>&1")
-run_sluice ingest "$work/v4data" --schema "$v4" --progress never --quiet >/dev/null 2>&1
-expect_eq "$rc" 0 "load into the schema to take back to version 4"
-before=$(readings_md5 "$v4")
+load_to_take_back "$v4" 4
 statistics_off() {  # columns of partitions of $1 whose ANALYZE statistics are off
   sql "SELECT count(*) FROM pg_inherits i JOIN pg_attribute a ON a.attrelid = i.inhrelid
        WHERE i.inhparent = '\"$v4\".$1'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget = 0"
@@ -181,10 +187,7 @@ new_files_after_migration "$v4" 4
 # version 5 (blocks: codes rewritten as int2 arrays; the code columns, view and function dropped) gives the same
 # readings once migrated, its int2 arrays as they were, and takes new files as codes.
 v5="${schema}_v5"
-cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$v5\" CASCADE' >/dev/null 2>&1")
-run_sluice ingest "$work/v4data" --schema "$v5" --progress never --quiet >/dev/null 2>&1
-expect_eq "$rc" 0 "load into the schema to take back to version 5"
-before=$(readings_md5 "$v5")
+load_to_take_back "$v5" 5
 back="UPDATE \"$v5\".schema_version SET version = 5 WHERE version = $current"
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
   back+="; $(codes_back "$v5" ts:s ::smallint i2 ::smallint no)"
@@ -205,11 +208,7 @@ new_files_after_migration "$v5" 5
 # back to version 6 (the old index instead of the new) keeps its readings and aggregates, and ends with the indexes
 # a fresh schema has.
 v6="${schema}_v6"
-cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$v6\" CASCADE' >/dev/null 2>&1")
-run_sluice ingest "$work/v4data" --schema "$v6" --progress never --quiet >/dev/null 2>&1
-expect_eq "$rc" 0 "load into the schema to take back to version 6"
-before=$(readings_md5 "$v6")
-hourly_before=$(hourly_totals "$v6")
+load_to_take_back "$v6" 6
 sql "DROP INDEX \"$v6\".file_hourly_sensor; CREATE INDEX file_hourly_sensor_hour ON \"$v6\".file_hourly (sensor_id, hour);
   UPDATE \"$v6\".schema_version SET version = 6 WHERE version = $current" >/dev/null
 # Each index of file_hourly and of its partitions, the schema's name left out.
@@ -314,11 +313,7 @@ expect_eq "$(sql "SELECT count(*) FROM \"$v7\".files WHERE status = 'superseded'
 # blocks' columns as version 8 had it) keeps its readings and aggregates once migrated, and takes new files in the
 # short forms.
 v8="${schema}_v8"
-cleanup_hooks+=("psql -qAtc 'DROP SCHEMA IF EXISTS \"$v8\" CASCADE' >/dev/null 2>&1")
-run_sluice ingest "$work/v4data" --schema "$v8" --progress never --quiet >/dev/null 2>&1
-expect_eq "$rc" 0 "load into the schema to take back to version 8"
-before=$(readings_md5 "$v8")
-hourly_before=$(hourly_totals "$v8")
+load_to_take_back "$v8" 8
 back="UPDATE \"$v8\".schema_version SET version = 8 WHERE version = $current"
 # Carried aggregates with rows and with the temperature's count left out / with the battery's count kept (a NULL
 # battery value, which gen-data writes in 0.2% of rows, makes it differ from the rows).
