@@ -17,8 +17,8 @@
 namespace sluice {
 
 /// A sensor-hour with fewer readings than this is stored as rows (the loose readings table): a block's fixed
-/// cost (tuple header, bounds, a header and divisor per column: ~130 bytes with four measures) outweighs the ~66
-/// bytes a row costs over its block form from two or three readings on; four keeps a margin for wider columns.
+/// cost (tuple header, bounds, a header and scale byte per column: ~100 bytes with four measures) outweighs the
+/// ~66 bytes a row costs over its block form from two readings on; four keeps a margin for wider columns.
 inline constexpr std::size_t kMinBlockReadings = 4;
 
 /// Encoded size a block aims at: four fill an 8 KB page (the table keeps blocks inline, uncompressed), and
