@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.hpp"
@@ -28,7 +29,8 @@ using sluice::CopyBuffer;
 using sluice::decimal_scale;
 using sluice::FieldValue;
 
-std::vector<FieldValue> reading(const std::string& sensor, std::int64_t ts, double temperature) {
+// The sensor as a view: the values keep it (a literal stays valid, a temporary std::string would not).
+std::vector<FieldValue> reading(std::string_view sensor, std::int64_t ts, double temperature) {
   std::vector<FieldValue> values(6);
   values[0] = {false, ts, 0, {}};
   values[1] = {false, 0, 0, sensor};
