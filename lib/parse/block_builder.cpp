@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <utility>
 
@@ -21,7 +22,7 @@ constexpr std::int32_t kBoolOid = 16, kInt8Oid = 20, kInt4Oid = 23, kTextOid = 2
 // Every power of ten up to 10^9 is an exact double, so k / 10^s is one correctly rounded division, on this
 // side and in PostgreSQL's float8 division alike.
 constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-constexpr int kMaxScale = 9;
+static_assert(std::size(kPow10) == kMaxBlockScale + 1);
 
 // The int32 k with k / 10^scale == value bit for bit, if there is one.
 bool scaled_int(double value, int scale, std::int32_t& k) {
@@ -64,7 +65,7 @@ void write_codes(CopyBuffer& out, std::size_t count, Code&& code, int scale = -1
 
 int decimal_scale(double value, int at_least) {
   std::int32_t k = 0;
-  for (int scale = std::max(at_least, 0); scale <= kMaxScale; ++scale)
+  for (int scale = std::max(at_least, 0); scale <= kMaxBlockScale; ++scale)
     if (scaled_int(value, scale, k)) return scale;
   return -1;
 }
@@ -106,17 +107,15 @@ void BlockBuilder::add(const std::vector<FieldValue>& values, std::uint32_t sens
   if (sensors_[sensor_hour].empty()) sensors_[sensor_hour].assign(values[config_.sensor_column].text);
   sensor_hour_of_.push_back(sensor_hour);
   const std::size_t at = readings_.size();
-  readings_.resize(at + stride_);  // zeroes just this row while the capacity lasts
+  readings_.resize(at + stride_);  // a zeroed row: no NULL bit set, every slot 0
   std::uint64_t* row = readings_.data() + at;
   row[0] = static_cast<std::uint64_t>(ts);
   std::uint64_t* nulls = row + 1;
   std::uint64_t* slots = nulls + null_words_;
-  for (std::size_t w = 0; w < null_words_; ++w) nulls[w] = 0;
   for (ColumnStore& store : stores_) {
     const FieldValue& value = values[store.column];
     if (value.null) {
       nulls[store.slot / 64] |= std::uint64_t{1} << (store.slot % 64);
-      slots[store.slot] = 0;
       continue;
     }
     switch (store.type) {

@@ -67,6 +67,10 @@ constexpr bool holds_array(BlockColumnKind kind) {
          kind != BlockColumnKind::divisor;
 }
 
+/// The most decimals a scaled float column has (value = int / 10^scale, scale 0..kMaxBlockScale): every power of ten
+/// up to 10^9 is an exact double, and the scale byte after 16-bit codes indexes the view's table of them.
+inline constexpr int kMaxBlockScale = 9;
+
 /// The 16-bit code of a value in -32767..32767, and of NULL.
 constexpr std::uint16_t code16(std::int32_t value) { return static_cast<std::uint16_t>(value + 32768); }
 inline constexpr std::uint16_t kNullCode16 = 0;
