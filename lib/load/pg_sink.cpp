@@ -1,6 +1,9 @@
 #include "load/pg_sink.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "core/errors.hpp"
 #include "load/schema.hpp"
@@ -15,11 +18,26 @@ void PgSink::ensure_years(PgSession& session, const std::vector<int>& years) {
       if (!partitions_ready_.contains(year) && std::find(missing.begin(), missing.end(), year) == missing.end())
         missing.push_back(year);
   }
-  std::vector<int> own;
-  if (!missing.empty()) own = ensure_partitions(session.connection(), names_, missing);
+  if (missing.empty()) return;
+  std::vector<int> own = ensure_partitions(session.connection(), names_, missing);
+  // The years next to these, when their partitions exist already, are known from here on too: a streamed file
+  // that runs on into the next year (a day's file across New Year) would otherwise find that year unknown halfway
+  // through its COPY, and be rolled back and read again from its start only to learn that it was there.
+  std::vector<int> neighbours;
+  {
+    std::lock_guard lock(partitions_mutex_);
+    for (int year : missing)
+      for (int next : {year - 1, year + 1})
+        if (!partitions_ready_.contains(next) && std::find(missing.begin(), missing.end(), next) == missing.end() &&
+            std::find(neighbours.begin(), neighbours.end(), next) == neighbours.end())
+          neighbours.push_back(next);
+  }
+  const PresentPartitions present = present_partitions(session.connection(), names_, neighbours);
   std::lock_guard lock(partitions_mutex_);
   partitions_ready_.insert(missing.begin(), missing.end());
+  partitions_ready_.insert(present.present.begin(), present.present.end());
   own_years_.insert(own.begin(), own.end());
+  own_years_.insert(present.own.begin(), present.own.end());
 }
 
 // After PostgreSQL refused a file's data: a partition dropped meanwhile is one cause, so look again rather than
@@ -112,6 +130,10 @@ FileOutcome PgSink::commit_stream(ParsedFile& file, RowStream& stream) {
                     session, file, stream, [&](int year) { return year_ready(year); },
                     [&](const std::vector<int>& years) { ensure_years(session, years); });
               } catch (const UnitLoader::MissingYears& missing) {  // rolled back: make them, then read it again
+                logger_.info(
+                    fmt::format("{}: reached year(s) {} mid-file, whose partitions were not known: made them, "
+                                "reading the file again",
+                                file.ref.uri, fmt::join(missing.years, ", ")));
                 ensure_years(session, missing.years);
               }
             }

@@ -180,25 +180,34 @@ void init_schema(pqxx::connection& connection, const Config& config) {
   txn.commit();
 }
 
+PresentPartitions present_partitions(pqxx::connection& connection, const SqlNames& names,
+                                     const std::vector<int>& years) {
+  PresentPartitions found;
+  if (years.empty()) return found;
+  // One statement without a transaction, the DDL lock or a commit (a few milliseconds on the way to a run's first
+  // COPY). Exactly the names ensure_partitions' locked path looks for, so the answer is the same: a year
+  // partitioned another way (by month) does not count as present.
+  pqxx::nontransaction check(connection);
+  std::string rows;
+  for (int year : years)
+    rows += fmt::format(
+        "{}({}, {}, {})", rows.empty() ? "" : ", ", year,
+        check.quote(names.layout == StorageLayout::blocks ? names.blocks_partition(year) : names.partition(year)),
+        check.quote(names.file_hourly_partition(year)));
+  for (const auto& row : check.exec("SELECT y FROM (VALUES " + rows +
+                                    ") v(y, readings, hourly) WHERE to_regclass(readings) IS NOT NULL AND "
+                                    "to_regclass(hourly) IS NOT NULL"))
+    found.present.push_back(row[0].as<int>());
+  if (names.layout != StorageLayout::blocks) found.own = found.present;  // readings partitions by sluice's own names
+  return found;
+}
+
 std::vector<int> ensure_partitions(pqxx::connection& connection, const SqlNames& names, const std::vector<int>& years) {
+  if (years.empty()) return {};
+  // Nearly always every partition exists already.
+  const PresentPartitions present = present_partitions(connection, names, years);
+  if (present.present.size() == years.size()) return present.own;
   std::vector<int> own;
-  if (years.empty()) return own;
-  {
-    // Nearly always every partition exists already: one statement says so, without a transaction, the DDL lock and
-    // a commit (a few milliseconds on the way to a run's first COPY). Exactly the names the locked path below looks
-    // for, so the answer is the same: a year partitioned another way (by month) goes down that path.
-    pqxx::nontransaction check(connection);
-    std::string all = "true";
-    for (int year : years)
-      all += fmt::format(
-          " AND to_regclass({}) IS NOT NULL AND to_regclass({}) IS NOT NULL",
-          check.quote(names.layout == StorageLayout::blocks ? names.blocks_partition(year) : names.partition(year)),
-          check.quote(names.file_hourly_partition(year)));
-    if (check.exec1("SELECT " + all)[0].as<bool>()) {
-      if (names.layout != StorageLayout::blocks) own = years;  // readings partitions by sluice's own names
-      return own;
-    }
-  }
   pqxx::work txn(connection);
   txn.exec_params("SELECT pg_advisory_xact_lock($1)", kDdlLockKey);
   // The check above left this session's catalog cache sure that the missing partitions do not exist, and it is

@@ -45,4 +45,12 @@ std::string schema_ddl(const SqlNames& names, const Config& config);
 /// such year can COPY into it directly).
 std::vector<int> ensure_partitions(pqxx::connection& connection, const SqlNames& names, const std::vector<int>& years);
 
+/// What ensure_partitions finds without making anything: the years among `years` whose partitions all exist, and
+/// those of them whose readings partition is sluice's own.
+struct PresentPartitions {
+  std::vector<int> present, own;
+};
+PresentPartitions present_partitions(pqxx::connection& connection, const SqlNames& names,
+                                     const std::vector<int>& years);
+
 }  // namespace sluice

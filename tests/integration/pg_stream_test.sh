@@ -61,14 +61,31 @@ opts+=(--schema "$schema" --stream-bytes 1)
 # file is read again; it loads once.
 mkdir -p "$work/years"
 { echo "$header"; rows_of 2025 60000 s1; rows_of 2031 5 s1; rows_of 2032 5 s2; } >"$work/years/late.csv"
-run_sluice ingest "$work/years" "${opts[@]}" --summary-json "$work/years.json"
+# (Without --quiet, for the log line that says so.)
+run_sluice ingest "$work/years" --progress never --schema "$schema" --stream-bytes 1 \
+  --summary-json "$work/years.json" 2>"$work/years.log"
 expect_eq "$rc" 0 "late years: exit code"
+expect_eq "$(grep -c 'reached year(s) 2031, 2032 mid-file.*reading the file again' "$work/years.log")" 1 \
+  "late years: read again once (both in its last piece)"
 expect_eq "$(sql "SELECT string_agg(extract(year FROM ts)::int || ':' || n, ',' ORDER BY ts) FROM (SELECT date_trunc('year', ts) ts, count(*) n FROM \"$schema\".readings GROUP BY 1) y")" \
   "2025:60000,2031:5,2032:5" "late years: rows per year"
 prefix=$([ $blocks = 1 ] && echo blocks || echo readings)
 expect_eq "$(sql "SELECT count(*) FROM pg_tables WHERE schemaname = '$schema' AND tablename IN ('${prefix}_2031', '${prefix}_2032')")" 2 \
   "late years: their partitions"
 expect_eq "$(sql "SELECT rows_loaded || '/' || status FROM \"$schema\".files")" "60010/loaded" "late years: the ledger row"
+check_aggregates_match_readings "$schema"
+
+# 2b. A year reached mid-file whose partitions exist, next to the one the file starts in: the run learns it with
+# the first year's, so the file is read once (a day's file across New Year did not know the next year, and was
+# rolled back and read again).
+run_sluice schema init --schema "$schema" --years 2027
+mkdir -p "$work/new_year"
+{ echo "$header"; rows_of 2026 60000 s_new_year; rows_of 2027 5 s_new_year; } >"$work/new_year/across.csv"
+run_sluice ingest "$work/new_year" --progress never --schema "$schema" --stream-bytes 1 2>"$work/new_year.log"
+expect_eq "$rc" 0 "across New Year: exit code"
+expect_eq "$(grep -c 'reading the file again' "$work/new_year.log")" 0 "across New Year: read once"
+expect_eq "$(sql "SELECT string_agg(y || ':' || n, ',' ORDER BY y) FROM (SELECT extract(year FROM ts)::int y, count(*) n FROM \"$schema\".readings WHERE sensor_id = 's_new_year' GROUP BY 1) t")" \
+  "2026:60000,2027:5" "across New Year: rows per year"
 check_aggregates_match_readings "$schema"
 
 # 3. A file that fails late: too many rejects after the first pieces, and a row PostgreSQL refuses after them.
