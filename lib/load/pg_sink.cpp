@@ -11,6 +11,21 @@
 namespace sluice {
 
 void PgSink::ensure_years(PgSession& session, const std::vector<int>& years) {
+  bool listed = false;
+  {
+    std::lock_guard lock(partitions_mutex_);
+    listed = partitions_listed_;
+  }
+  if (!listed) {
+    // Every year whose partitions exist is known from the first: a streamed file that runs on into a later year
+    // (a day's file across New Year, a backfill of several years) would otherwise find it unknown halfway through
+    // its COPY, and be rolled back and read again from its start only to learn that it was there.
+    const PresentPartitions present = listed_partitions(session.connection(), names_);
+    std::lock_guard lock(partitions_mutex_);
+    partitions_ready_.insert(present.present.begin(), present.present.end());
+    own_years_.insert(present.own.begin(), present.own.end());
+    partitions_listed_ = true;
+  }
   std::vector<int> missing;
   {
     std::lock_guard lock(partitions_mutex_);
@@ -19,25 +34,10 @@ void PgSink::ensure_years(PgSession& session, const std::vector<int>& years) {
         missing.push_back(year);
   }
   if (missing.empty()) return;
-  std::vector<int> own = ensure_partitions(session.connection(), names_, missing);
-  // The years next to these, when their partitions exist already, are known from here on too: a streamed file
-  // that runs on into the next year (a day's file across New Year) would otherwise find that year unknown halfway
-  // through its COPY, and be rolled back and read again from its start only to learn that it was there.
-  std::vector<int> neighbours;
-  {
-    std::lock_guard lock(partitions_mutex_);
-    for (int year : missing)
-      for (int next : {year - 1, year + 1})
-        if (!partitions_ready_.contains(next) && std::find(missing.begin(), missing.end(), next) == missing.end() &&
-            std::find(neighbours.begin(), neighbours.end(), next) == neighbours.end())
-          neighbours.push_back(next);
-  }
-  const PresentPartitions present = present_partitions(session.connection(), names_, neighbours);
+  const std::vector<int> own = ensure_partitions(session.connection(), names_, missing);
   std::lock_guard lock(partitions_mutex_);
   partitions_ready_.insert(missing.begin(), missing.end());
-  partitions_ready_.insert(present.present.begin(), present.present.end());
   own_years_.insert(own.begin(), own.end());
-  own_years_.insert(present.own.begin(), present.own.end());
 }
 
 // After PostgreSQL refused a file's data: a partition dropped meanwhile is one cause, so look again rather than
@@ -46,6 +46,7 @@ void PgSink::forget_partitions() {
   std::lock_guard lock(partitions_mutex_);
   partitions_ready_.clear();
   own_years_.clear();
+  partitions_listed_ = false;
 }
 
 bool PgSink::year_ready(int year) {

@@ -38,6 +38,7 @@ class PgSink final : public UnitSink {
   Logger& logger_;
   RunStats& stats_;
   std::mutex partitions_mutex_;
+  bool partitions_listed_ = false;  ///< partitions_ready_ holds every year whose partitions existed then
   std::set<int> partitions_ready_;
   std::set<int> own_years_;  ///< years whose readings partition sluice made
 };

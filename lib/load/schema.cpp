@@ -202,6 +202,20 @@ PresentPartitions present_partitions(pqxx::connection& connection, const SqlName
   return found;
 }
 
+PresentPartitions listed_partitions(pqxx::connection& connection, const SqlNames& names) {
+  std::vector<int> years;
+  {
+    pqxx::nontransaction list(connection);
+    for (const auto& row : list.exec_params(
+             "SELECT DISTINCT substring(c.relname FROM '^file_hourly_([0-9]{1,6})$')::int FROM pg_inherits i JOIN "
+             "pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass($1) AND c.relname ~ "
+             "'^file_hourly_[0-9]{1,6}$'",
+             names.file_hourly))
+      years.push_back(row[0].as<int>());
+  }
+  return present_partitions(connection, names, years);
+}
+
 std::vector<int> ensure_partitions(pqxx::connection& connection, const SqlNames& names, const std::vector<int>& years) {
   if (years.empty()) return {};
   // Nearly always every partition exists already.
