@@ -87,7 +87,7 @@ bool drop_readings_year(pqxx::work& txn, const SqlNames& names, int year) {
   return dropped;
 }
 
-std::vector<int> readings_years(pqxx::work& txn, const SqlNames& names) {
+std::vector<int> readings_years(pqxx::transaction_base& txn, const SqlNames& names) {
   std::vector<int> years;
   const bool blocks = names.layout == StorageLayout::blocks;
   const std::string prefix = blocks ? "blocks_" : "readings_";

@@ -37,6 +37,6 @@ std::int64_t delete_file_readings(pqxx::work& txn, const SqlNames& names, std::i
 bool drop_readings_year(pqxx::work& txn, const SqlNames& names, int year);
 
 /// The years that have a readings (blocks layout: blocks) partition, ascending.
-std::vector<int> readings_years(pqxx::work& txn, const SqlNames& names);
+std::vector<int> readings_years(pqxx::transaction_base& txn, const SqlNames& names);
 
 }  // namespace sluice

@@ -206,12 +206,7 @@ PresentPartitions listed_partitions(pqxx::connection& connection, const SqlNames
   std::vector<int> years;
   {
     pqxx::nontransaction list(connection);
-    for (const auto& row : list.exec_params(
-             "SELECT DISTINCT substring(c.relname FROM '^file_hourly_([0-9]{1,6})$')::int FROM pg_inherits i JOIN "
-             "pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass($1) AND c.relname ~ "
-             "'^file_hourly_[0-9]{1,6}$'",
-             names.file_hourly))
-      years.push_back(row[0].as<int>());
+    years = readings_years(list, names);
   }
   return present_partitions(connection, names, years);
 }

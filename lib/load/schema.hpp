@@ -52,7 +52,7 @@ struct PresentPartitions {
 };
 PresentPartitions present_partitions(pqxx::connection& connection, const SqlNames& names,
                                      const std::vector<int>& years);
-/// present_partitions of every year that has a file_hourly partition by sluice's name.
+/// present_partitions of every year that has a readings (blocks layout: blocks) partition by sluice's name.
 PresentPartitions listed_partitions(pqxx::connection& connection, const SqlNames& names);
 
 }  // namespace sluice
