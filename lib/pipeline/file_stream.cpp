@@ -5,20 +5,27 @@
 
 namespace sluice {
 
+FileStream::~FileStream() {
+  if (pool_ != nullptr && parser_) pool_->give(parser_->release_block_builder());
+}
+
 void FileStream::start(ParsedFile& file) {
+  // A builder used before (this file's last attempt, or another file's): its memory is already faulted in.
+  std::unique_ptr<BlockBuilder> builder = parser_ ? parser_->release_block_builder() : nullptr;
+  if (!builder && pool_ != nullptr) builder = pool_->take_builder();
   parser_.reset();
   file = ParsedFile::unparsed(std::move(file.ref), file.file_id);  // nothing of an earlier attempt is left
   size_ = 0;
   pieces_ = 0;
   done_ = false;
   reader_ = open_local_stream(file.ref, max_file_bytes_);
-  parser_.emplace(config_, limits_, file);
+  parser_.emplace(config_, limits_, file, std::move(builder));
   if (config_.layout == StorageLayout::blocks) {
     // The readings up to the bound and the blocks of one flush (a fraction of them: values in 2-4 bytes instead of
     // 9) reserved once, instead of grown by doubling: each doubling copied what was there into pages the kernel
     // had to fault in. A flush comes after the piece that crossed the bound: a quarter more holds that piece.
-    parser_->reserve_pending_block_bytes(block_bytes_ + block_bytes_ / 4);
-    file.blocks.reserve(block_bytes_ / 4);
+    parser_->reserve_pending_block_bytes(flush_bytes() + flush_bytes() / 4);
+    file.blocks.reserve(flush_bytes() / 4);
   }
 }
 
@@ -56,7 +63,7 @@ bool FileStream::next(ParsedFile& file) {
     size_ -= used;
     if (size_ > 0) std::memmove(buffer_.get(), buffer_.get() + used, size_);
     stats_.bytes_parsed += static_cast<std::int64_t>(used);
-    if (parser_->pending_block_bytes() >= block_bytes_) parser_->flush_blocks();
+    if (parser_->pending_block_bytes() >= flush_bytes()) parser_->flush_blocks();
     if (parser_->pending_aggregate_bytes() >= kStreamAggregateBytes) parser_->flush_aggregates();
     if (last) {
       parser_->finish();

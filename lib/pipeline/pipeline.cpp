@@ -117,7 +117,8 @@ bool streams(const FileRef& ref, const PipelineOptions& options) {
 }
 
 // Loads the unit's files: those held whole together, then each streamed one in a transaction of its own.
-std::vector<FileOutcome> commit_unit(Unit& unit, const PipelineParts& parts, const PipelineOptions& options) {
+std::vector<FileOutcome> commit_unit(Unit& unit, const PipelineParts& parts, const PipelineOptions& options,
+                                     BufferPool& pool) {
   std::vector<FileOutcome> outcomes(unit.files.size());
   std::vector<ParsedFile> whole;
   std::vector<std::size_t> whole_index;
@@ -138,7 +139,7 @@ std::vector<FileOutcome> commit_unit(Unit& unit, const PipelineParts& parts, con
       // A streamed file's readings wait for their blocks in up to --stream-bytes of memory: what a file just too
       // small to stream holds anyway.
       FileStream stream(parts.config, options.limits, options.max_file_bytes, options.stream_bytes, parts.stats,
-                        options.mid_stream);
+                        options.mid_stream, &pool);
       outcomes[i] = parts.sink.commit_stream(unit.files[i], stream);
     }
   return outcomes;
@@ -279,7 +280,7 @@ void run_pipeline(const PipelineParts& parts, const PipelineOptions& options) {
           if (aborted) return flow::continue_msg();
           try {
             const auto start = Clock::now();
-            std::vector<FileOutcome> outcomes = commit_unit(*unit, parts, options);
+            std::vector<FileOutcome> outcomes = commit_unit(*unit, parts, options, pool);
             parts.stats.load_micros += micros_since(start);
             if (options.first_commit) std::call_once(first_commit, options.first_commit);
             account(*unit, outcomes, parts.stats, parts.logger);
