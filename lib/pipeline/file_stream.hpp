@@ -35,8 +35,9 @@ constexpr std::size_t kStreamAggregateBytes = 32 << 20;
 class FileStream final : public RowStream {
  public:
   /// `block_bytes`: blocks layout, the memory the loose readings may take before the loader sends them, and the
-  /// readings gathered for blocks before their blocks are written out if less than kBlockFlushBytes. `mid_stream`, if set, is called when the second piece is asked for. `pool`, if set, lends the blocks
-  /// builder and takes it back when the stream is destroyed.
+  /// readings gathered for blocks before their blocks are written out if less than kBlockFlushBytes. `mid_stream`, if
+  /// set, is called when the second piece is asked for. `pool`, if set, lends the blocks builder and takes it back when
+  /// the stream is destroyed.
   FileStream(const Config& config, const ParseLimits& limits, std::uint64_t max_file_bytes, std::size_t block_bytes,
              RunStats& stats, std::function<void()> mid_stream = {}, BufferPool* pool = nullptr)
       : config_(config),

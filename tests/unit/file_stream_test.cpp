@@ -32,9 +32,7 @@ struct SensorFile {
                          i % 60, i % 50, i % 40);
   }
   ~SensorFile() { fs::remove(path); }
-  [[nodiscard]] sluice::FileRef ref() const {
-    return sluice::FileRef::local(path.string(), fs::file_size(path), 0);
-  }
+  [[nodiscard]] sluice::FileRef ref() const { return sluice::FileRef::local(path.string(), fs::file_size(path), 0); }
 };
 
 struct Streamed {
