@@ -54,8 +54,8 @@ class FileStream final : public RowStream {
   void start(ParsedFile& file) override;
   bool next(ParsedFile& file) override;
   [[nodiscard]] bool finished() const override { return done_; }
-  /// As much as the readings waiting for their blocks may take.
-  [[nodiscard]] std::size_t loose_bytes_bound() const override { return std::min(block_bytes_, kBlockFlushBytes); }
+  /// --stream-bytes: what a file just too small to stream holds anyway (the blocks' readings flush sooner).
+  [[nodiscard]] std::size_t loose_bytes_bound() const override { return block_bytes_; }
 
  private:
   [[nodiscard]] std::size_t flush_bytes() const { return std::min(block_bytes_, kBlockFlushBytes); }

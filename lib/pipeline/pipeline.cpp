@@ -136,8 +136,8 @@ std::vector<FileOutcome> commit_unit(Unit& unit, const PipelineParts& parts, con
   }
   for (std::size_t i = 0; i < unit.files.size(); ++i)
     if (unit.streamed[i]) {
-      // A streamed file's readings wait for their blocks in up to --stream-bytes of memory: what a file just too
-      // small to stream holds anyway.
+      // A streamed file's loose readings wait in up to --stream-bytes of memory (what a file just too small to
+      // stream holds anyway), the readings for its blocks in up to kBlockFlushBytes.
       FileStream stream(parts.config, options.limits, options.max_file_bytes, options.stream_bytes, parts.stats,
                         options.mid_stream, &pool);
       outcomes[i] = parts.sink.commit_stream(unit.files[i], stream);
