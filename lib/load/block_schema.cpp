@@ -1,6 +1,7 @@
 #include "load/block_schema.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -37,6 +38,7 @@ std::string block_column_type(const Config& config, const BlockColumn& column) {
     case BlockColumnKind::agg_max:
       return config.columns[column.column].type == ColumnType::int8 ? "bigint" : "double precision";
     case BlockColumnKind::agg_sum: return "numeric";
+    case BlockColumnKind::agg_packed: return "bytea";
   }
   return "text";
 }
@@ -103,27 +105,71 @@ std::string decoded_select_list(const SqlNames& names, const Config& config) {
   return out + "b.file_id";
 }
 
+// The big-endian unsigned integer of `bytes` bytes at `offset` of `packed`, as a bigint expression.
+std::string packed_unsigned(const std::string& packed, std::size_t offset, std::size_t bytes) {
+  std::string out;
+  for (std::size_t i = 0; i < bytes; ++i)
+    out += fmt::format("{}get_byte({}, {})::bigint * {}", i == 0 ? "" : " + ", packed, offset + i,
+                       std::uint64_t{1} << (8 * (bytes - 1 - i)));
+  return out;
+}
+
+}  // namespace
+
+// A bound: the mantissa times 10^e, then divided by 10^-e, one of the two a multiplication by 1 (exact), the other
+// the one rounding that gives back the double. An exponent byte of 0 (NULL) falls outside both tables: NULL.
+std::string packed_bound_sql(const std::string& packed, std::size_t offset) {
+  std::string up, down;  // indexed by the exponent + 23, for exponents -22..22
+  for (int e = -22; e <= 22; ++e) {
+    up += fmt::format("{}1e{}", e == -22 ? "" : ",", std::max(e, 0));
+    down += fmt::format("{}1e{}", e == -22 ? "" : ",", std::max(-e, 0));
+  }
+  const std::string exponent = fmt::format("get_byte({}, {}) - 105", packed, offset + 4);
+  return fmt::format(
+      "(({}) - 2147483648)::double precision * ('{{{}}}'::double precision[])[{}] / ('{{{}}}'::double precision[])[{}]",
+      packed_unsigned(packed, offset, 4), up, exponent, down, exponent);
+}
+
+// A sum: the very numeric numeric_from_double makes of the float sum, its digits and scale.
+std::string packed_sum_sql(const std::string& packed, std::size_t offset) {
+  return fmt::format("((({}) - 4611686018427387904)::text || 'e' || (nullif(get_byte({}, {}), 0) - 128))::numeric",
+                     packed_unsigned(packed, offset, 8), packed, offset + 8);
+}
+
+namespace {
+
 // carried_hourly: the aggregates the blocks carry, as rows of file_hourly's columns (a NULL "agg:rows" is the
-// block's n, a NULL count the rows: parse/block_format.hpp); and sensor_hourly over both places a file's
-// sensor-hour aggregate is kept. Filters on the sensor or hour reach both (the planner pushes them below the
+// block's n, a NULL count the rows, and a float measure's min, max and sum are in "agg:packed" or in their
+// columns: parse/block_format.hpp); and sensor_hourly over both places a file's sensor-hour aggregate is kept.
+// Filters on the sensor or hour reach both (the planner pushes them below the
 // grouping into each branch of the UNION ALL): file_hourly's indexes, and the BRIN on "agg:hour".
 std::string sensor_hourly_view_ddl(const SqlNames& names, const Config& config) {
   const std::vector<BlockColumn> columns = block_columns(config);
   auto named = [&](BlockColumnKind kind, std::size_t measure_column) {
     for (std::size_t i = 0; i < columns.size(); ++i)
-      if (columns[i].kind == kind && (kind == BlockColumnKind::agg_rows || columns[i].column == measure_column))
+      if (columns[i].kind == kind && (kind == BlockColumnKind::agg_rows || kind == BlockColumnKind::agg_packed ||
+                                      columns[i].column == measure_column))
         return names.block_columns[i];
     return std::string();
   };
   const std::string rows = fmt::format("coalesce({}, n::bigint)", named(BlockColumnKind::agg_rows, 0));
   std::string carried = fmt::format("{} AS rows", rows), contributions = "rows";
+  const std::string packed = named(BlockColumnKind::agg_packed, 0);
+  std::size_t packed_at = 0;  // the offset of the next float measure's bytes in "agg:packed"
   for (std::size_t i = 0; i < names.measures.size(); ++i) {
     const auto& m = names.measures[i];
     const std::size_t column = config.measure_columns[i];
+    std::string min = named(BlockColumnKind::agg_min, column), max = named(BlockColumnKind::agg_max, column),
+                sum = named(BlockColumnKind::agg_sum, column);
+    if (!m.integer) {
+      min = fmt::format("coalesce({}, {})", min, packed_bound_sql(packed, packed_at));
+      max = fmt::format("coalesce({}, {})", max, packed_bound_sql(packed, packed_at + 5));
+      sum = fmt::format("coalesce({}, {})", sum, packed_sum_sql(packed, packed_at + 10));
+      packed_at += kPackedMeasureBytes;
+    }
     carried +=
         fmt::format(", coalesce({}, {}) AS {}, {} AS {}, {} AS {}, {} AS {}", named(BlockColumnKind::agg_count, column),
-                    rows, m.count, named(BlockColumnKind::agg_min, column), m.min,
-                    named(BlockColumnKind::agg_max, column), m.max, named(BlockColumnKind::agg_sum, column), m.sum);
+                    rows, m.count, min, m.min, max, m.max, sum, m.sum);
     contributions += fmt::format(", {}, {}, {}, {}", m.count, m.min, m.max, m.sum);
   }
   return fmt::format(
@@ -240,11 +286,12 @@ std::string blocks_ddl(const SqlNames& names, const Config& config) {
   for (std::size_t i : stored)
     block_table += fmt::format("{}  {} {}", block_table.empty() ? "" : ",\n", names.block_columns[i],
                                block_column_type(config, columns[i]));
-  for (const std::string& column : names.block_array_columns)
-    storage += fmt::format("{}ALTER COLUMN {} SET STORAGE main", storage.empty() ? "" : ", ", column);
-  // Arrays are kept inline and uncompressed (storage main, toast_tuple_target on each partition): LZ
-  // compression finds nothing in encoded sensor values, and out-of-line TOAST costs a chunk tuple and an index
-  // entry per ~2 kB.
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (holds_array(columns[i].kind) || columns[i].kind == BlockColumnKind::agg_packed)
+      storage += fmt::format("{}ALTER COLUMN {} SET STORAGE main", storage.empty() ? "" : ", ", names.block_columns[i]);
+  // Arrays and packed aggregates are kept inline and uncompressed (storage main, toast_tuple_target on each
+  // partition): LZ compression finds nothing in encoded sensor values, and out-of-line TOAST costs a chunk tuple
+  // and an index entry per ~2 kB.
   // Only BRIN indexes: blocks are appended in time order within a file, and a btree over (sensor, first_ts)
   // cost ~15% of the server's CPU and 2.8 bytes per reading on the wide 10 M-reading shape, for a query (one
   // sensor over a day) that the time BRIN and the sensor filter answer ~5x faster than the rows layout does.
@@ -280,6 +327,8 @@ std::string blocks_upgrade_ddl(const SqlNames& names, const Config& config) {
     if (kind >= BlockColumnKind::agg_hour)
       added += fmt::format("{0}ADD COLUMN IF NOT EXISTS {1} {2}", added.empty() ? "" : ", ", names.block_columns[i],
                            block_column_type(config, columns[i]));
+    if (kind == BlockColumnKind::agg_packed)
+      added += fmt::format(", ALTER COLUMN {} SET STORAGE main", names.block_columns[i]);
   }
   // On the partitioned table, ALTER COLUMN SET STORAGE / SET STATISTICS reach every existing partition too.
   return fmt::format("ALTER TABLE {} {};\nALTER TABLE {} {};\n{}{}", names.blocks, added, names.blocks,

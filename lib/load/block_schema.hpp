@@ -19,11 +19,16 @@ std::string blocks_ddl(const SqlNames& names, const Config& config);
 /// adds after the table).
 std::string blocks_view_ddl(const SqlNames& names, const Config& config);
 
-/// DDL bringing a blocks table made by schema version 4 to 7 to this version: the 16-bit forms of ts offsets and
+/// DDL bringing a blocks table made by schema version 4 to 9 to this version: the 16-bit forms of ts offsets and
 /// scaled values (bytea of codes; version 5's int2 arrays too, for version 4) and the carried aggregates' columns
-/// (with their hour's BRIN), added columns NULL in the blocks already stored; no ANALYZE statistics for any of
-/// them; the views and function that decode all forms and add up both kinds of contribution.
+/// (with their hour's BRIN) and their packed form, added columns NULL in the blocks already stored; no ANALYZE
+/// statistics for any of them; the views and function that decode all forms and add up both kinds of contribution.
 std::string blocks_upgrade_ddl(const SqlNames& names, const Config& config);
+
+/// SQL expressions of a packed carried aggregate's bound (a double precision) and sum (a numeric) at `offset` of the
+/// bytea expression `packed` (parse/block_format.hpp); NULL for a NULL value or a NULL `packed`.
+std::string packed_bound_sql(const std::string& packed, std::size_t offset);
+std::string packed_sum_sql(const std::string& packed, std::size_t offset);
 
 /// DDL of one year's partitions of blocks and loose_readings.
 std::string blocks_partition_ddl(const SqlNames& names, int year);

@@ -139,6 +139,13 @@ void migrate_8_to_9(pqxx::work& txn, const SqlNames& names, const Config& config
   if (stored_layout(txn, names) == StorageLayout::blocks) txn.exec(blocks_upgrade_ddl(names, config));
 }
 
+// Version 9 -> 10: a block that carries its sensor-hour's aggregate packs its float measures' min, max and sum
+// into one added bytea, "agg:packed", their columns then NULL; the view carried_hourly reads both forms. The blocks
+// already stored keep theirs. Catalog changes only.
+void migrate_9_to_10(pqxx::work& txn, const SqlNames& names, const Config& config) {
+  if (stored_layout(txn, names) == StorageLayout::blocks) txn.exec(blocks_upgrade_ddl(names, config));
+}
+
 }  // namespace
 
 MigrationReport migrate_schema(pqxx::connection& connection, const Config& config) {
@@ -167,6 +174,7 @@ MigrationReport migrate_schema(pqxx::connection& connection, const Config& confi
     if (version == 6) migrate_6_to_7(txn, names);
     if (version == 7) migrate_7_to_8(txn, names, config);
     if (version == 8) migrate_8_to_9(txn, names, config);
+    if (version == 9) migrate_9_to_10(txn, names, config);
     txn.exec_params(fmt::format("INSERT INTO {} (version) VALUES ($1)", names.schema_version), version + 1);
     txn.commit();
   }

@@ -14,8 +14,16 @@ namespace sluice {
 /// files were added in. `value` must be finite.
 std::string numeric_from_double(double value);
 
+/// Writes a float measure's min, max and sum in the packed form a block's "agg:packed" holds (kPackedMeasureBytes,
+/// parse/block_format.hpp), or returns false when a value has no packed form (the block then writes the three
+/// columns instead).
+bool pack_float_measure(const MeasureAggregate& measure, char* out);
+
 /// The binary `numeric` of an exact integer sum.
 std::string numeric_from_integer(IntegerSum value);
+
+/// A measure's count as its first field: NULL when it equals `implied_count`.
+void add_measure_count(CopyBuffer& out, const MeasureAggregate& measure, std::int64_t implied_count);
 
 /// One measure's four fields: count (int8), then min, max (int8 for an integer measure, else float8) and sum
 /// (numeric), all three NULL when the measure had no value. The count is NULL when it equals `implied_count`

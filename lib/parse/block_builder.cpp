@@ -73,6 +73,7 @@ int decimal_scale(double value, int at_least) {
 BlockBuilder::BlockBuilder(const Config& config)
     : config_(config), columns_(block_columns(config)), store_of_(config.columns.size(), -1) {
   for (std::size_t i : config.measure_columns) integer_measures_.push_back(config.columns[i].type == ColumnType::int8);
+  packs_aggregates_ = packed_measure_count(config) > 0;
   for (std::size_t i = 0; i < config.columns.size(); ++i) {
     if (i == config.timestamp_column || i == config.sensor_column) continue;
     store_of_[i] = static_cast<int>(stores_.size());
@@ -333,19 +334,32 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
       case BlockColumnKind::agg_count:
       case BlockColumnKind::agg_min:
       case BlockColumnKind::agg_max:
-      case BlockColumnKind::agg_sum: break;
+      case BlockColumnKind::agg_sum:
+      case BlockColumnKind::agg_packed: break;
     }
   }
 }
 
-// "agg:hour", "agg:rows" and each measure's count, min, max and sum, in block_columns order: as file_hourly
-// holds them, or all NULL (a bit each) on a block that carries no aggregate. The rows are NULL when they are the
-// block's `count` readings, and a measure's count when it is the rows (parse/block_format.hpp): on a shape of a
-// block per sensor-hour that is nearly always, and the server's cost follows the bytes it stores.
-void BlockBuilder::write_carried(const Carried* carried, std::size_t count, CopyBuffer& blocks) const {
+// "agg:hour", "agg:rows", each measure's count, min, max and sum, then "agg:packed", in block_columns order: as
+// file_hourly holds them, or all NULL (a bit each) on a block that carries no aggregate. The rows are NULL when
+// they are the block's `count` readings, and a measure's count when it is the rows (parse/block_format.hpp): on a
+// shape of a block per sensor-hour that is nearly always, and the server's cost follows the bytes it stores. The
+// float measures' min, max and sum go packed into "agg:packed" when every one of them has a packed form.
+void BlockBuilder::write_carried(const Carried* carried, std::size_t count, CopyBuffer& blocks) {
+  const std::size_t measures = integer_measures_.size();
   if (carried == nullptr) {
-    for (std::size_t i = 0; i < 2 + 4 * integer_measures_.size(); ++i) blocks.add_null();
+    for (std::size_t i = 0; i < 2 + 4 * measures + (packs_aggregates_ ? 1 : 0); ++i) blocks.add_null();
     return;
+  }
+  bool packed = packs_aggregates_;
+  if (packed) {
+    packed_.clear();
+    for (std::size_t i = 0; i < measures && packed; ++i) {
+      if (integer_measures_[i]) continue;
+      packed_.resize(packed_.size() + kPackedMeasureBytes);
+      packed =
+          pack_float_measure(carried->aggregate.measures[i], packed_.data() + packed_.size() - kPackedMeasureBytes);
+    }
   }
   const std::int64_t rows = carried->aggregate.rows;
   blocks.add_timestamptz(carried->hour_micros);
@@ -353,8 +367,20 @@ void BlockBuilder::write_carried(const Carried* carried, std::size_t count, Copy
     blocks.add_null();
   else
     blocks.add_int8(rows);
-  for (std::size_t i = 0; i < integer_measures_.size(); ++i)
-    add_measure_fields(blocks, carried->aggregate.measures[i], integer_measures_[i], rows);
+  for (std::size_t i = 0; i < measures; ++i) {
+    const MeasureAggregate& measure = carried->aggregate.measures[i];
+    if (packed && !integer_measures_[i]) {
+      add_measure_count(blocks, measure, rows);
+      for (int field = 0; field < 3; ++field) blocks.add_null();
+    } else {
+      add_measure_fields(blocks, measure, integer_measures_[i], rows);
+    }
+  }
+  if (!packs_aggregates_) return;
+  if (packed)
+    blocks.add_text(packed_);  // a bytea's binary form is its bytes
+  else
+    blocks.add_null();
 }
 
 // A float column as "<c>:i16", "<c>:i2", "<c>:int", "<c>:div", "<c>:f8": scaled integers when every value of the

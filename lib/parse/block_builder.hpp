@@ -96,7 +96,7 @@ class BlockBuilder {
   void write_group(const Group& group, std::int64_t file_id, const Carried* carried, CopyBuffer& blocks);
   void write_block(const std::string& sensor, const std::uint32_t* readings, std::size_t count, std::int64_t file_id,
                    const Carried* carried, CopyBuffer& blocks);
-  void write_carried(const Carried* carried, std::size_t count, CopyBuffer& blocks) const;
+  void write_carried(const Carried* carried, std::size_t count, CopyBuffer& blocks);
   void write_float_columns(const ColumnStore& store, const std::uint32_t* readings, std::size_t count,
                            CopyBuffer& blocks);
   void write_plain_array(const ColumnStore& store, const std::uint32_t* readings, std::size_t count,
@@ -133,6 +133,8 @@ class BlockBuilder {
   const Config& config_;
   std::vector<BlockColumn> columns_;
   std::vector<bool> integer_measures_;  // per measure (config.measure_columns order): an int column
+  bool packs_aggregates_ = false;       // whether the blocks have "agg:packed" (a float measure)
+  std::string packed_;                  // a carried aggregate's "agg:packed" while it is written
   // One row of stride_ words per reading since the last flush: its ts, its columns' null bits (null_words_), then
   // one value slot per store. Row by row, not a vector per column: a block gathers its readings from all over the
   // file, and a reading's values in one or two cache lines cost one miss where a vector per column cost one each.

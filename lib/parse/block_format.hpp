@@ -23,6 +23,21 @@
 //                    through the carried_hourly view. Since schema version 9 "agg:rows" is NULL when it equals n
 //                    (the block holds the whole sensor-hour), and "<m>:count" when it equals the rows (no NULL
 //                    value): 40 of a carrying block's ~470 bytes on a shape of ~19 readings per sensor-hour.
+//   "agg:packed" bytea (since schema version 10, when the config has a float measure): the float measures' min,
+//                    max and sum of the carried aggregate, packed (below) instead of in "<m>:min", "<m>:max" and
+//                    "<m>:sum", which are then NULL. A block's carried aggregate is either packed whole or not at
+//                    all (NULL, the three columns written as before), so each block decodes one way.
+//
+// Packed aggregates: per float measure in config order, 19 bytes: min and max each as a 32-bit mantissa D and an
+// exponent byte, the sum as a 64-bit mantissa and an exponent byte. A mantissa is stored plus 2^31 (min, max) or
+// 2^62 (sum), big-endian; an exponent byte is the exponent e plus 128, 0 for a NULL value (a measure without
+// values). A bound decodes as D::float8 * 10^e or / 10^-e (|e| <= 22, every factor exact, so the one correctly
+// rounded operation), and is packed only when that gives back its double bit for bit (not -0, not a mantissa
+// past 32 bits: such an aggregate stays in the columns). A sum's D and e are the shortest decimal that reads back
+// as the double, the digits file_hourly's numeric sums take, so it decodes as that very numeric
+// ((D || 'e' || e)::numeric, the same scale too). Twelve fewer fields per carrying block (four of them numeric,
+// which the server takes apart digit by digit): on the 11-day bench shape the server's CPU for a run -10%, the
+// bytes -6.6%.
 //
 // A 16-bit code is value + 32768, two bytes big-endian, one per reading; code 0 is NULL (so -32768 takes the
 // int4 form). Not an int2[]: COPY receives an array element by element (a length and a call of int2recv each,
@@ -38,27 +53,28 @@ namespace sluice {
 
 /// How a blocks-table column holds its values.
 enum class BlockColumnKind {
-  file_id,      ///< bigint
-  sensor,       ///< text
-  first_ts,     ///< timestamptz: the first reading's ts
-  last_ts,      ///< timestamptz: the last reading's ts
-  count,        ///< int: readings in the block
-  ts_seconds16, ///< bytea of 16-bit codes
-  ts_seconds,   ///< int2[] (schema version 5)
-  ts_millis,    ///< int4[]
-  ts_micros,    ///< int8[]
-  scaled_int16, ///< bytea of 16-bit codes of a float column
-  scaled_int2,  ///< int2[] of a float column (schema version 5)
-  scaled_int,   ///< int4[] of a float column
-  divisor,      ///< float8 of a float column: 10^scale of its int4 form (and of 16-bit codes before version 9)
-  float_array,  ///< float8[] of a float column
-  plain_array,  ///< an array of the column's own type (int, bool, text, timestamp columns)
-  agg_hour,     ///< timestamptz: the hour of the sensor-hour aggregate the block carries
-  agg_rows,     ///< bigint: its readings
-  agg_count,    ///< bigint: a measure's non-null values
-  agg_min,      ///< a measure's least value (bigint or float8)
-  agg_max,      ///< its greatest
-  agg_sum       ///< numeric: its sum
+  file_id,       ///< bigint
+  sensor,        ///< text
+  first_ts,      ///< timestamptz: the first reading's ts
+  last_ts,       ///< timestamptz: the last reading's ts
+  count,         ///< int: readings in the block
+  ts_seconds16,  ///< bytea of 16-bit codes
+  ts_seconds,    ///< int2[] (schema version 5)
+  ts_millis,     ///< int4[]
+  ts_micros,     ///< int8[]
+  scaled_int16,  ///< bytea of 16-bit codes of a float column
+  scaled_int2,   ///< int2[] of a float column (schema version 5)
+  scaled_int,    ///< int4[] of a float column
+  divisor,       ///< float8 of a float column: 10^scale of its int4 form (and of 16-bit codes before version 9)
+  float_array,   ///< float8[] of a float column
+  plain_array,   ///< an array of the column's own type (int, bool, text, timestamp columns)
+  agg_hour,      ///< timestamptz: the hour of the sensor-hour aggregate the block carries
+  agg_rows,      ///< bigint: its readings
+  agg_count,     ///< bigint: a measure's non-null values
+  agg_min,       ///< a measure's least value (bigint or float8)
+  agg_max,       ///< its greatest
+  agg_sum,       ///< numeric: its sum
+  agg_packed     ///< bytea: the float measures' min, max and sum packed (see above)
 };
 
 /// Whether a column of that kind holds one value per reading (an array or 16-bit codes), not one per block.
@@ -74,6 +90,14 @@ inline constexpr int kMaxBlockScale = 9;
 /// The 16-bit code of a value in -32767..32767, and of NULL.
 constexpr std::uint16_t code16(std::int32_t value) { return static_cast<std::uint16_t>(value + 32768); }
 inline constexpr std::uint16_t kNullCode16 = 0;
+
+/// The float measures, whose carried min, max and sum a block packs into "agg:packed", and its bytes per measure.
+inline std::size_t packed_measure_count(const Config& config) {
+  std::size_t count = 0;
+  for (std::size_t i : config.measure_columns) count += config.columns[i].type == ColumnType::float8 ? 1 : 0;
+  return count;
+}
+inline constexpr std::size_t kPackedMeasureBytes = 19;
 
 struct BlockColumn {
   BlockColumnKind kind;
@@ -115,6 +139,7 @@ inline std::vector<BlockColumn> block_columns(const Config& config) {
     out.push_back({BlockColumnKind::agg_max, name + ":max", i});
     out.push_back({BlockColumnKind::agg_sum, name + ":sum", i});
   }
+  if (packed_measure_count(config) > 0) out.push_back({BlockColumnKind::agg_packed, "agg:packed"});
   return out;
 }
 

@@ -123,6 +123,20 @@ expect_eq "$(sql "SELECT count(*) FROM $b WHERE \"ts:s\" IS NOT NULL OR \"temper
 expect_eq "$(sql "SELECT string_agg(concat_ws(':', sensor_id, encode(\"temperature:i16\", 'hex'), \"temperature:int\"::text, \"temperature:div\", encode(\"pressure:i16\", 'hex'), \"pressure:int\"::text, \"pressure:div\"), ' ' ORDER BY sensor_id) FROM $b WHERE sensor_id LIKE 'edge-%'")" \
   "edge-i16:85dc000185dc85dc03:f530f530fffff53002 edge-i4:{1500,-32768,1500,1500}:1000:{30000,30000,32768,30000}:100" \
   "codes (value + 32768, big-endian, then the scale byte) while every scaled value is in -32767..32767, int4 and divisor past it"
+# Carried aggregates packed (the float measures' bounds and sums in "agg:packed", their columns NULL) and, where a
+# value has no packed form (-0, 1e-300, 17-digit bounds of the busy sensors), written in the columns; sensor_hourly
+# above is the rows layout's either way.
+carried="$b WHERE \"agg:hour\" IS NOT NULL"
+expect_eq "$(sql "SELECT count(*) FILTER (WHERE \"agg:packed\" IS NOT NULL) > 0, count(*) FILTER (WHERE \"agg:packed\" IS NULL) > 0 FROM $carried")" \
+  "t|t" "carried aggregates in both forms, packed and in columns"
+expect_eq "$(sql "SELECT count(*) FROM $carried AND \"agg:packed\" IS NOT NULL AND num_nonnulls(\"temperature:min\", \"temperature:max\", \"temperature:sum\", \"humidity:min\", \"humidity:max\", \"humidity:sum\", \"pressure:min\", \"pressure:max\", \"pressure:sum\", \"battery:min\", \"battery:max\", \"battery:sum\") > 0")" \
+  0 "a packed aggregate leaves its float measures' bounds and sums out of the columns"
+expect_eq "$(sql "SELECT octet_length(\"agg:packed\") FROM $carried AND sensor_id = 'decimal' LIMIT 1")" 76 \
+  "19 bytes per float measure"
+expect_eq "$(sql "SELECT count(*) FROM $carried AND \"agg:packed\" IS NULL AND \"temperature:sum\" IS NULL AND coalesce(\"temperature:count\", \"agg:rows\", n) > 0")" \
+  0 "an aggregate not packed has its bounds and sums in the columns"
+expect_eq "$(sql "SELECT count(*) || '/' || count(\"agg:packed\") FROM $carried AND sensor_id IN ('decimal', 'edge-i16', 'edge-i4')")" \
+  "3/3" "the aggregates of decimals, even at the codes' edges, are packed"
 expect_eq "$(sql "SELECT count(*) > 4 FROM $b WHERE sensor_id = 'busy-ms' AND first_ts < '2026-03-01T11:00:00Z'")" t \
   "a busy sensor-hour is cut into several blocks"
 expect_eq "$(sql "SELECT count(*) FROM $b WHERE date_trunc('hour', first_ts) <> date_trunc('hour', last_ts) OR first_ts > last_ts OR n <> coalesce(octet_length(\"ts:s16\") / 2, cardinality(coalesce(\"ts:ms\"::bigint[], \"ts:us\"))) OR num_nonnulls(\"ts:s16\", \"ts:s\", \"ts:ms\", \"ts:us\") <> 1")" 0 \
@@ -130,7 +144,7 @@ expect_eq "$(sql "SELECT count(*) FROM $b WHERE date_trunc('hour', first_ts) <> 
 expect_eq "$(sql "SELECT string_agg(sensor_id || '=' || n, ',' ORDER BY sensor_id) FROM (SELECT sensor_id, count(*) n FROM \"$blocks\".loose_readings WHERE sensor_id LIKE 'few-%' GROUP BY 1) l")" \
   "few-1=2,few-2=3" "sensor-hours under four readings are loose rows"
 expect_eq "$(sql "SELECT count(*) FILTER (WHERE attstorage = 'm') || '/' || count(*) FROM pg_attribute WHERE attrelid = '\"$blocks\".blocks_2026'::regclass AND attnum > 0 AND (format_type(atttypid, NULL) LIKE '%[]' OR atttypid = 'bytea'::regtype)")" \
-  "20/20" "every array and code column of a partition is stored inline (storage main)"
+  "21/21" "every array, code and packed-aggregate column of a partition is stored inline (storage main)"
 expect_eq "$(sql "SELECT string_agg(DISTINCT (format_type(atttypid, NULL) LIKE '%[]' OR atttypid = 'bytea'::regtype OR (attname LIKE '%:%' AND attname NOT IN ('agg:hour', 'temperature:div', 'humidity:div', 'pressure:div', 'battery:div'))) || '=' || attstattarget, ',') FROM pg_attribute WHERE attrelid = '\"$blocks\".blocks_2026'::regclass AND attnum > 0")" \
   "false=-1,true=0" "a partition's ANALYZE skips the array and code columns and the carried aggregates' counts, bounds and sums, and only them"
 

@@ -174,8 +174,8 @@ if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
   held=$(sql "SELECT count(*) FROM pg_inherits i JOIN pg_attribute a ON a.attrelid = i.inhrelid
               WHERE i.inhparent = '\"$v4\".blocks'::regclass AND a.attnum > 0 AND NOT a.attisdropped
                 AND (format_type(a.atttypid, NULL) LIKE '%[]' OR a.atttypid = 'bytea'::regtype) AND a.attstorage = 'm'")
-  expect_eq "$held" "$(( 20 * $(partitions blocks) ))" \
-    "every array and code column of every blocks partition, the added ones too, inline"
+  expect_eq "$held" "$(( 21 * $(partitions blocks) ))" \
+    "every array, code and packed-aggregate column of every blocks partition, the added ones too, inline"
   expect_eq "$(statistics_off blocks)" "$(( held + 17 * $(partitions blocks) ))" \
     "no statistics for any array or code column, nor the carried aggregates' counts, bounds and sums"
   expect_eq "$(sql "SELECT count(*) FROM \"$v4\".readings_between('-infinity', 'infinity')")" "${before%%/*}" \
@@ -248,7 +248,7 @@ hourly_before=$(hourly_totals "$v7")
 back="ALTER TABLE \"$v7\".files DROP COLUMN hours"
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
   [ "$(sql "SELECT count(*) FROM \"$v7\".blocks WHERE \"agg:hour\" IS NOT NULL")" -gt 0 ] || fail "no block carries an aggregate"
-  view="" drop="DROP COLUMN \"agg:hour\", DROP COLUMN \"agg:rows\""
+  view="" drop="DROP COLUMN \"agg:hour\", DROP COLUMN \"agg:rows\", DROP COLUMN \"agg:packed\""
   for m in temperature humidity pressure battery; do
     view+=", sum(${m}_count)::bigint AS ${m}_count, min(${m}_min) AS ${m}_min, max(${m}_max) AS ${m}_max, sum(${m}_sum) AS ${m}_sum"
     drop+=", DROP COLUMN \"$m:count\", DROP COLUMN \"$m:min\", DROP COLUMN \"$m:max\", DROP COLUMN \"$m:sum\""
@@ -312,6 +312,19 @@ expect_eq "$(sql "SELECT count(*) FROM \"$v7\".files WHERE status = 'superseded'
 # written out, codes without the scale byte and their divisors, carried_hourly dropped, sensor_hourly over the
 # blocks' columns as version 8 had it) keeps its readings and aggregates once migrated, and takes new files in the
 # short forms.
+# SQL writing the packed carried aggregates of schema $1's blocks out into their columns (as version 9 and before
+# wrote them), read back through carried_hourly; "agg:packed" then NULL.
+unpack() {
+  local set=""
+  for m in temperature humidity pressure battery; do
+    set+="\"$m:min\" = c.${m}_min, \"$m:max\" = c.${m}_max, \"$m:sum\" = c.${m}_sum, "
+  done
+  echo "UPDATE \"$1\".blocks b SET $set\"agg:packed\" = NULL FROM \"$1\".carried_hourly c
+    WHERE b.\"agg:packed\" IS NOT NULL AND c.file_id = b.file_id AND c.sensor_id = b.sensor_id AND c.hour = b.\"agg:hour\""
+}
+# sensor_hourly, every value as text.
+hourly_text() { sql "SELECT count(*) || ' ' || md5(string_agg(h::text, ',' ORDER BY sensor_id, hour)) FROM \"$1\".sensor_hourly h"; }
+
 v8="${schema}_v8"
 load_to_take_back "$v8" 8
 back="UPDATE \"$v8\".schema_version SET version = 8 WHERE version = $current"
@@ -336,12 +349,13 @@ if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
   done
   [ "$(sql "SELECT count(*) FROM \"$v8\".blocks WHERE \"temperature:i16\" IS NOT NULL AND \"temperature:div\" IS NULL")" -gt 0 ] ||
     fail "no block of codes with their scale byte"
-  back+="$codes; UPDATE \"$v8\".blocks SET $written WHERE \"agg:hour\" IS NOT NULL;
+  back+="$codes; $(unpack "$v8"); UPDATE \"$v8\".blocks SET $written WHERE \"agg:hour\" IS NOT NULL;
     CREATE OR REPLACE VIEW \"$v8\".sensor_hourly AS SELECT sensor_id, hour, sum(rows)::bigint AS rows$view
       FROM (SELECT $contributed FROM \"$v8\".file_hourly
         UNION ALL SELECT $carried FROM \"$v8\".blocks WHERE \"agg:hour\" IS NOT NULL) c
       GROUP BY sensor_id, hour;
-    DROP VIEW \"$v8\".carried_hourly"
+    DROP VIEW \"$v8\".carried_hourly;
+    ALTER TABLE \"$v8\".blocks DROP COLUMN \"agg:packed\""
 fi
 sql "$back" >/dev/null
 [ "${SLUICE_TEST_LAYOUT:-rows}" = rows ] || expect_eq "$(short_forms "$v8")" "0/0/$(sql "SELECT count(*) FROM \"$v8\".blocks WHERE \"agg:hour\" IS NOT NULL")" \
@@ -360,4 +374,36 @@ if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
   expect_eq "$(sql "SELECT count(*) FROM \"$v8\".blocks WHERE \"temperature:div\" IS NOT NULL AND \"temperature:i16\" IS NOT NULL")" \
     "$(sql "SELECT count(*) FROM \"$v8\".blocks WHERE \"temperature:i16\" IS NOT NULL AND file_id NOT IN (SELECT file_id FROM \"$v8\".files WHERE uri LIKE '%/later/%')")" \
     "the blocks written under version 8 keep their divisors"
+fi
+
+# Version 9 -> 10: a block that carries its sensor-hour's aggregate packs the float measures' min, max and sum into
+# "agg:packed" (their columns NULL), which carried_hourly decodes. A schema of this sluice taken back to version 9
+# (blocks: every packed aggregate written out into its columns, as version 9 wrote them) keeps every sensor_hourly
+# value, text for text, once migrated; new files' aggregates are packed, the old ones stay in their columns.
+v9="${schema}_v9"
+load_to_take_back "$v9" 9
+hourly_text_before=$(hourly_text "$v9")
+back="UPDATE \"$v9\".schema_version SET version = 9 WHERE version = $current"
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  [ "$(sql "SELECT count(*) FROM \"$v9\".blocks WHERE \"agg:packed\" IS NOT NULL")" -gt 0 ] || fail "no packed aggregate to take back"
+  back+="; $(unpack "$v9")"
+fi
+sql "$back" >/dev/null
+packed_count() { sql "SELECT count(*) FILTER (WHERE \"agg:packed\" IS NOT NULL) || '/' || count(*) FROM \"$v9\".blocks WHERE \"agg:hour\" IS NOT NULL$1"; }
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  case "$(packed_count)" in 0/0 | [1-9]*) fail "version 9: aggregates still packed, or none carried: $(packed_count)" ;; esac
+fi
+expect_eq "$(hourly_text "$v9")" "$hourly_text_before" "version 9: the same sensor_hourly, value for value"
+refused_then_migrated "$v9" 9 "$before"
+expect_eq "$(hourly_text "$v9")" "$hourly_text_before" "sensor_hourly unchanged by the 9 -> $current migration"
+run_sluice ingest "$work/later" --schema "$v9" --progress never --quiet >/dev/null 2>&1
+expect_eq "$rc" 0 "new files load into the schema migrated from 9"
+check_aggregates_match_readings "$v9"
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  later=" AND file_id IN (SELECT file_id FROM \"$v9\".files WHERE uri LIKE '%/later/%')"
+  case "$(packed_count "$later")" in 0/* | */0) fail "the new files' aggregates are not packed: $(packed_count "$later")" ;; esac
+  case "$(packed_count " AND file_id NOT IN (SELECT file_id FROM \"$v9\".files WHERE uri LIKE '%/later/%')")" in
+    0/[1-9]*) ;;
+    *) fail "the aggregates written under version 9 did not stay in their columns" ;;
+  esac
 fi

@@ -13,8 +13,10 @@
 #include <vector>
 
 #include "encode/copy_buffer.hpp"
-#include "parse/aggregate_fields.hpp"
+#include "load/block_schema.hpp"
 #include "load/pg_session.hpp"
+#include "parse/aggregate_fields.hpp"
+#include "parse/block_format.hpp"
 
 namespace {
 
@@ -100,4 +102,79 @@ TEST_CASE("pg numeric field: integer sums come back exactly, past 64 bits") {
   CHECK(back[7] == "27670116110564327428");
   CHECK(back[8] == "-27670116110564327428");
   CHECK(back[9] == "-170141183460469231731687303715884105728");
+}
+
+namespace {
+
+// The packed form of a measure whose min, max and sum are all `value` (count 1), or "" when it has none.
+std::string packed_of(double value) {
+  sluice::MeasureAggregate measure;
+  measure.add(value);
+  std::string out(sluice::kPackedMeasureBytes, '\0');
+  return sluice::pack_float_measure(measure, out.data()) ? out : std::string();
+}
+
+}  // namespace
+
+TEST_CASE("pg packed aggregate: the view's expressions give back the bounds bit for bit and the sums' numerics") {
+  // Packed: a few decimals, the end of the scales (10^-22) and of the 32-bit mantissas.
+  const std::vector<double> packed = {0.0,        21.37, -19.59, 0.1,    1e-22,           2147483647.0, -2147483647.0,
+                                      123.456789, 960.1, -0.001, 4.5e-7, 2.147483647e-13, 3.027};
+  // Not packed: -0, a 17-digit bound, a scale past 22, mantissas of 2^31 and more, values no decimal holds.
+  const std::vector<double> unpacked = {-0.0,          0.1 + 0.2, 1e-23,  2147483648.0,
+                                        -2147483648.0, 1e22,      5e-324, std::numeric_limits<double>::infinity(),
+                                        std::nan("")};
+  for (double value : unpacked) {
+    CAPTURE(value);
+    CHECK(packed_of(value).empty());
+  }
+  sluice::PgSession session("");
+  pqxx::nontransaction(session.connection()).exec("CREATE TEMP TABLE packed_check (p bytea, position int)");
+  sluice::CopyBuffer rows;
+  for (std::size_t i = 0; i < packed.size(); ++i) {
+    const std::string bytes = packed_of(packed[i]);
+    REQUIRE(bytes.size() == sluice::kPackedMeasureBytes);
+    rows.begin_row(2);
+    rows.add_text(bytes);
+    rows.add_int4(static_cast<std::int32_t>(i));
+  }
+  // A measure without values: its three fields NULL.
+  sluice::MeasureAggregate empty;
+  std::string none(sluice::kPackedMeasureBytes, 'x');
+  REQUIRE(sluice::pack_float_measure(empty, none.data()));
+  rows.begin_row(2);
+  rows.add_text(none);
+  rows.add_int4(static_cast<std::int32_t>(packed.size()));
+  pqxx::work txn(session.connection());
+  session.copy_binary(txn, "COPY packed_check FROM STDIN (FORMAT binary)", {rows.bytes()});
+  const pqxx::result back = txn.exec(fmt::format(
+      "SELECT encode(float8send({0}), 'hex'), encode(float8send({1}), 'hex'), ({2})::text FROM packed_check "
+      "ORDER BY position",
+      sluice::packed_bound_sql("p", 0), sluice::packed_bound_sql("p", 5), sluice::packed_sum_sql("p", 10)));
+  REQUIRE(back.size() == packed.size() + 1);
+  std::vector<std::string> numerics;
+  for (double value : packed) numerics.push_back(sluice::numeric_from_double(value));
+  const std::vector<std::string> expected_sums = round_trip(numerics);
+  for (std::size_t i = 0; i < packed.size(); ++i) {
+    CAPTURE(packed[i]);
+    const std::string bits =
+        txn.exec_params1("SELECT encode(float8send($1::float8), 'hex')", shortest(packed[i]))[0].c_str();
+    CHECK(back[i][0].c_str() == bits);
+    CHECK(back[i][1].c_str() == bits);
+    CHECK(back[i][2].c_str() == expected_sums[i]);  // the same digits and scale as file_hourly's numeric
+  }
+  CHECK(back[packed.size()][0].is_null());
+  CHECK(back[packed.size()][1].is_null());
+  CHECK(back[packed.size()][2].is_null());
+  // Sums keep all 17 digits (a bound would not): 0.1 + 0.2 and a large sum.
+  sluice::MeasureAggregate sums;
+  sums.add(0.1);
+  sums.add(0.2);
+  sums.min = sums.max = 0.5;
+  std::string bytes(sluice::kPackedMeasureBytes, '\0');
+  REQUIRE(sluice::pack_float_measure(sums, bytes.data()));
+  std::string hex;
+  for (char c : bytes) hex += fmt::format("{:02x}", static_cast<unsigned char>(c));
+  CHECK(txn.exec_params1(fmt::format("SELECT ({})::text", sluice::packed_sum_sql("decode($1, 'hex')", 10)), hex)[0]
+            .c_str() == std::string("0.30000000000000004"));
 }

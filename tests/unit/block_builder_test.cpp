@@ -381,5 +381,43 @@ TEST_CASE("A carried aggregate leaves out the rows when they are the block's n, 
   const std::optional<std::string> humidity = field(sluice::BlockColumnKind::agg_count, "humidity:count");
   REQUIRE(humidity.has_value());
   CHECK(big_endian32(humidity->data() + 4) == 5);
-  CHECK(field(sluice::BlockColumnKind::agg_min, "humidity:min").has_value());
+  // The float measures' bounds and sums packed, 19 bytes each in config order, their columns NULL.
+  CHECK_FALSE(field(sluice::BlockColumnKind::agg_min, "humidity:min").has_value());
+  CHECK_FALSE(field(sluice::BlockColumnKind::agg_sum, "temperature:sum").has_value());
+  const std::optional<std::string> packed = field(sluice::BlockColumnKind::agg_packed, "agg:packed");
+  REQUIRE(packed.has_value());
+  REQUIRE(packed->size() == 4 * sluice::kPackedMeasureBytes);
+  auto byte = [&](std::size_t at) { return static_cast<unsigned char>(packed->at(at)); };
+  // temperature's min 20.5: mantissa 205 (plus 2^31), exponent -1 (plus 128); humidity's min 50: 50, exponent 0.
+  CHECK(static_cast<std::uint32_t>(big_endian32(packed->data())) == 0x80000000u + 205);
+  CHECK(byte(4) == 127);
+  CHECK(static_cast<std::uint32_t>(big_endian32(packed->data() + 19)) == 0x80000000u + 50);
+  CHECK(byte(19 + 4) == 128);
+  // humidity's sum 250: the shortest decimal "25e1", i.e. mantissa 25 (plus 2^62) and exponent 1.
+  CHECK(static_cast<std::uint32_t>(big_endian32(packed->data() + 19 + 10)) == 0x40000000u);
+  CHECK(static_cast<std::uint32_t>(big_endian32(packed->data() + 19 + 14)) == 25);
+  CHECK(byte(19 + 18) == 129);
+}
+
+TEST_CASE("A carried aggregate with a bound no packed form holds keeps its bounds and sums in their columns") {
+  sluice::Config config = sluice::default_config();
+  config.layout = sluice::StorageLayout::blocks;
+  // -0.0 is the least temperature: a mantissa of 0 would read back as +0.
+  std::string text = "ts,sensor_id,temperature,humidity,pressure,battery\n";
+  for (int i = 0; i < 6; ++i)
+    text += fmt::format("2026-01-01T00:{:02}:00Z,s1,{},50,1000,3.5\n", i, i == 3 ? "-0.0" : "20.5");
+  sluice::ParsedFile parsed;
+  parsed.file_id = 5;
+  sluice::parse_file(text, config, {}, parsed);
+  REQUIRE(parsed.blocks.rows() == 1);
+  const std::vector<sluice::BlockColumn> columns = sluice::block_columns(config);
+  const std::vector<std::optional<std::string>> row = row_at(parsed.blocks, 0);
+  REQUIRE(row.size() == columns.size());
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    CAPTURE(columns[i].name);
+    if (columns[i].kind == sluice::BlockColumnKind::agg_packed) CHECK_FALSE(row[i].has_value());
+    if (columns[i].kind == sluice::BlockColumnKind::agg_min || columns[i].kind == sluice::BlockColumnKind::agg_max ||
+        columns[i].kind == sluice::BlockColumnKind::agg_sum)
+      CHECK(row[i].has_value());
+  }
 }
