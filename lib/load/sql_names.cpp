@@ -28,6 +28,7 @@ SqlNames::SqlNames(pqxx::connection& connection, const Config& config) : schema_
     block_columns.push_back(connection.quote_name(column.name));
     if (holds_array(column.kind)) block_array_columns.push_back(block_columns.back());
     if (column.kind >= BlockColumnKind::agg_rows) block_aggregate_columns.push_back(block_columns.back());
+    if (copied(column.kind)) block_copy_columns.push_back(block_columns.back());
   }
   for (const ColumnSpec& column : config.columns) columns.push_back(connection.quote_name(column.name));
   ts = columns[config.timestamp_column];
@@ -52,7 +53,7 @@ std::string SqlNames::blocks_partition(int year) const { return fmt::format("{}.
 
 std::string SqlNames::loose_partition(int year) const { return fmt::format("{}.\"loose_readings_{}\"", schema, year); }
 
-std::string SqlNames::blocks_column_list() const { return fmt::format("{}", fmt::join(block_columns, ", ")); }
+std::string SqlNames::blocks_column_list() const { return fmt::format("{}", fmt::join(block_copy_columns, ", ")); }
 
 std::string SqlNames::readings_copy_sql(const std::string& table) const {
   return fmt::format("COPY {} ({}) FROM STDIN (FORMAT binary)", table, readings_column_list());

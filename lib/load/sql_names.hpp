@@ -33,12 +33,12 @@ struct SqlNames {
   std::vector<std::string> block_columns;
   std::vector<std::string> block_array_columns;  ///< those of block_columns that hold one value per reading
   std::vector<std::string> block_aggregate_columns;  ///< "agg:rows" and the measures' counts, bounds and sums
+  std::vector<std::string> block_copy_columns;       ///< those of block_columns the block builder's COPY sends
 
   /// "sluice"."readings_2026"
   [[nodiscard]] std::string partition(int year) const;
   /// "sluice"."file_hourly_2026"
   [[nodiscard]] std::string file_hourly_partition(int year) const;
-  /// ts, sensor_id, ..., file_id: the COPY column list of readings.
   /// "sluice"."blocks_2026", "sluice"."loose_readings_2026"
   [[nodiscard]] std::string blocks_partition(int year) const;
   [[nodiscard]] std::string loose_partition(int year) const;

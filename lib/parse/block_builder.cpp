@@ -71,7 +71,7 @@ int decimal_scale(double value, int at_least) {
 }
 
 BlockBuilder::BlockBuilder(const Config& config)
-    : config_(config), columns_(block_columns(config)), store_of_(config.columns.size(), -1) {
+    : config_(config), columns_(copied_block_columns(config)), store_of_(config.columns.size(), -1) {
   for (std::size_t i : config.measure_columns) integer_measures_.push_back(config.columns[i].type == ColumnType::int8);
   packs_aggregates_ = packed_measure_count(config) > 0;
   for (std::size_t i = 0; i < config.columns.size(); ++i) {
@@ -314,7 +314,7 @@ void BlockBuilder::write_block(const std::string& sensor, const std::uint32_t* r
         else
           blocks.add_null();
         break;
-      case BlockColumnKind::ts_seconds: blocks.add_null(); break;  // schema version 5's form, only read now
+      case BlockColumnKind::ts_seconds: break;  // schema version 5's form, only read now: not copied
       case BlockColumnKind::ts_millis: write_offsets(TsUnit::millis, kInt4Oid, 4, 1000); break;
       case BlockColumnKind::ts_micros: write_offsets(TsUnit::micros, kInt8Oid, 8, 1); break;
       case BlockColumnKind::scaled_int16:  // writes the int2, int4, divisor and float8 columns too
@@ -383,9 +383,9 @@ void BlockBuilder::write_carried(const Carried* carried, std::size_t count, Copy
     blocks.add_null();
 }
 
-// A float column as "<c>:i16", "<c>:i2", "<c>:int", "<c>:div", "<c>:f8": scaled integers when every value of the
-// block comes back bit for bit from one scale (16-bit codes when they all fit, else int4), else the doubles
-// themselves (the other columns NULL; "<c>:i2" always is). A column all NULL in the block is NULL in every form.
+// A float column as "<c>:i16", "<c>:int", "<c>:div", "<c>:f8" ("<c>:i2" is not copied): scaled integers when every
+// value of the block comes back bit for bit from one scale (16-bit codes when they all fit, else int4), else the
+// doubles themselves (the other columns NULL). A column all NULL in the block is NULL in every form.
 void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint32_t* readings, std::size_t count,
                                        CopyBuffer& blocks) {
   bool has_nulls = false, any_value = false, exact = true;
@@ -412,7 +412,7 @@ void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint
       put();
   };
   if (!any_value) {
-    for (int form = 0; form < 5; ++form) blocks.add_null();  // every form NULL: the view decodes NULLs
+    for (int form = 0; form < 4; ++form) blocks.add_null();  // every form NULL: the view decodes NULLs
     return;
   }
   if (exact) {
@@ -428,9 +428,7 @@ void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint
           [&](std::size_t i) { return is_null(readings[i], store.slot) ? kNullCode16 : code16(scaled_[i]); }, scale);
       blocks.add_null();
       blocks.add_null();
-      blocks.add_null();
     } else {
-      blocks.add_null();
       blocks.add_null();
       write_array(blocks, kInt4Oid, count, has_nulls, [&](std::size_t i) {
         null_or(i, [&] {
@@ -443,7 +441,6 @@ void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint
     blocks.add_null();
     return;
   }
-  blocks.add_null();
   blocks.add_null();
   blocks.add_null();
   blocks.add_null();

@@ -83,6 +83,14 @@ constexpr bool holds_array(BlockColumnKind kind) {
          kind != BlockColumnKind::divisor;
 }
 
+/// Whether a column of that kind is in the COPY the block builder sends: all but schema version 5's int2 arrays,
+/// which the view still reads in blocks written then and which are NULL (a column left out of a COPY takes its
+/// default) in every block since. Five fewer fields a block on four float columns, each a length the server
+/// reads and a NULL it records.
+constexpr bool copied(BlockColumnKind kind) {
+  return kind != BlockColumnKind::ts_seconds && kind != BlockColumnKind::scaled_int2;
+}
+
 /// The most decimals a scaled float column has (value = int / 10^scale, scale 0..kMaxBlockScale): every power of ten
 /// up to 10^9 is an exact double, and the scale byte after 16-bit codes indexes the view's table of them.
 inline constexpr int kMaxBlockScale = 9;
@@ -140,6 +148,13 @@ inline std::vector<BlockColumn> block_columns(const Config& config) {
     out.push_back({BlockColumnKind::agg_sum, name + ":sum", i});
   }
   if (packed_measure_count(config) > 0) out.push_back({BlockColumnKind::agg_packed, "agg:packed"});
+  return out;
+}
+
+/// The columns of block_columns the block builder's COPY sends, in its order.
+inline std::vector<BlockColumn> copied_block_columns(const Config& config) {
+  std::vector<BlockColumn> out = block_columns(config);
+  std::erase_if(out, [](const BlockColumn& column) { return !copied(column.kind); });
   return out;
 }
 

@@ -83,7 +83,7 @@ std::vector<std::optional<std::string>> row_at(const CopyBuffer& buffer, std::si
 // The rows of the aggregate a block carries (row `index` of `blocks`), as carried_hourly reads them: "agg:rows", or
 // the block's n when that is NULL; -1 when the block carries none ("agg:hour" NULL).
 std::int64_t carried_rows(const sluice::Config& config, const CopyBuffer& blocks, std::size_t index) {
-  const std::vector<sluice::BlockColumn> columns = sluice::block_columns(config);
+  const std::vector<sluice::BlockColumn> columns = sluice::copied_block_columns(config);
   auto at = [&](sluice::BlockColumnKind kind) {
     return static_cast<std::size_t>(
         std::find_if(columns.begin(), columns.end(), [&](const sluice::BlockColumn& c) { return c.kind == kind; }) -
@@ -215,10 +215,10 @@ TEST_CASE("parse_file with a builder an earlier file used: the same blocks and l
 TEST_CASE("BlockBuilder: offsets in seconds as 16-bit codes, ms or us; scaled values as codes while they fit, "
           "then int4, then float8") {
   const sluice::Config config = sluice::default_config();
-  // Columns: file_id, sensor, first_ts, last_ts, n, ts:s16, ts:s, ts:ms, ts:us, then temperature's i16, i2, int,
-  // div, f8, then humidity's five.
-  constexpr std::size_t kSeconds16 = 5, kSeconds = 6, kMillis = 7, kMicros = 8, kCodes = 9, kInt2 = 10, kInt4 = 11,
-                        kDivisor = 12, kFloat8 = 13, kHumidityCodes = 14, kHumidityFloat8 = 18;
+  // Copied columns: file_id, sensor, first_ts, last_ts, n, ts:s16, ts:ms, ts:us, then temperature's i16, int, div,
+  // f8, then humidity's four (schema version 5's ts:s and <c>:i2 are not in the COPY).
+  constexpr std::size_t kSeconds16 = 5, kMillis = 6, kMicros = 7, kCodes = 8, kInt4 = 9, kDivisor = 10, kFloat8 = 11,
+                        kHumidityCodes = 12, kHumidityFloat8 = 15;
   constexpr std::int32_t kInt4Oid = 23, kInt8Oid = 20, kFloat8Oid = 701;
   auto block = [&](std::int64_t step_micros, double odd_value, bool odd_null = false) {
     BlockBuilder builder(config);
@@ -279,8 +279,14 @@ TEST_CASE("BlockBuilder: offsets in seconds as 16-bit codes, ms or us; scaled va
   row = block(10'000'000, 0.1 + 0.2);  // no exact scale: the doubles themselves
   CHECK(held_in(row, kCodes, kFloat8) == std::vector<std::size_t>{kFloat8});
   CHECK(element_oid(row[kFloat8]) == kFloat8Oid);
-  CHECK_FALSE(row[kInt2]);  // schema version 5's form is never written
-  CHECK_FALSE(row[kSeconds]);
+  // Schema version 5's forms are not in the COPY at all: a row holds exactly the copied columns.
+  CHECK(row.size() == sluice::copied_block_columns(config).size());
+  const std::vector<sluice::BlockColumn> all = sluice::block_columns(config);
+  const auto old_forms = std::count_if(all.begin(), all.end(), [](const sluice::BlockColumn& c) {
+    return c.kind == sluice::BlockColumnKind::ts_seconds || c.kind == sluice::BlockColumnKind::scaled_int2;
+  });
+  CHECK(old_forms == 5);  // ts:s and each of four float columns' i2
+  CHECK(row.size() + 5 == all.size());
 }
 
 TEST_CASE("FileParser::flush_aggregates in the blocks layout: the aggregates so far go out, and the blocks after "
@@ -366,7 +372,7 @@ TEST_CASE("A carried aggregate leaves out the rows when they are the block's n, 
   parsed.file_id = 5;
   sluice::parse_file(text, config, {}, parsed);
   REQUIRE(parsed.blocks.rows() == 1);
-  const std::vector<sluice::BlockColumn> columns = sluice::block_columns(config);
+  const std::vector<sluice::BlockColumn> columns = sluice::copied_block_columns(config);
   const std::vector<std::optional<std::string>> row = row_at(parsed.blocks, 0);
   auto field = [&](sluice::BlockColumnKind kind, const std::string& name) {
     for (std::size_t i = 0; i < columns.size(); ++i)
@@ -410,7 +416,7 @@ TEST_CASE("A carried aggregate with a bound no packed form holds keeps its bound
   parsed.file_id = 5;
   sluice::parse_file(text, config, {}, parsed);
   REQUIRE(parsed.blocks.rows() == 1);
-  const std::vector<sluice::BlockColumn> columns = sluice::block_columns(config);
+  const std::vector<sluice::BlockColumn> columns = sluice::copied_block_columns(config);
   const std::vector<std::optional<std::string>> row = row_at(parsed.blocks, 0);
   REQUIRE(row.size() == columns.size());
   for (std::size_t i = 0; i < columns.size(); ++i) {
