@@ -121,12 +121,18 @@ refused_then_migrated() {
   grep -q "migrated from version $2 to $current" "$work/migrate$2.txt" || fail "migrate did not report $2 -> $current"
   expect_eq "$(readings_md5 "$1")" "$3" "every reading unchanged by the $2 -> $current migration"
 }
-# New files load into schema $1, migrated from version $2, with aggregates that match; in the blocks layout their
-# blocks hold 16-bit codes.
-new_files_after_migration() {
+# The files of $work/later load into schema $1, migrated from version $2, with aggregates that match; $later then
+# selects their blocks (an SQL condition to append).
+later_files_load() {
   run_sluice ingest "$work/later" --schema "$1" --progress never --quiet >/dev/null 2>&1
   expect_eq "$rc" 0 "new files load into the schema migrated from $2"
   check_aggregates_match_readings "$1"
+  later=" AND file_id IN (SELECT file_id FROM \"$1\".files WHERE uri LIKE '%/later/%')"
+}
+# New files load into schema $1, migrated from version $2, with aggregates that match; in the blocks layout their
+# blocks hold 16-bit codes.
+new_files_after_migration() {
+  later_files_load "$1" "$2"
   if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
     expect_eq "$(sql "SELECT count(DISTINCT file_id) FROM \"$1\".blocks WHERE \"ts:s16\" IS NOT NULL")" 2 \
       "the new files' blocks in 16-bit codes"
@@ -363,11 +369,8 @@ sql "$back" >/dev/null
 expect_eq "$(hourly_totals "$v8")" "$hourly_before" "version 8: the same aggregates"
 refused_then_migrated "$v8" 8 "$before"
 expect_eq "$(hourly_totals "$v8")" "$hourly_before" "sensor_hourly unchanged by the 8 -> $current migration"
-run_sluice ingest "$work/later" --schema "$v8" --progress never --quiet >/dev/null 2>&1
-expect_eq "$rc" 0 "new files load into the schema migrated from 8"
-check_aggregates_match_readings "$v8"
+later_files_load "$v8" 8
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
-  later=" AND file_id IN (SELECT file_id FROM \"$v8\".files WHERE uri LIKE '%/later/%')"
   case "$(short_forms "$v8" "$later")" in 0/* | */0/*) fail "the new files' carried aggregates are not in the short form: $(short_forms "$v8" "$later")" ;; esac
   expect_eq "$(sql "SELECT count(*) FROM \"$v8\".blocks WHERE \"temperature:div\" IS NOT NULL$later")" 0 \
     "the new files' codes carry their scale (no divisor)"
@@ -396,11 +399,8 @@ fi
 expect_eq "$(hourly_text "$v9")" "$hourly_text_before" "version 9: the same sensor_hourly, value for value"
 refused_then_migrated "$v9" 9 "$before"
 expect_eq "$(hourly_text "$v9")" "$hourly_text_before" "sensor_hourly unchanged by the 9 -> $current migration"
-run_sluice ingest "$work/later" --schema "$v9" --progress never --quiet >/dev/null 2>&1
-expect_eq "$rc" 0 "new files load into the schema migrated from 9"
-check_aggregates_match_readings "$v9"
+later_files_load "$v9" 9
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
-  later=" AND file_id IN (SELECT file_id FROM \"$v9\".files WHERE uri LIKE '%/later/%')"
   case "$(packed_count "$later")" in 0/* | */0) fail "the new files' aggregates are not packed: $(packed_count "$later")" ;; esac
   case "$(packed_count " AND file_id NOT IN (SELECT file_id FROM \"$v9\".files WHERE uri LIKE '%/later/%')")" in
     0/[1-9]*) ;;

@@ -361,19 +361,37 @@ TEST_CASE("FileParser in the blocks layout: a sensor-hour's aggregate rides on o
   CHECK(parsed.deltas.size() == 0);
 }
 
-TEST_CASE("A carried aggregate leaves out the rows when they are the block's n, and a count when it is the rows") {
-  sluice::Config config = sluice::default_config();
-  config.layout = sluice::StorageLayout::blocks;
-  // Six readings of one sensor-hour, humidity NULL in one of them.
+namespace {
+
+// The one block of six readings of sensor s1 in one hour, in the blocks layout of the default config: the i-th
+// reading's temperature and humidity as `temperature(i)` and `humidity(i)` give them.
+template <typename Temperature, typename Humidity>
+std::vector<std::optional<std::string>> six_reading_block(const sluice::Config& config, Temperature temperature,
+                                                          Humidity humidity) {
   std::string text = "ts,sensor_id,temperature,humidity,pressure,battery\n";
   for (int i = 0; i < 6; ++i)
-    text += fmt::format("2026-01-01T00:{:02}:00Z,s1,20.5,{},1000,3.5\n", i, i == 2 ? "" : "50");
+    text += fmt::format("2026-01-01T00:{:02}:00Z,s1,{},{},1000,3.5\n", i, temperature(i), humidity(i));
   sluice::ParsedFile parsed;
   parsed.file_id = 5;
   sluice::parse_file(text, config, {}, parsed);
   REQUIRE(parsed.blocks.rows() == 1);
+  return row_at(parsed.blocks, 0);
+}
+
+sluice::Config blocks_config() {
+  sluice::Config config = sluice::default_config();
+  config.layout = sluice::StorageLayout::blocks;
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE("A carried aggregate leaves out the rows when they are the block's n, and a count when it is the rows") {
+  const sluice::Config config = blocks_config();
+  // Six readings of one sensor-hour, humidity NULL in one of them.
+  const std::vector<std::optional<std::string>> row = six_reading_block(
+      config, [](int) { return "20.5"; }, [](int i) { return i == 2 ? "" : "50"; });
   const std::vector<sluice::BlockColumn> columns = sluice::copied_block_columns(config);
-  const std::vector<std::optional<std::string>> row = row_at(parsed.blocks, 0);
   auto field = [&](sluice::BlockColumnKind kind, const std::string& name) {
     for (std::size_t i = 0; i < columns.size(); ++i)
       if (columns[i].kind == kind && columns[i].name == name) return row.at(i);
@@ -382,7 +400,7 @@ TEST_CASE("A carried aggregate leaves out the rows when they are the block's n, 
   };
   CHECK(field(sluice::BlockColumnKind::agg_hour, "agg:hour").has_value());
   CHECK_FALSE(field(sluice::BlockColumnKind::agg_rows, "agg:rows").has_value());  // 6, the block's n
-  CHECK(carried_rows(config, parsed.blocks, 0) == 6);
+  CHECK(big_endian32(field(sluice::BlockColumnKind::count, "n")->data()) == 6);   // which carried_hourly reads as rows
   CHECK_FALSE(field(sluice::BlockColumnKind::agg_count, "temperature:count").has_value());  // 6, the rows
   const std::optional<std::string> humidity = field(sluice::BlockColumnKind::agg_count, "humidity:count");
   REQUIRE(humidity.has_value());
@@ -406,18 +424,11 @@ TEST_CASE("A carried aggregate leaves out the rows when they are the block's n, 
 }
 
 TEST_CASE("A carried aggregate with a bound no packed form holds keeps its bounds and sums in their columns") {
-  sluice::Config config = sluice::default_config();
-  config.layout = sluice::StorageLayout::blocks;
+  const sluice::Config config = blocks_config();
   // -0.0 is the least temperature: a mantissa of 0 would read back as +0.
-  std::string text = "ts,sensor_id,temperature,humidity,pressure,battery\n";
-  for (int i = 0; i < 6; ++i)
-    text += fmt::format("2026-01-01T00:{:02}:00Z,s1,{},50,1000,3.5\n", i, i == 3 ? "-0.0" : "20.5");
-  sluice::ParsedFile parsed;
-  parsed.file_id = 5;
-  sluice::parse_file(text, config, {}, parsed);
-  REQUIRE(parsed.blocks.rows() == 1);
+  const std::vector<std::optional<std::string>> row = six_reading_block(
+      config, [](int i) { return i == 3 ? "-0.0" : "20.5"; }, [](int) { return "50"; });
   const std::vector<sluice::BlockColumn> columns = sluice::copied_block_columns(config);
-  const std::vector<std::optional<std::string>> row = row_at(parsed.blocks, 0);
   REQUIRE(row.size() == columns.size());
   for (std::size_t i = 0; i < columns.size(); ++i) {
     CAPTURE(columns[i].name);
