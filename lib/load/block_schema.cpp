@@ -49,6 +49,13 @@ std::string block_column_type(const Config& config, const BlockColumn& column) {
 // cannot see into is estimated at 10 elements, close to a block's tens.
 constexpr char kEachReading[] = "unnest(array_fill(0, ARRAY[b.n])) WITH ORDINALITY AS s(zero, i)";
 
+// 10^0 .. 10^most as an array of double precision, to subscript with a scale + 1 (NULL past its end).
+std::string powers_of_ten_sql(int most) {
+  std::string out = "1";
+  for (int scale = 1; scale <= most; ++scale) out += fmt::format(",1{}", std::string(scale, '0'));
+  return fmt::format("('{{{}}}'::double precision[])", out);
+}
+
 // The readings of the blocks (alias b) as readings' columns in config order, then file_id: the select list over
 // `blocks b CROSS JOIN LATERAL <kEachReading>`, each value a subscript of its array.
 //
@@ -58,8 +65,7 @@ constexpr char kEachReading[] = "unnest(array_fill(0, ARRAY[b.n])) WITH ORDINALI
 // with a NULL near the front decodes slower than by unnest (480 readings: 1.4x); every other block, faster (2.6x).
 std::string decoded_select_list(const SqlNames& names, const Config& config) {
   const std::vector<BlockColumn> columns = block_columns(config);
-  std::string powers_of_ten = "1";  // 10^0 .. 10^kMaxBlockScale, as the divisors of the scale bytes
-  for (int scale = 1; scale <= kMaxBlockScale; ++scale) powers_of_ten += fmt::format(",1{}", std::string(scale, '0'));
+  const std::string powers_of_ten = powers_of_ten_sql(kMaxBlockScale);  // the divisors of the scale bytes
   std::vector<std::string> expressions(config.columns.size());
   auto element = [&](std::size_t block_index) {
     return fmt::format("b.{}[s.i::int]", names.block_columns[block_index]);
@@ -86,9 +92,8 @@ std::string decoded_select_list(const SqlNames& names, const Config& config) {
         // The codes' divisor: "<c>:div" in blocks written before schema version 9, else 10 to the power of the
         // scale byte after the codes (coalesce computes it only where the column is NULL).
         const std::string& codes = names.block_columns[i];
-        const std::string divisor16 = fmt::format(
-            "coalesce(b.{0}, ('{{{1}}}'::double precision[])[get_byte(b.{2}, octet_length(b.{2}) - 1) + 1])",
-            names.block_columns[i + 3], powers_of_ten, codes);
+        const std::string divisor16 = fmt::format("coalesce(b.{0}, {1}[get_byte(b.{2}, octet_length(b.{2}) - 1) + 1])",
+                                                  names.block_columns[i + 3], powers_of_ten, codes);
         expressions[column.column] = fmt::format(
             "coalesce({0}::double precision / {5}, {1}::double precision / b.{3}, {2}::double precision / b.{3}, "
             "{4})",
@@ -116,18 +121,11 @@ std::string packed_unsigned(const std::string& packed, std::size_t offset, std::
 
 }  // namespace
 
-// A bound: the mantissa times 10^e, then divided by 10^-e, one of the two a multiplication by 1 (exact), the other
-// the one rounding that gives back the double. An exponent byte of 0 (NULL) falls outside both tables: NULL.
+// A bound: the mantissa divided by 10^scale, the one correctly rounded operation that gives back the double. An
+// exponent byte of 0 (NULL) is a scale past the table's end: NULL.
 std::string packed_bound_sql(const std::string& packed, std::size_t offset) {
-  std::string up, down;  // indexed by the exponent + 23, for exponents -22..22
-  for (int e = -22; e <= 22; ++e) {
-    up += fmt::format("{}1e{}", e == -22 ? "" : ",", std::max(e, 0));
-    down += fmt::format("{}1e{}", e == -22 ? "" : ",", std::max(-e, 0));
-  }
-  const std::string exponent = fmt::format("get_byte({}, {}) - 105", packed, offset + 4);
-  return fmt::format(
-      "(({}) - 2147483648)::double precision * ('{{{}}}'::double precision[])[{}] / ('{{{}}}'::double precision[])[{}]",
-      packed_unsigned(packed, offset, 4), up, exponent, down, exponent);
+  return fmt::format("(({}) - 2147483648)::double precision / {}[129 - get_byte({}, {})]",
+                     packed_unsigned(packed, offset, 4), powers_of_ten_sql(kMaxExactScale), packed, offset + 4);
 }
 
 // A sum: the very numeric numeric_from_double makes of the float sum, its digits and scale.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "parse/block_format.hpp"
+#include "parse/decimal_scale.hpp"
 
 namespace sluice {
 namespace {
@@ -105,26 +106,17 @@ ShortestDecimal shortest_decimal(double value) {
   return out;
 }
 
-// The packed form of a bound (block_format.hpp): a 32-bit mantissa D and a scale s with D / 10^s the very double,
-// tried from s = 0 up (the check the view's decoding repeats, so it need not be the shortest decimal: a sensor's
-// 21.37 takes three tries, where the shortest digits cost a to_chars each); false when none is.
+// The packed form of a bound (block_format.hpp): the smallest scale up to 10^22 whose int32 gives the double back
+// (the check a block's float values take, which the view's decoding repeats), stored as 128 - scale; false when
+// there is none.
 bool pack_bound(double value, char* out) {
-  if (!std::isfinite(value) || (value == 0 && std::signbit(value))) return false;
-  static constexpr std::array<double, 23> kPowersOfTen = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                                          1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                                          1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  constexpr double kBias = 2147483648.0;  // 2^31
-  for (int scale = 0; scale < static_cast<int>(kPowersOfTen.size()); ++scale) {
-    const double scaled = value * kPowersOfTen[scale];
-    if (!(std::fabs(scaled) < kBias)) return false;  // a larger scale only makes it larger
-    const double mantissa = std::nearbyint(scaled);
-    if (mantissa / kPowersOfTen[scale] != value) continue;
-    const auto biased = static_cast<std::uint32_t>(static_cast<std::int64_t>(mantissa) + (std::int64_t{1} << 31));
-    for (int i = 0; i < 4; ++i) out[i] = static_cast<char>(biased >> (24 - 8 * i));
-    out[4] = static_cast<char>(128 - scale);
-    return true;
-  }
-  return false;
+  const int scale = decimal_scale(value, 0, kMaxExactScale);
+  std::int32_t mantissa = 0;
+  if (scale < 0 || !scaled_int(value, scale, mantissa)) return false;
+  const auto biased = static_cast<std::uint32_t>(static_cast<std::int64_t>(mantissa) + (std::int64_t{1} << 31));
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<char>(biased >> (24 - 8 * i));
+  out[4] = static_cast<char>(128 - scale);
+  return true;
 }
 
 // The packed form of a sum: the digits of numeric_from_double's numeric, whatever they are, while the exponent

@@ -19,21 +19,6 @@ namespace {
 constexpr std::int32_t kBoolOid = 16, kInt8Oid = 20, kInt4Oid = 23, kTextOid = 25, kFloat8Oid = 701,
                        kTimestamptzOid = 1184;
 
-// Every power of ten up to 10^9 is an exact double, so k / 10^s is one correctly rounded division, on this
-// side and in PostgreSQL's float8 division alike.
-constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-static_assert(std::size(kPow10) == kMaxBlockScale + 1);
-
-// The int32 k with k / 10^scale == value bit for bit, if there is one.
-bool scaled_int(double value, int scale, std::int32_t& k) {
-  const double scaled = value * kPow10[scale];
-  if (!(std::fabs(scaled) <= static_cast<double>(std::numeric_limits<std::int32_t>::max()))) return false;
-  // Rounded by hand, not with nearbyint (which saves and restores the floating-point environment, a large part
-  // of a value's cost here): the check below decides exactness, so how a tie rounds does not matter.
-  k = static_cast<std::int32_t>(scaled >= 0 ? scaled + 0.5 : scaled - 0.5);
-  return std::bit_cast<std::uint64_t>(static_cast<double>(k) / kPow10[scale]) == std::bit_cast<std::uint64_t>(value);
-}
-
 // A one-dimensional array in array_recv's form: dimensions, a has-nulls flag, the element type, then each
 // element as a length (-1: NULL) and its bytes, which `put(i)` writes.
 template <typename Put>
@@ -62,13 +47,6 @@ void write_codes(CopyBuffer& out, std::size_t count, Code&& code, int scale = -1
 }
 
 }  // namespace
-
-int decimal_scale(double value, int at_least) {
-  std::int32_t k = 0;
-  for (int scale = std::max(at_least, 0); scale <= kMaxBlockScale; ++scale)
-    if (scaled_int(value, scale, k)) return scale;
-  return -1;
-}
 
 BlockBuilder::BlockBuilder(const Config& config)
     : config_(config), columns_(copied_block_columns(config)), store_of_(config.columns.size(), -1) {
@@ -237,7 +215,7 @@ std::size_t BlockBuilder::estimated_reading_bytes(const Group& group) const {
           largest = std::max(largest, std::fabs(real(r, store.slot)));
         }
         if (!any) break;  // NULLs only: every form of the column is NULL, a bit each
-        bytes += scale < 0 ? 8 : largest * kPow10[scale] <= std::numeric_limits<std::int16_t>::max() ? 2 : 4;
+        bytes += scale < 0 ? 8 : largest * kPowersOfTen[scale] <= std::numeric_limits<std::int16_t>::max() ? 2 : 4;
         break;
       }
       case ColumnType::boolean: bytes += 1; break;
@@ -436,7 +414,7 @@ void BlockBuilder::write_float_columns(const ColumnStore& store, const std::uint
           blocks.put_int4(scaled_[i]);
         });
       });
-      blocks.add_float8(kPow10[scale]);
+      blocks.add_float8(kPowersOfTen[scale]);
     }
     blocks.add_null();
     return;

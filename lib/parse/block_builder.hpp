@@ -150,9 +150,4 @@ class BlockBuilder {
   std::vector<std::int32_t> scaled_;    // scratch of write_float_columns
 };
 
-/// The scale of `value` as a decimal: the smallest s <= 9, not below `at_least`, for which value is exactly
-/// the double nearest to k / 10^s for an int32 k (so int4 k and float8 10^s give it back bit for bit).
-/// -1 when there is none (more digits, out of int32 range, -0.0).
-int decimal_scale(double value, int at_least);
-
 }  // namespace sluice

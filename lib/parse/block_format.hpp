@@ -31,10 +31,10 @@
 // Packed aggregates: per float measure in config order, 19 bytes: min and max each as a 32-bit mantissa D and an
 // exponent byte, the sum as a 64-bit mantissa and an exponent byte. A mantissa is stored plus 2^31 (min, max) or
 // 2^62 (sum), big-endian; an exponent byte is the exponent e plus 128, 0 for a NULL value (a measure without
-// values). A bound decodes as D::float8 * 10^e or / 10^-e (|e| <= 22, every factor exact, so the one correctly
-// rounded operation), and is packed only when that gives back its double bit for bit (not -0, not a mantissa
-// past 32 bits: such an aggregate stays in the columns). A sum's D and e are the shortest decimal that reads back
-// as the double, the digits file_hourly's numeric sums take, so it decodes as that very numeric
+// values). A bound's exponent is minus its scale (0..22, parse/decimal_scale.hpp): it decodes as D::float8 /
+// 10^scale, the one correctly rounded operation, and is packed only when that gives back its double bit for bit
+// (not -0, not a mantissa past 32 bits: such an aggregate stays in the columns). A sum's D and e are the shortest
+// decimal that reads back as the double, the digits file_hourly's numeric sums take, so it decodes as that very numeric
 // ((D || 'e' || e)::numeric, the same scale too). Twelve fewer fields per carrying block (four of them numeric,
 // which the server takes apart digit by digit): on the 11-day bench shape the server's CPU for a run -10%, the
 // bytes -6.6%.
@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "parse/decimal_scale.hpp"
 
 namespace sluice {
 
@@ -91,9 +92,6 @@ constexpr bool copied(BlockColumnKind kind) {
   return kind != BlockColumnKind::ts_seconds && kind != BlockColumnKind::scaled_int2;
 }
 
-/// The most decimals a scaled float column has (value = int / 10^scale, scale 0..kMaxBlockScale): every power of ten
-/// up to 10^9 is an exact double, and the scale byte after 16-bit codes indexes the view's table of them.
-inline constexpr int kMaxBlockScale = 9;
 
 /// The 16-bit code of a value in -32767..32767, and of NULL.
 constexpr std::uint16_t code16(std::int32_t value) { return static_cast<std::uint16_t>(value + 32768); }

@@ -1,6 +1,6 @@
-// BlockBuilder and decimal_scale (lib/parse/block_builder.hpp): which values scale to int4 exactly, how
-// sensor-hours become blocks or loose rows, and parse_file in the blocks layout. The values' round trip through
-// PostgreSQL is tests/integration/pg_blocks_test.sh.
+// BlockBuilder and decimal_scale (lib/parse/block_builder.hpp, lib/parse/decimal_scale.hpp): which values scale to int4
+// exactly, how sensor-hours become blocks or loose rows, and parse_file in the blocks layout. The values' round trip
+// through PostgreSQL is tests/integration/pg_blocks_test.sh.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
