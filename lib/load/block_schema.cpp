@@ -239,18 +239,29 @@ std::string array_statistics_off(const SqlNames& names) {
   return out;
 }
 
-// The BRIN on the hour of the aggregate a block carries, and on its sensor as a bloom filter: sensor_hourly
-// filtered by time reads the block ranges of that time (NULL on every other block, which a BRIN summarizes at no
-// cost), and filtered by sensor skips the ranges whose bloom filter lacks it, i.e. the blocks of files without
-// that sensor. Both a BRIN's price: nothing per row until a range is summarized. On the 11-day shape (10 M
-// readings, ~19 per sensor-hour) one sensor's day of sensor_hourly takes ~15 ms and its whole history ~30
-// (~200 and ~250 with the hour alone); a partial btree on the sensor answers in 1-3 ms but cost the load 28%
-// more server CPU (README.md says how to add it).
-std::string carried_hour_index_ddl(const SqlNames& names) {
+// One BRIN index per table, over every column a lookup filters on: a row inserted costs one index entry, where an
+// index per column cost one each (PostgreSQL 15 reads a BRIN's metapage and revmap for every row it inserts; three
+// indexes took ~23% of a backend's CPU in a COPY of the 11-day shape's blocks, one takes ~10%). A BRIN answers a
+// filter on any of its columns, reading the summaries of them all.
+// - blocks: first_ts (readings_between's bounds), file_id (a replaced or expired file's blocks), the hour of the
+//   aggregate a block carries and its sensor as a bloom filter. sensor_hourly filtered by time reads the block
+//   ranges of that time ("agg:hour" is NULL on every other block, which a BRIN summarizes at no cost), and filtered
+//   by sensor skips the ranges whose bloom filter lacks it, i.e. the blocks of files without that sensor; so does
+//   readings_between given sensors. On the 11-day shape (10 M readings, ~19 per sensor-hour) one sensor's day of
+//   sensor_hourly takes ~15 ms and its whole history ~30 (~200 and ~250 with the hour alone); a partial btree on
+//   the sensor answers in 1-3 ms but cost the load 28% more server CPU (README.md says how to add it).
+// - loose_readings: ts and file_id.
+// A BRIN stores nothing per row (a range's summary is built when the range is summarized). Replaces the indexes of
+// schema version 10 and before.
+std::string blocks_index_ddl(const SqlNames& names) {
   return fmt::format(
-      "CREATE INDEX IF NOT EXISTS blocks_agg_brin ON {} USING brin (\"agg:hour\", {} text_bloom_ops) "
-      "WITH (pages_per_range = 16);\n",
-      names.blocks, names.sensor);
+      "CREATE INDEX IF NOT EXISTS blocks_brin ON {blocks} USING brin (first_ts, file_id, \"agg:hour\", {sensor} "
+      "text_bloom_ops) WITH (pages_per_range = 16);\n"
+      "DROP INDEX IF EXISTS {schema}.blocks_first_ts_brin, {schema}.blocks_file_id_brin, {schema}.blocks_agg_brin;\n"
+      "CREATE INDEX IF NOT EXISTS loose_readings_brin ON {loose} USING brin ({ts}, file_id);\n"
+      "DROP INDEX IF EXISTS {schema}.loose_readings_ts_brin, {schema}.loose_readings_file_id_brin;\n",
+      fmt::arg("blocks", names.blocks), fmt::arg("sensor", names.sensor), fmt::arg("schema", names.schema),
+      fmt::arg("loose", names.loose_readings), fmt::arg("ts", names.ts));
 }
 
 }  // namespace
@@ -290,19 +301,15 @@ std::string blocks_ddl(const SqlNames& names, const Config& config) {
   // Arrays and packed aggregates are kept inline and uncompressed (storage main, toast_tuple_target on each
   // partition): LZ compression finds nothing in encoded sensor values, and out-of-line TOAST costs a chunk tuple
   // and an index entry per ~2 kB.
-  // Only BRIN indexes: blocks are appended in time order within a file, and a btree over (sensor, first_ts)
+  // Only a BRIN index: blocks are appended in time order within a file, and a btree over (sensor, first_ts)
   // cost ~15% of the server's CPU and 2.8 bytes per reading on the wide 10 M-reading shape, for a query (one
   // sensor over a day) that the time BRIN and the sensor filter answer ~5x faster than the rows layout does.
   // README.md says how to add it back.
   return fmt::format(
       "CREATE TABLE {blocks} (\n{table}\n) PARTITION BY RANGE (first_ts);\n"
       "ALTER TABLE {blocks} {storage}, {statistics};\n"
-      "CREATE INDEX blocks_first_ts_brin ON {blocks} USING brin (first_ts) WITH (pages_per_range = 16);\n"
-      "CREATE INDEX blocks_file_id_brin ON {blocks} USING brin (file_id) WITH (pages_per_range = 16);\n"
-      "{hour_index}"
       "CREATE TABLE {loose} (\n{loose_columns}  file_id bigint NOT NULL\n) PARTITION BY RANGE ({ts});\n"
-      "CREATE INDEX loose_readings_ts_brin ON {loose} USING brin ({ts});\n"
-      "CREATE INDEX loose_readings_file_id_brin ON {loose} USING brin (file_id);\n"
+      "{indexes}"
       "{views}"
       "CREATE TABLE {settings} (key text PRIMARY KEY, value text NOT NULL);\n"
       "INSERT INTO {settings} VALUES ('layout', 'blocks');\n",
@@ -310,7 +317,7 @@ std::string blocks_ddl(const SqlNames& names, const Config& config) {
       fmt::arg("statistics", array_statistics_off(names)), fmt::arg("loose", names.loose_readings),
       fmt::arg("loose_columns", readings_column_ddl(names, config)), fmt::arg("ts", names.ts),
       fmt::arg("views", blocks_view_ddl(names, config)), fmt::arg("settings", names.settings),
-      fmt::arg("hour_index", carried_hour_index_ddl(names)));
+      fmt::arg("indexes", blocks_index_ddl(names)));
 }
 
 std::string blocks_upgrade_ddl(const SqlNames& names, const Config& config) {
@@ -330,7 +337,7 @@ std::string blocks_upgrade_ddl(const SqlNames& names, const Config& config) {
   }
   // On the partitioned table, ALTER COLUMN SET STORAGE / SET STATISTICS reach every existing partition too.
   return fmt::format("ALTER TABLE {} {};\nALTER TABLE {} {};\n{}{}", names.blocks, added, names.blocks,
-                     array_statistics_off(names), carried_hour_index_ddl(names), blocks_view_ddl(names, config));
+                     array_statistics_off(names), blocks_index_ddl(names), blocks_view_ddl(names, config));
 }
 
 std::string blocks_partition_ddl(const SqlNames& names, int year) {

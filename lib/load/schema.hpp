@@ -11,7 +11,7 @@ namespace sluice {
 
 /// The version of the tables this sluice writes. Version 1 (sluice 0.1) had no `schema_version` table and
 /// a ledger of loaded/failed rows only; every later change of a table is a step in schema_migrate.cpp.
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 /// The states a ledger row can be in (docs/ledger.md), as SQL lists, and the ones that are a uri's current row.
 inline constexpr const char* kLedgerStatesSql = "('loaded', 'failed', 'given_up', 'superseded', 'disposed', 'expired')";

@@ -146,6 +146,13 @@ void migrate_9_to_10(pqxx::work& txn, const SqlNames& names, const Config& confi
   if (stored_layout(txn, names) == StorageLayout::blocks) txn.exec(blocks_upgrade_ddl(names, config));
 }
 
+// Version 10 -> 11: blocks and loose_readings each keep one BRIN index over the columns their three and two indexes
+// covered (one index entry a row instead of one per column). Building it reads the table once, under a lock that
+// makes loads wait; no row changes.
+void migrate_10_to_11(pqxx::work& txn, const SqlNames& names, const Config& config) {
+  if (stored_layout(txn, names) == StorageLayout::blocks) txn.exec(blocks_upgrade_ddl(names, config));
+}
+
 }  // namespace
 
 MigrationReport migrate_schema(pqxx::connection& connection, const Config& config) {
@@ -175,6 +182,7 @@ MigrationReport migrate_schema(pqxx::connection& connection, const Config& confi
     if (version == 7) migrate_7_to_8(txn, names, config);
     if (version == 8) migrate_8_to_9(txn, names, config);
     if (version == 9) migrate_9_to_10(txn, names, config);
+    if (version == 10) migrate_10_to_11(txn, names, config);
     txn.exec_params(fmt::format("INSERT INTO {} (version) VALUES ($1)", names.schema_version), version + 1);
     txn.commit();
   }

@@ -280,19 +280,19 @@ blocks_shape() {
 }
 [ "${SLUICE_TEST_LAYOUT:-rows}" = rows ] || expect_eq "$(blocks_shape "$v7")" "$(blocks_shape "$fresh7")" \
   "blocks migrated from 7 have a fresh schema's columns and indexes"
-# One file of folder $1 changes (a new mtime, the same content) and is loaded into $v7 again ($2 says which file):
-# its readings are replaced once, none lost or doubled, and so are its aggregates.
+# One file of folder $1 changes (a new mtime, the same content) and is loaded into schema $3 (default $v7) again ($2
+# says which file): its readings are replaced once, none lost or doubled, and so are its aggregates.
 replace_one_file() {
-  local content hourly
-  content=$(readings_content_md5 "$v7")
-  hourly=$(hourly_totals "$v7")
+  local content hourly target=${3:-$v7}
+  content=$(readings_content_md5 "$target")
+  hourly=$(hourly_totals "$target")
   touch -d '2001-01-01' "$(find "$1" -name '*.csv*' | sort | head -1)"
-  run_sluice ingest "$1" --schema "$v7" --progress never --quiet --summary-json "$work/replace.json" >/dev/null 2>&1
+  run_sluice ingest "$1" --schema "$target" --progress never --quiet --summary-json "$work/replace.json" >/dev/null 2>&1
   expect_eq "$rc" 0 "ingest of $2, changed"
   expect_eq "$(json "$work/replace.json" 'd["files"]["replaced"]')" 1 "$2 replaced its rows"
-  expect_eq "$(readings_content_md5 "$v7")" "$content" "$2: its readings replaced once, none lost, none doubled"
-  expect_eq "$(hourly_totals "$v7")" "$hourly" "$2: its aggregates replaced once"
-  check_aggregates_match_readings "$v7"
+  expect_eq "$(readings_content_md5 "$target")" "$content" "$2: its readings replaced once, none lost, none doubled"
+  expect_eq "$(hourly_totals "$target")" "$hourly" "$2: its aggregates replaced once"
+  check_aggregates_match_readings "$target"
 }
 # A file loaded under version 7 changes: found through its contributions.
 replace_one_file "$work/v7data" "a file loaded under version 7"
@@ -407,3 +407,41 @@ if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
     *) fail "the aggregates written under version 9 did not stay in their columns" ;;
   esac
 fi
+
+# Version 10 -> 11: blocks and loose_readings each have one BRIN over the columns of their former three and two. A
+# schema of this sluice taken back to version 10 (blocks: the former indexes instead) keeps its readings and
+# aggregates once migrated, has a fresh schema's indexes, and finds a replaced file's blocks through the new one.
+v10="${schema}_v10"
+load_to_take_back "$v10" 10
+back="UPDATE \"$v10\".schema_version SET version = 10 WHERE version = $current"
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  back+="; DROP INDEX \"$v10\".blocks_brin, \"$v10\".loose_readings_brin;
+    CREATE INDEX blocks_first_ts_brin ON \"$v10\".blocks USING brin (first_ts) WITH (pages_per_range = 16);
+    CREATE INDEX blocks_file_id_brin ON \"$v10\".blocks USING brin (file_id) WITH (pages_per_range = 16);
+    CREATE INDEX blocks_agg_brin ON \"$v10\".blocks USING brin (\"agg:hour\", sensor_id text_bloom_ops) WITH (pages_per_range = 16);
+    CREATE INDEX loose_readings_ts_brin ON \"$v10\".loose_readings USING brin (ts);
+    CREATE INDEX loose_readings_file_id_brin ON \"$v10\".loose_readings USING brin (file_id)"
+fi
+sql "$back" >/dev/null
+# The indexes of loose_readings and its partitions, the schema's name left out.
+loose_indexes() {
+  sql "SELECT string_agg(replace(replace(indexdef, '\"$1\".', ''), '$1.', ''), '; ' ORDER BY indexdef) FROM pg_indexes
+       WHERE schemaname = '$1' AND tablename LIKE 'loose_readings%'"
+}
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  partitions=$(sql "SELECT count(*) FROM pg_inherits WHERE inhparent = '\"$v10\".blocks'::regclass")
+  expect_eq "$(sql "SELECT count(*) FROM pg_indexes WHERE schemaname = '$v10' AND tablename LIKE 'blocks_%' AND indexdef LIKE '%USING brin (first_ts)%'")" \
+    "$partitions" "version 10: each blocks partition has its former indexes"
+fi
+hourly_text_before=$(hourly_text "$v10")
+refused_then_migrated "$v10" 10 "$before"
+expect_eq "$(hourly_text "$v10")" "$hourly_text_before" "sensor_hourly unchanged by the 10 -> $current migration"
+if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
+  expect_eq "$(blocks_shape "$v10")" "$(blocks_shape "$fresh7")" "blocks migrated from 10 have a fresh schema's columns and indexes"
+  expect_eq "$(loose_indexes "$v10")" "$(loose_indexes "$fresh7")" "loose_readings migrated from 10 has a fresh schema's indexes"
+  expect_eq "$(sql "SELECT count(*) FROM pg_indexes WHERE schemaname = '$v10' AND tablename LIKE 'blocks%'")" $((partitions + 1)) \
+    "one index on blocks and on each of its $partitions partitions"
+fi
+later_files_load "$v10" 10
+# A file loaded before the migration changes: its readings and aggregates are replaced once.
+replace_one_file "$work/v4data" "a file loaded under version 10" "$v10"
