@@ -45,6 +45,16 @@ struct HourAggregate {
   std::vector<MeasureAggregate> measures;  ///< one per configured measure, in config order
 };
 
+/// A sensor-hour's aggregate where its keeper holds it (FileAggregate keeps every one's measures side by side).
+struct HourAggregateRef {
+  std::int64_t& rows;
+  MeasureAggregate* measures;  ///< one per configured measure, in config order
+};
+struct HourAggregateView {
+  std::int64_t rows;
+  const MeasureAggregate* measures;  ///< one per configured measure, in config order
+};
+
 struct SensorHour {
   std::string sensor;
   std::int64_t hour_micros;  ///< Unix microseconds, floored to the hour (UTC)

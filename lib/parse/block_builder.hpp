@@ -90,7 +90,7 @@ class BlockBuilder {
   // A sensor-hour's aggregate, for the one block that carries it.
   struct Carried {
     std::int64_t hour_micros;
-    const HourAggregate& aggregate;
+    HourAggregateView aggregate;
   };
 
   void write_group(const Group& group, std::int64_t file_id, const Carried* carried, CopyBuffer& blocks);

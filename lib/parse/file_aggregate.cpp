@@ -66,9 +66,11 @@ std::uint32_t FileAggregate::hour_index(std::uint32_t sensor, std::int64_t hour_
     slot = (slot + 1) & mask;
   }
   const auto index = static_cast<std::uint32_t>(hours_.size());
-  HourAggregate aggregate;
-  aggregate.measures.resize(measure_count_);
-  hours_.push_back(Hour{sensor, hour_micros, std::move(aggregate)});
+  hours_.push_back(Hour{sensor, hour_micros, 0});
+  if (index / kHoursPerChunk == measure_chunks_.size())
+    measure_chunks_.push_back(std::make_unique<MeasureAggregate[]>(kHoursPerChunk * measure_count_));
+  else  // a chunk kept from before the last move_into
+    std::fill_n(measures_of(index), measure_count_, MeasureAggregate());
   hour_slots_[slot] = index + 1;
   if (hours_.size() * 2 > hour_slots_.size()) grow_hour_slots();  // at most half full
   return index;
@@ -100,25 +102,24 @@ std::uint32_t FileAggregate::intern(std::string_view sensor) {
   return index;
 }
 
-HourAggregate& FileAggregate::at(std::string_view sensor_id, std::int64_t hour_micros) {
+HourAggregateRef FileAggregate::at(std::string_view sensor_id, std::int64_t hour_micros) {
   Sensor& sensor = sensors_[intern(sensor_id)];
   // Files are mostly in time order: a sensor's next row is nearly always in the hour of its last one.
   if (sensor.has_hour && sensor.last_hour == hour_micros) {
     last_index_ = sensor.last;
-    return hours_[sensor.last].aggregate;
+    return {hours_[sensor.last].rows, measures_of(sensor.last)};
   }
   const std::uint32_t index = hour_index(static_cast<std::uint32_t>(&sensor - sensors_.data()), hour_micros);
   sensor.has_hour = true;
   sensor.last_hour = hour_micros;
   sensor.last = index;
   last_index_ = index;
-  return hours_[index].aggregate;
+  return {hours_[index].rows, measures_of(index)};
 }
 
 void FileAggregate::mark_carried(std::uint32_t index) {
-  HourAggregate& aggregate = hours_[index].aggregate;
-  aggregate.rows = 0;
-  for (MeasureAggregate& measure : aggregate.measures) measure = MeasureAggregate();
+  hours_[index].rows = 0;
+  std::fill_n(measures_of(index), measure_count_, MeasureAggregate());
 }
 
 void FileAggregate::move_into(AggregateDeltas& deltas, std::vector<TimeSpan>& hours) {
@@ -131,7 +132,7 @@ void FileAggregate::move_into(AggregateDeltas& deltas, std::vector<TimeSpan>& ho
   std::vector<std::uint32_t> order;
   order.reserve(hours_.size());
   for (std::uint32_t index = 0; index < hours_.size(); ++index)
-    if (hours_[index].aggregate.rows != 0) order.push_back(index);
+    if (hours_[index].rows != 0) order.push_back(index);
   if (!order.empty()) {
     // In key order, so that each is appended: the sensors' ids are compared once to rank them, and the (sensor,
     // hour) pairs sorted by rank and hour.
@@ -147,8 +148,10 @@ void FileAggregate::move_into(AggregateDeltas& deltas, std::vector<TimeSpan>& ho
     });
     deltas.reserve(deltas.size() + order.size());
     for (std::uint32_t index : order) {
-      Hour& hour = hours_[index];
-      deltas.add(sensors_[hour.sensor].id, hour.hour_micros, std::move(hour.aggregate));
+      const Hour& hour = hours_[index];
+      const MeasureAggregate* measures = measures_of(index);
+      deltas.add(sensors_[hour.sensor].id, hour.hour_micros,
+                 HourAggregate{hour.rows, std::vector<MeasureAggregate>(measures, measures + measure_count_)});
     }
   }
   sensors_.clear();

@@ -58,7 +58,7 @@ void encode_row(const Config& config, const std::vector<FieldValue>& values, std
 // values). Integer measures are summed exactly (a 128-bit sum per file), so they never overflow.
 std::optional<std::size_t> aggregate_row(const Config& config, const std::vector<FieldValue>& values, std::int64_t ts,
                                          FileAggregate& aggregate) {
-  HourAggregate& hour = aggregate.at(values[config.sensor_column].text, hour_floor(ts));
+  const HourAggregateRef hour = aggregate.at(values[config.sensor_column].text, hour_floor(ts));
   for (std::size_t m = 0; m < config.measure_columns.size(); ++m) {
     const FieldValue& value = values[config.measure_columns[m]];
     if (!value.null && config.columns[config.measure_columns[m]].type != ColumnType::int8 &&

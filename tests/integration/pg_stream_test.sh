@@ -162,7 +162,7 @@ if [ $blocks = 1 ]; then
   expect_eq "$(sql "SELECT count(*) FROM \"$schema\".loose_readings WHERE sensor_id LIKE 'sparse-%'")" 60000 "sparse: all loose"
 fi
 check_aggregates_match_readings "$schema"
-# 7. A file of more sensor-hours than a stream holds aggregates for (~110,000): 120,000 sensor-hours, then the first
+# 7. A file of more sensor-hours than a stream holds aggregates for (~116,000): 120,000 sensor-hours, then the first
 # 20,000 of them again. Its contributions are written out along the way, so a sensor-hour met again after that gets a
 # second one from the same file: sensor_hourly adds them up to what the file read whole gives, and replacing the
 # file removes all of them.

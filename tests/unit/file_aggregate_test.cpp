@@ -19,7 +19,9 @@ using sluice::HourAggregate;
 
 constexpr std::int64_t kHour = 3'600'000'000;
 
-void add(HourAggregate& hour, double a, double b) {
+// Adds a row of two measures to a HourAggregate& or a HourAggregateRef.
+template <typename Hour>
+void add(Hour&& hour, double a, double b) {
   ++hour.rows;
   hour.measures[0].add(a);
   hour.measures[1].add(b);
@@ -81,7 +83,9 @@ TEST_CASE("file_aggregate: move_into adds to what the deltas hold and leaves the
   AggregateDeltas again(1);
   mine.move_into(again, hours);
   CHECK(again.size() == 0);
-  CHECK(mine.at("s1", kHour).rows == 0);  // fresh after the move
+  CHECK(mine.at("s1", kHour).rows == 0);  // fresh after the move, in memory kept from before it
+  CHECK(mine.at("s1", kHour).measures[0].count == 0);
+  CHECK(mine.at("s1", kHour).measures[0].sum == 0);
 }
 
 TEST_CASE("file_aggregate: the interning hash tells apart ids that share their first and last 8 bytes") {
