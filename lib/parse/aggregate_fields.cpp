@@ -110,9 +110,9 @@ ShortestDecimal shortest_decimal(double value) {
 // (the check a block's float values take, which the view's decoding repeats), stored as 128 - scale; false when
 // there is none.
 bool pack_bound(double value, char* out) {
-  const int scale = decimal_scale(value, 0, kMaxExactScale);
   std::int32_t mantissa = 0;
-  if (scale < 0 || !scaled_int(value, scale, mantissa)) return false;
+  const int scale = decimal_scale(value, 0, kMaxExactScale, mantissa);
+  if (scale < 0) return false;
   const auto biased = static_cast<std::uint32_t>(static_cast<std::int64_t>(mantissa) + (std::int64_t{1} << 31));
   for (int i = 0; i < 4; ++i) out[i] = static_cast<char>(biased >> (24 - 8 * i));
   out[4] = static_cast<char>(128 - scale);

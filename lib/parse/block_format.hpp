@@ -92,7 +92,6 @@ constexpr bool copied(BlockColumnKind kind) {
   return kind != BlockColumnKind::ts_seconds && kind != BlockColumnKind::scaled_int2;
 }
 
-
 /// The 16-bit code of a value in -32767..32767, and of NULL.
 constexpr std::uint16_t code16(std::int32_t value) { return static_cast<std::uint16_t>(value + 32768); }
 inline constexpr std::uint16_t kNullCode16 = 0;

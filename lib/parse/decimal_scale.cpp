@@ -17,11 +17,15 @@ bool scaled_int(double value, int scale, std::int32_t& k) {
          std::bit_cast<std::uint64_t>(value);
 }
 
-int decimal_scale(double value, int at_least, int most) {
-  std::int32_t k = 0;
+int decimal_scale(double value, int at_least, int most, std::int32_t& k) {
   for (int scale = std::max(at_least, 0); scale <= most; ++scale)
     if (scaled_int(value, scale, k)) return scale;
   return -1;
+}
+
+int decimal_scale(double value, int at_least, int most) {
+  std::int32_t k = 0;
+  return decimal_scale(value, at_least, most, k);
 }
 
 }  // namespace sluice

@@ -21,8 +21,10 @@ inline constexpr double kPowersOfTen[kMaxExactScale + 1] = {1e0,  1e1,  1e2,  1e
 /// The int32 k with k / 10^scale == value bit for bit, if there is one (never for -0.0, NaN or infinities).
 bool scaled_int(double value, int scale, std::int32_t& k);
 
-/// The scale of `value` as a decimal: the smallest s in at_least..most for which scaled_int finds a k; -1 when
-/// there is none (more digits, out of int32 range, -0.0).
+/// The scale of `value` as a decimal: the smallest s in at_least..most for which scaled_int finds a k (left in
+/// `k`); -1 when there is none (more digits, out of int32 range, -0.0).
+int decimal_scale(double value, int at_least, int most, std::int32_t& k);
+/// The same, for the scale alone.
 int decimal_scale(double value, int at_least, int most = kMaxBlockScale);
 
 }  // namespace sluice

@@ -271,12 +271,16 @@ refused_then_migrated "$v7" 7 "$before"
 expect_eq "$(hourly_totals "$v7")" "$hourly_before" "sensor_hourly unchanged by the 7 -> $current migration"
 expect_eq "$(columns "$v7")" "$(columns "$fresh")" "a ledger migrated from 7 has the columns of a fresh one"
 expect_eq "$(sql "SELECT count(*) FROM \"$v7\".files WHERE hours IS NOT NULL")" 0 "the files loaded before keep no hours"
+# SQL: each index of schema $1's table $2 and its partitions, the schema's name left out.
+indexes_sql() {
+  echo "(SELECT string_agg(replace(replace(indexdef, '\"$1\".', ''), '$1.', ''), '; ' ORDER BY indexdef) FROM pg_indexes
+       WHERE schemaname = '$1' AND tablename LIKE '$2%')"
+}
 # Each column of blocks, and each index of blocks and its partitions, the schema's name left out.
 blocks_shape() {
   sql "SELECT (SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod) || ' ' || attstattarget, ', ' ORDER BY attname)
        FROM pg_attribute WHERE attrelid = '\"$1\".blocks'::regclass AND attnum > 0 AND NOT attisdropped) || '; ' ||
-       (SELECT string_agg(replace(replace(indexdef, '\"$1\".', ''), '$1.', ''), '; ' ORDER BY indexdef) FROM pg_indexes
-       WHERE schemaname = '$1' AND tablename LIKE 'blocks%')"
+       $(indexes_sql "$1" blocks)"
 }
 [ "${SLUICE_TEST_LAYOUT:-rows}" = rows ] || expect_eq "$(blocks_shape "$v7")" "$(blocks_shape "$fresh7")" \
   "blocks migrated from 7 have a fresh schema's columns and indexes"
@@ -423,11 +427,7 @@ if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
     CREATE INDEX loose_readings_file_id_brin ON \"$v10\".loose_readings USING brin (file_id)"
 fi
 sql "$back" >/dev/null
-# The indexes of loose_readings and its partitions, the schema's name left out.
-loose_indexes() {
-  sql "SELECT string_agg(replace(replace(indexdef, '\"$1\".', ''), '$1.', ''), '; ' ORDER BY indexdef) FROM pg_indexes
-       WHERE schemaname = '$1' AND tablename LIKE 'loose_readings%'"
-}
+loose_indexes() { sql "SELECT $(indexes_sql "$1" loose_readings)"; }
 if [ "${SLUICE_TEST_LAYOUT:-rows}" = blocks ]; then
   partitions=$(sql "SELECT count(*) FROM pg_inherits WHERE inhparent = '\"$v10\".blocks'::regclass")
   expect_eq "$(sql "SELECT count(*) FROM pg_indexes WHERE schemaname = '$v10' AND tablename LIKE 'blocks_%' AND indexdef LIKE '%USING brin (first_ts)%'")" \
