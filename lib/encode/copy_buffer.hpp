@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/huge_pages.hpp"
 #include "core/time_span.hpp"
 
 namespace sluice {
@@ -29,12 +30,14 @@ class CopyBuffer {
       : data_(std::move(other.data_)),
         size_(std::exchange(other.size_, 0)),
         capacity_(std::exchange(other.capacity_, 0)),
-        rows_(std::exchange(other.rows_, 0)) {}
+        rows_(std::exchange(other.rows_, 0)),
+        huge_pages_(other.huge_pages_) {}
   CopyBuffer& operator=(CopyBuffer&& other) noexcept {
     data_ = std::move(other.data_);
     size_ = std::exchange(other.size_, 0);
     capacity_ = std::exchange(other.capacity_, 0);
     rows_ = std::exchange(other.rows_, 0);
+    huge_pages_ = other.huge_pages_;
     return *this;
   }
 
@@ -172,6 +175,13 @@ class CopyBuffer {
   void reserve(std::size_t bytes) {
     if (bytes > capacity_) grow_to(bytes + bytes / 16);
   }
+  /// reserve(), and this buffer's memory from now on in whole huge pages (core/huge_pages.hpp) once it is a
+  /// megabyte or more: for the buffers a file's rows or blocks are written into, reused from file to file. Not
+  /// for one-off buffers sized by a bound they seldom reach: a huge page is resident once any byte of it is.
+  void reserve_in_huge_pages(std::size_t bytes) {
+    huge_pages_ = true;
+    reserve(bytes);
+  }
   /// Drops the memory too (clear() keeps it for reuse).
   void release() {
     data_.reset();
@@ -197,7 +207,8 @@ class CopyBuffer {
     if (size_ + more > capacity_) grow_to(std::max(capacity_ * 2, size_ + more + 4096));
   }
   void grow_to(std::size_t capacity) {
-    std::unique_ptr<char[]> bigger(new char[capacity]);
+    HugePageBytes bigger = huge_pages_ ? HugePageBytes(static_cast<char*>(allocate_huge_pages(capacity)), {capacity})
+                                       : HugePageBytes(new char[capacity], {0});
     if (size_) std::memcpy(bigger.get(), data_.get(), size_);
     data_ = std::move(bigger);
     capacity_ = capacity;
@@ -214,9 +225,10 @@ class CopyBuffer {
     size_ += sizeof(T);
   }
 
-  std::unique_ptr<char[]> data_;
+  HugePageBytes data_;
   std::size_t size_ = 0, capacity_ = 0;
   std::int64_t rows_ = 0;
+  bool huge_pages_ = false;
 };
 
 }  // namespace sluice

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "core/huge_pages.hpp"
 #include "encode/copy_buffer.hpp"
 #include "parse/block_format.hpp"
 #include "parse/file_aggregate.hpp"
@@ -138,7 +139,7 @@ class BlockBuilder {
   // One row of stride_ words per reading since the last flush: its ts, its columns' null bits (null_words_), then
   // one value slot per store. Row by row, not a vector per column: a block gathers its readings from all over the
   // file, and a reading's values in one or two cache lines cost one miss where a vector per column cost one each.
-  std::vector<std::uint64_t> readings_;
+  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> readings_;
   std::size_t null_words_ = 0, stride_ = 1;
   std::vector<ColumnStore> stores_;  // one per configured column but ts and sensor, config order
   std::vector<int> store_of_;        // per configured column: index into stores_, or -1

@@ -254,9 +254,9 @@ void parse_file(std::string_view content, const Config& config, const ParseLimit
   // Blocks run up to ~0.7x the CSV text when values stay float8 (~0.2x in 16-bit codes); pages reserved and not
   // written cost nothing.
   if (config.layout == StorageLayout::rows)
-    out.rows.reserve(content.size() / 5 * 8 + 4096);
+    out.rows.reserve_in_huge_pages(content.size() / 5 * 8 + 4096);
   else
-    out.blocks.reserve(content.size() / 4 * 3 + 4096);
+    out.blocks.reserve_in_huge_pages(content.size() / 4 * 3 + 4096);
   FileParser parser(config, limits, out, builder != nullptr ? std::move(*builder) : nullptr);
   // A sensor-format row is ~56 bytes; shorter rows only make the builder's columns grow once or twice.
   parser.reserve_readings(content.size() / 32);

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "encode/copy_buffer.hpp"
 
@@ -183,4 +184,24 @@ TEST_CASE("copy_buffer: a moved-from buffer is empty and usable") {
   third = std::move(second);
   CHECK(third.rows() == 1);
   CHECK(second.capacity() == 0);  // NOLINT(bugprone-use-after-move)
+}
+
+TEST_CASE("copy_buffer: a buffer reserved in huge pages starts on one and keeps its rows as it grows") {
+  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  CopyBuffer buffer;
+  buffer.reserve_in_huge_pages(3 << 20);
+  buffer.add_int8(1);  // allocated: the rounded reservation starts on a huge page
+  CHECK(reinterpret_cast<std::uintptr_t>(buffer.bytes().data()) % kHuge == 0);
+  CHECK(buffer.capacity() % kHuge == 0);
+  const std::size_t first = buffer.capacity();
+  for (std::int64_t i = 0; buffer.capacity() == first; ++i) buffer.add_int8(i);  // grows past it
+  CHECK(reinterpret_cast<std::uintptr_t>(buffer.bytes().data()) % kHuge == 0);
+  const std::string_view bytes = buffer.bytes();
+  CHECK(bytes.substr(0, 12) == std::string_view("\0\0\0\x08\0\0\0\0\0\0\0\x01", 12));
+  CHECK(bytes.substr(12, 12) == std::string_view("\0\0\0\x08\0\0\0\0\0\0\0\0", 12));
+  CopyBuffer moved = std::move(buffer);
+  moved.clear();
+  moved.reserve(moved.capacity() * 2);  // still in huge pages after a move
+  moved.add_int8(2);
+  CHECK(reinterpret_cast<std::uintptr_t>(moved.bytes().data()) % kHuge == 0);
 }

@@ -1,5 +1,6 @@
 // prefer_huge_pages (lib/core/huge_pages.hpp): the whole 2 MiB pages inside a buffer are marked for huge pages
-// (the kernel shows it as "hg" among a mapping's VmFlags), and nothing outside the buffer is.
+// (the kernel shows it as "hg" among a mapping's VmFlags), and nothing outside the buffer is. allocate_huge_pages
+// and HugePageAllocator: a large buffer starts on a huge page, spans whole ones and is marked from its first byte.
 #include <doctest/doctest.h>
 #include <sys/mman.h>
 
@@ -7,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "core/huge_pages.hpp"
 
@@ -69,4 +71,41 @@ TEST_CASE("huge_pages: only the whole 2 MiB pages within the buffer are advised"
   sluice::prefer_huge_pages(reinterpret_cast<void*>(boundary + 3 * kHuge + 1), kHuge);  // no whole page: no advice
   CHECK_FALSE(marked_huge(boundary + 3 * kHuge + kHuge / 2));
   ::munmap(space, 5 * kHuge);
+}
+
+TEST_CASE("huge_pages: a large buffer starts on a huge page and spans whole ones; a small one is left as it is") {
+  std::size_t small = sluice::kHugePageMinBytes - 1;
+  void* plain = sluice::allocate_huge_pages(small);
+  CHECK(small == sluice::kHugePageMinBytes - 1);  // not rounded
+  static_cast<char*>(plain)[small - 1] = 1;
+  sluice::free_huge_pages(plain, small);
+
+  std::size_t bytes = sluice::kHugePageMinBytes + 3;
+  void* large = sluice::allocate_huge_pages(bytes);
+  CHECK(bytes == kHuge);
+  CHECK(reinterpret_cast<std::uintptr_t>(large) % kHuge == 0);
+  static_cast<char*>(large)[0] = 1;  // the whole span is usable
+  static_cast<char*>(large)[bytes - 1] = 1;
+  if (kernel_takes_huge_page_advice()) CHECK(marked_huge(reinterpret_cast<std::uintptr_t>(large)));
+  sluice::free_huge_pages(large, bytes);
+
+  std::size_t three = 2 * kHuge + 1;
+  void* spanning = sluice::allocate_huge_pages(three);
+  CHECK(three == 3 * kHuge);
+  sluice::free_huge_pages(spanning, three);
+}
+
+TEST_CASE("huge_pages: a vector on HugePageAllocator keeps its values across growth into huge pages") {
+  std::vector<std::uint64_t, sluice::HugePageAllocator<std::uint64_t>> values;
+  for (std::uint64_t i = 0; i < 1'000'000; ++i) values.push_back(i * 7);  // 8 MB: crosses kHugePageMinBytes
+  REQUIRE(values.size() == 1'000'000);
+  CHECK(values.front() == 0);
+  CHECK(values[123'456] == 123'456 * 7);
+  CHECK(values.back() == 999'999 * 7);
+  CHECK(reinterpret_cast<std::uintptr_t>(values.data()) % kHuge == 0);
+  if (kernel_takes_huge_page_advice()) CHECK(marked_huge(reinterpret_cast<std::uintptr_t>(values.data())));
+  values.shrink_to_fit();
+  values.clear();
+  values.shrink_to_fit();  // frees through the allocator with the size it was given
+  CHECK(values.capacity() == 0);
 }
